@@ -1,0 +1,68 @@
+"""Exceptions Vigie raises.
+
+`VigieError` and its subclasses are problems the user can fix (a bad file, a
+bad scorecard, an unknown account): the CLI prints their message as one
+paragraph and exits with code 2. Anything else is a bug and keeps its
+traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class VigieError(Exception):
+    """A problem with the user's input or setup, with a message saying how to fix it."""
+
+    exit_code = 2
+
+
+class WorkspaceError(VigieError):
+    """The workspace is missing, unreadable or of an unsupported schema version."""
+
+
+class UnknownTableError(VigieError):
+    """A table name that is not part of the canonical schema."""
+
+
+class UnknownAccountError(VigieError):
+    """An account id that is not in the workspace."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad value in an input file, located precisely enough to fix by hand."""
+
+    file: str
+    line: int | None
+    column: str | None
+    value: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.column is not None:
+            where += f" column {self.column!r}"
+        value = "" if self.value is None else f" (value {self.value!r})"
+        return f"{where}: {self.reason}{value}"
+
+
+class ImportValidationError(VigieError):
+    """An import was refused; nothing was written. Carries every problem found."""
+
+    def __init__(self, table: str, problems: list[Problem], total: int | None = None) -> None:
+        self.table = table
+        self.problems = problems
+        self.total = len(problems) if total is None else total
+        shown = "\n".join(f"  {p}" for p in problems[:50])
+        more = f"\n  ... and {self.total - 50} more" if self.total > 50 else ""
+        super().__init__(
+            f"Import into {table!r} refused: {self.total} problem(s) found, nothing was written.\n"
+            f"{shown}{more}"
+        )
+
+
+class MappingError(VigieError):
+    """A column mapping file (--map) is malformed or refers to missing columns."""

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vigie.cli.app import app
+from vigie.errors import UnknownTableError, WorkspaceError
+from vigie.schema import SCHEMA_VERSION, TABLES, data_model_markdown, get_table
+from vigie.workspace import Workspace
+
+DOCS = Path(__file__).parents[1] / "docs" / "data-model.md"
+
+
+def test_data_model_docs_are_generated_from_schema() -> None:
+    assert DOCS.read_text(encoding="utf-8").strip() == data_model_markdown().strip(), (
+        "docs/data-model.md drifted from src/vigie/schema.py: run `make docs`"
+    )
+
+
+def test_init_creates_every_canonical_table_with_its_types(tmp_path: Path) -> None:
+    with Workspace.init(tmp_path) as ws:
+        for name, table in TABLES.items():
+            assert ws.table(name).schema() == table.ibis_schema()
+    assert f"schema_version = {SCHEMA_VERSION}" in (tmp_path / "vigie.toml").read_text()
+
+
+def test_init_twice_keeps_data(tmp_path: Path) -> None:
+    with Workspace.init(tmp_path) as ws:
+        ws.con.raw_sql("INSERT INTO accounts (account_id, name) VALUES ('a1', 'Acme')")
+    with Workspace.init(tmp_path) as ws:
+        assert ws.table("accounts").count().execute() == 1
+
+
+def test_open_without_workspace_says_how_to_fix(tmp_path: Path) -> None:
+    with pytest.raises(WorkspaceError, match="Run `vigie init`"):
+        Workspace.open(tmp_path)
+
+
+def test_newer_schema_version_is_refused(tmp_path: Path) -> None:
+    Workspace.init(tmp_path).close()
+    config = tmp_path / "vigie.toml"
+    config.write_text(config.read_text().replace("schema_version = 1", "schema_version = 99"))
+    with pytest.raises(WorkspaceError, match="newer than this Vigie"):
+        Workspace.open(tmp_path)
+
+
+def test_unknown_table_lists_valid_names() -> None:
+    with pytest.raises(UnknownTableError, match="Canonical tables: accounts"):
+        get_table("acounts")
+
+
+def test_cli_schema_json_and_init(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["schema", "tickets", "--json"])
+    assert result.exit_code == 0
+    assert '"ticket_id"' in result.output
+    result = runner.invoke(app, ["init", str(tmp_path / "w")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "w" / "vigie.toml").exists()
+
+
+def test_cli_user_error_exits_2_without_traceback() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "vigie", "schema", "nope"], capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert "Unknown table 'nope'" in proc.stderr
+    assert "Traceback" not in proc.stderr
