@@ -26,10 +26,18 @@ DEFAULT_BACKEND_URL = "duckdb://vigie.duckdb"
 class Workspace:
     """A Vigie workspace: configuration plus a connection to its backend."""
 
-    def __init__(self, root: Path, backend_url: str, schema_version: int) -> None:
+    def __init__(
+        self,
+        root: Path,
+        backend_url: str,
+        schema_version: int,
+        con: BaseBackend | None = None,
+    ) -> None:
         self.root = root
         self.backend_url = backend_url
         self.schema_version = schema_version
+        if con is not None:  # an already-connected backend (tests, notebooks, a shared Spark session)
+            self.__dict__["con"] = con
 
     @classmethod
     def init(cls, root: Path | str, backend_url: str | None = None) -> Self:
@@ -47,6 +55,13 @@ class Workspace:
             root.mkdir(parents=True, exist_ok=True)
             workspace = cls(root, backend_url or DEFAULT_BACKEND_URL, SCHEMA_VERSION)
             workspace._write_config()
+        workspace.create_missing_tables()
+        return workspace
+
+    @classmethod
+    def from_connection(cls, root: Path | str, con: BaseBackend) -> Self:
+        """A workspace on an existing Ibis connection, with any missing tables created."""
+        workspace = cls(Path(root).resolve(), f"{con.name}://", SCHEMA_VERSION, con=con)
         workspace.create_missing_tables()
         return workspace
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from vigie.cli import workspace_cmds  # noqa: F401  (registers commands)
+# Importing a module registers its commands on `app`.
+from vigie.cli import (  # noqa: F401
+    demo_cmd,
+    import_cmd,
+    score_cmds,
+    scorecard_cmds,
+    simulate_cmd,
+    workspace_cmds,
+)
 from vigie.cli.app import app, err_console
 from vigie.errors import VigieError
 
