@@ -36,7 +36,8 @@ class Workspace:
         self.root = root
         self.backend_url = backend_url
         self.schema_version = schema_version
-        if con is not None:  # an already-connected backend (tests, notebooks, a shared Spark session)
+        # An already-connected backend: tests, notebooks, a shared Spark session.
+        if con is not None:
             self.__dict__["con"] = con
 
     @classmethod
