@@ -66,3 +66,29 @@ class ImportValidationError(VigieError):
 
 class MappingError(VigieError):
     """A column mapping file (--map) is malformed or refers to missing columns."""
+
+
+@dataclass(frozen=True)
+class ScorecardProblem:
+    """One problem in a scorecard YAML, located by its path in the YAML and its line."""
+
+    path: str
+    """Dotted path such as `dimensions.usage.measures.logins.grade` ("" for the whole file)."""
+    line: int | None
+    """1-based line in the YAML source, when known."""
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line is not None else "line ?"
+        path = f" {self.path}" if self.path else ""
+        return f"{where}{path}: {self.message}"
+
+
+class ScorecardError(VigieError):
+    """A scorecard was refused (never half-applied). Carries every problem found."""
+
+    def __init__(self, source: str, problems: list[ScorecardProblem]) -> None:
+        self.source = source
+        self.problems = problems
+        listed = "\n".join(f"  {source}: {p}" for p in problems)
+        super().__init__(f"Scorecard {source} refused: {len(problems)} problem(s).\n{listed}")
