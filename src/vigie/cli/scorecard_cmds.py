@@ -1,1 +1,170 @@
-"""Commands being written in this session (owner noted in the issue)."""
+"""`vigie scorecard validate|show|templates`: check and read scorecards before using them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from vigie.cli.app import app, console, open_workspace
+from vigie.errors import ScorecardError, ScorecardProblem
+from vigie.scorecard.spec import TEMPLATES, Band, Scorecard, bundled_templates, from_yaml_text
+from vigie.scorecard.validate import validate_scorecard
+
+scorecard_app = typer.Typer(
+    help="Check, read and list scorecards (YAML files or bundled templates).",
+    no_args_is_help=True,
+)
+app.add_typer(scorecard_app, name="scorecard")
+
+RefArgument = Annotated[
+    str, typer.Argument(help="A scorecard YAML file or a bundled template name.")
+]
+OptionalWorkspace = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        envvar="VIGIE_WORKSPACE",
+        help="Also check event names against this workspace's usage_events.",
+    ),
+]
+
+
+def read_scorecard_text(ref: str) -> tuple[str, str]:
+    """(YAML text, source label) of a file path or a bundled template name."""
+    path = Path(ref)
+    if path.is_file():
+        return path.read_text(encoding="utf-8"), str(path)
+    if ref in bundled_templates():
+        return (TEMPLATES / f"{ref}.yaml").read_text(encoding="utf-8"), f"template {ref}"
+    message = f"no such file or bundled template; templates: {', '.join(bundled_templates())}"
+    raise ScorecardError(ref, [ScorecardProblem("", None, message)])
+
+
+def load_checked(ref: str, workspace: Path | None = None) -> Scorecard:
+    """The scorecard, or ScorecardError listing every problem (events too, with a workspace)."""
+    text, source = read_scorecard_text(ref)
+    if workspace is None:
+        problems = validate_scorecard(text, source)
+    else:
+        with open_workspace(workspace) as ws:
+            problems = validate_scorecard(text, source, ws)
+    if problems:
+        raise ScorecardError(source, problems)
+    return from_yaml_text(text, source)
+
+
+@scorecard_app.command("validate")
+def validate_cmd(ref: RefArgument, workspace: OptionalWorkspace = None) -> None:
+    """Report every problem of a scorecard with its YAML path and line; exit 2 if any."""
+    scorecard = load_checked(ref, workspace)
+    console.print(f"OK: scorecard [bold]{scorecard.name}[/] version {scorecard.version}")
+
+
+@scorecard_app.command("templates")
+def templates_cmd() -> None:
+    """List the scorecards bundled with Vigie (usable by name)."""
+    grid = RichTable(title="Bundled scorecard templates", title_justify="left")
+    for heading in ("name", "scale", "description"):
+        grid.add_column(heading)
+    for name in bundled_templates():
+        scorecard = load_checked(name)
+        grid.add_row(name, f"/{scorecard.scale:g}", scorecard.description)
+    console.print(grid)
+
+
+@scorecard_app.command("show")
+def show_cmd(ref: RefArgument) -> None:
+    """Dimensions and measures with their share of the score, grading rules, bands and segments."""
+    scorecard = load_checked(ref)
+    console.print(
+        f"[bold]{scorecard.name}[/] version {scorecard.version}, scale /{scorecard.scale:g}, "
+        f"missing data: {_missing(scorecard.missing)}"
+    )
+    if scorecard.description:
+        console.print(scorecard.description)
+    console.print(Text(f"Bands: {_bands(scorecard.bands)}"))
+    console.print(_measures_table(scorecard))
+    for segment in scorecard.segments:
+        changes = [f"when {_flow(segment.when)}"]
+        if segment.weights:
+            changes.append(f"weights {_flow(segment.weights)}")
+        changes += [f"{key} graded {_grade(grade)}" for key, grade in segment.grades.items()]
+        if segment.bands is not None:
+            changes.append(f"bands {_bands(segment.bands)}")
+        console.print(Text(f"Segment {segment.name}: " + "; ".join(changes)))
+        if segment.weights:
+            console.print(_measures_table(scorecard.for_segment(segment)))
+
+
+def _measures_table(scorecard: Scorecard) -> RichTable:
+    """Weights normalised to percent, as the engine applies them when every measure has data."""
+    grid = RichTable(title_justify="left")
+    for heading in ("dimension / measure", "% of dim", "% of score", "metric, grading"):
+        grid.add_column(heading, overflow="fold")
+    total = sum(d.weight for d in scorecard.dimensions.values())
+    for dim_name, dim in scorecard.dimensions.items():
+        dim_share = dim.weight / total
+        in_dim = sum(m.weight for m in dim.measures.values())
+        grid.add_row(Text(dim_name, style="bold"), "", Text(f"{dim_share:.1%}", style="bold"), "")
+        for m_name, measure in dim.measures.items():
+            share = measure.weight / in_dim
+            missing = measure.missing or dim.missing
+            rule = _flow(measure.metric.model_dump(exclude_defaults=True))
+            rule += "\ngraded " + _grade(measure.grade)
+            rule += f"\nmissing: {_missing(missing)}" if missing else ""
+            grid.add_row(f"  {m_name}", f"{share:.1%}", f"{dim_share * share:.1%}", Text(rule))
+    return grid
+
+
+def _bands(bands: list[Band]) -> str:
+    parts = []
+    for i, band in enumerate(bands):
+        if i == len(bands) - 1:
+            parts.append(f"{band.name} below")
+        elif band.above is not None:
+            parts.append(f"{band.name} > {band.above:g}")
+        else:
+            parts.append(f"{band.name} >= {band.bound:g}")
+    return ", ".join(parts)
+
+
+def _grade(grade: Any) -> str:
+    """A grading rule in words: which values get which points."""
+    if grade.kind == "linear":
+        points = ", ".join(f"{x:g}->{p:g}" for x, p in grade.linear)
+        return f"linear {points} (clamped)"
+    if grade.kind == "bands":
+        steps = grade.bands
+        parts = [
+            f"below {steps[1][0]:g}: {steps[0][1]:g}" if len(steps) > 1 else f"{steps[0][1]:g}"
+        ]
+        parts += [f">= {x:g}: {p:g}" for x, p in steps[1:]]
+        return "bands " + ", ".join(parts)
+    if grade.kind == "categorical":
+        parts = [f"{value}: {p:g}" for value, p in grade.categorical.items()]
+        if grade.default is not None:
+            parts.append(f"other: {grade.default:g}")
+        return "categorical " + ", ".join(parts)
+    return f"points value/{grade.points.max:g} x 100"
+
+
+def _missing(policy: Any) -> str:
+    return policy if isinstance(policy, str) else f"{policy.points:g} points"
+
+
+def _flow(value: Any) -> str:
+    """A compact YAML flow rendering, as a user would write it."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

@@ -1,0 +1,470 @@
+"""Scorecard validation: every problem at once, each with its YAML path and line.
+
+A CS-ops person fixes a scorecard from this list, so it must be complete (not
+the first error only) and point at the exact line. Shape errors come from the
+pydantic models in `spec.py`, translated to YAML paths; the rules that need
+context (tables, columns, referenced metrics, ordered bounds, known events)
+are checked here on the round-trip YAML tree, which keeps line numbers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import ValidationError
+
+from vigie.errors import ScorecardError, ScorecardProblem
+from vigie.schema import TABLES, ColumnType
+from vigie.scorecard.spec import GRADE_MODELS, METRIC_MODELS, Scorecard, parse_yaml, yaml_to_plain
+from vigie.workspace import Workspace
+
+Path = tuple[str | int, ...]
+
+TABLE_KINDS = ("count", "sum", "distinct", "average", "days_since", "exists", "latest", "nps")
+WINDOWED_KINDS = ("count", "sum", "distinct", "average", "nps")
+REFERENCE_KINDS = ("ratio", "change", "slope", "percentile")
+NUMERIC = (ColumnType.INTEGER, ColumnType.FLOAT, ColumnType.BOOLEAN)
+SPECIAL_CONDITIONS = {"active": ("contacts", "tickets"), "late": ("invoices",)}
+"""Conditions that are not columns: `active` (interval contains D), `late` (overdue at D)."""
+DERIVED_ATTRIBUTES = ("days_to_renewal", "tenure_days", "arr", "seats", "plan")
+ACCOUNT_ATTRIBUTES = DERIVED_ATTRIBUTES + tuple(
+    c.name for c in TABLES["accounts"].columns if not c.current
+)
+TEXT_ATTRIBUTES = (
+    "plan",
+    *(c.name for c in TABLES["accounts"].columns if not c.current and c.type == ColumnType.STRING),
+)
+
+
+def validate_scorecard(
+    text: str, source: str, workspace: Workspace | None = None
+) -> list[ScorecardProblem]:
+    """Every problem of a scorecard's YAML text, in line order (empty list: it is valid).
+
+    With a workspace, event names used on usage_events are also checked against
+    the events that occur there (when the table has rows).
+    """
+    try:
+        tree = parse_yaml(text, source)
+    except ScorecardError as exc:
+        return exc.problems
+    if not isinstance(tree, dict):
+        return [
+            ScorecardProblem("", 1, "a scorecard is a YAML mapping with name, bands and dimensions")
+        ]
+    problems = _shape_problems(tree) + _Checker(tree, _known_events(workspace)).run()
+    unique = {(p.line or 0, p.path, p.message): p for p in problems}
+    return [unique[k] for k in sorted(unique)]
+
+
+# --- YAML locations --------------------------------------------------------------------------------
+
+
+def _line(tree: Any, path: Path) -> int | None:
+    """1-based line of the deepest node of `path` found in the round-trip tree."""
+    node, line = tree, None
+    for key in path:
+        try:
+            if isinstance(node, dict) and key in node:
+                line = node.lc.key(key)[0]
+            elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+                line = node.lc.item(key)[0]
+            else:
+                break
+        except (AttributeError, KeyError, TypeError):  # plain (non round-trip) node
+            break
+        node = node[key]
+    return None if line is None else line + 1
+
+
+def _dotted(path: Path) -> str:
+    text = ""
+    for key in path:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
+
+
+# --- shape errors from pydantic ------------------------------------------------------------------
+
+
+def _shape_problems(tree: dict[str, Any]) -> list[ScorecardProblem]:
+    """Pydantic's errors, re-addressed to the YAML: union and kind tags are dropped from paths."""
+    try:
+        Scorecard.model_validate(yaml_to_plain(tree))
+    except ValidationError as exc:
+        by_path: dict[Path, list[dict[str, Any]]] = defaultdict(list)
+        for err in exc.errors():
+            by_path[_yaml_path(tree, err)].append(err)
+        return [
+            ScorecardProblem(_dotted(path), _line(tree, path), _message(path, errs))
+            for path, errs in by_path.items()
+        ]
+    return []
+
+
+def _yaml_path(tree: Any, err: dict[str, Any]) -> Path:
+    """The part of pydantic's `loc` that exists in the YAML, plus a missing key's name.
+
+    pydantic adds tags to `loc` for unions (`'str'`, `'Range'`) and for kinds
+    (`metric.count.window`: `count` names the kind); those are skipped.
+    """
+    loc, node, path, tag_done = err["loc"], tree, [], False
+    for i, key in enumerate(loc):
+        last = i == len(loc) - 1
+        at_union = path[-1:] in (["metric"], ["grade"]) or path[-2:-1] in (["metrics"], ["grades"])
+        kinds = (_kind(node, METRIC_MODELS), _kind(node, GRADE_MODELS))
+        kind_tag = at_union and not (last or tag_done) and key in kinds
+        tag_done = kind_tag
+        if (isinstance(node, dict) and key in node and not kind_tag) or (
+            isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
+        ):
+            node = node[key]
+            path.append(key)
+        elif last and err["type"] in ("missing", "extra_forbidden"):
+            path.append(key)
+    return tuple(path)
+
+
+def _message(path: Path, errs: list[dict[str, Any]]) -> str:
+    err = errs[0]
+    key = path[-1] if path else ""
+    if err["type"] == "missing":
+        return f"required key {key!r} is missing"
+    if err["type"] == "extra_forbidden":
+        return f"unknown key {key!r}"
+    if err["type"] in ("unknown_metric_kind", "unknown_grade_kind"):
+        got = err["input"]
+        keys = f"keys {', '.join(map(str, got))}" if isinstance(got, dict) else repr(got)
+        return f"{err['msg']} (got {keys or 'no key'})"
+    if len(errs) > 1 and key == "missing":
+        return f"must be renormalize, zero or {{points: P}} with P in 0..100 (got {err['input']!r})"
+    if len(errs) > 1 and len(path) > 1 and path[-2] in ("where", "when"):
+        return (
+            f"a condition is a value, a list of values or {{min: x, max: y}} (got {err['input']!r})"
+        )
+    messages = list(dict.fromkeys(e["msg"].removeprefix("Value error, ") for e in errs))
+    return " or ".join(messages) + f" (got {err['input']!r})"
+
+
+# --- rules that need context ---------------------------------------------------------------------
+
+
+def _known_events(workspace: Workspace | None) -> frozenset[str] | None:
+    """Event names present in the workspace's usage_events, or None when there is nothing to check."""
+    if workspace is None:
+        return None
+    events = workspace.table("usage_events").select("event").distinct().to_pyarrow()
+    names = frozenset(events.column("event").to_pylist())
+    return names or None
+
+
+def _kind(node: Any, kinds: tuple[str, ...] | Any) -> str | None:
+    present = [k for k in kinds if k in node] if isinstance(node, dict) else []
+    return present[0] if len(present) == 1 else None
+
+
+def _items(node: Any) -> Iterator[tuple[Any, Any]]:
+    return iter(node.items()) if isinstance(node, dict) else iter(())
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class _Checker:
+    """Walks the YAML tree once; each `_check_*` method adds problems with paths."""
+
+    def __init__(self, tree: dict[str, Any], events: frozenset[str] | None) -> None:
+        self.tree = tree
+        self.events = events
+        self.problems: list[ScorecardProblem] = []
+        metrics = tree.get("metrics")
+        self.named = dict(metrics) if isinstance(metrics, dict) else {}
+        scale = tree.get("scale", 100)
+        self.scale = scale if _number(scale) and scale > 0 else 100
+
+    def add(self, path: Path, message: str) -> None:
+        self.problems.append(ScorecardProblem(_dotted(path), _line(self.tree, path), message))
+
+    def run(self) -> list[ScorecardProblem]:
+        self._check_bands(("bands",))
+        for name, metric in _items(self.named):
+            self._check_metric(("metrics", name), metric)
+        self._check_metric_cycles()
+        for dim_name, dim in _items(self.tree.get("dimensions")):
+            for m_name, measure in _items(dim.get("measures") if isinstance(dim, dict) else None):
+                if isinstance(measure, dict):
+                    path = ("dimensions", dim_name, "measures", m_name)
+                    self._check_metric((*path, "metric"), measure.get("metric"))
+                    self._check_grade((*path, "grade"), measure.get("grade"), measure.get("metric"))
+        segments = self.tree.get("segments")
+        for i, segment in enumerate(segments if isinstance(segments, list) else []):
+            if isinstance(segment, dict):
+                self._check_segment(("segments", i), segment, segments[:i])
+        return self.problems
+
+    # bands ---------------------------------------------------------------------------------------
+
+    def _check_bands(self, path: Path) -> None:
+        bands = self.tree
+        for key in path:
+            bands = bands.get(key) if isinstance(bands, dict) else bands[key]
+        if not isinstance(bands, list):
+            return
+        seen: set[str] = set()
+        previous: tuple[float, int] | None = None
+        for i, band in enumerate(bands):
+            if not isinstance(band, dict):
+                continue
+            name = band.get("name")
+            if name in seen:
+                self.add((*path, i, "name"), f"duplicate band name {name!r}")
+            seen.add(name)
+            side = "above" if "above" in band else "min"
+            bound = band.get(side)
+            if not _number(bound):
+                continue
+            if bound < 0 or bound > self.scale or (side == "above" and bound >= self.scale):
+                self.add(
+                    (*path, i, side),
+                    f"bound {bound} is outside the scale 0..{self.scale:g}: no score can reach it",
+                )
+            edge = (bound, 1 if side == "above" else 0)  # `above: 50` sits just over `min: 50`
+            if previous is not None and edge >= previous:
+                self.add(
+                    (*path, i, side),
+                    f"bands go from high to low: bound {bound} must be below the band before it",
+                )
+            previous = edge
+
+    # metrics -------------------------------------------------------------------------------------
+
+    def _check_metric(self, path: Path, metric: Any) -> None:
+        kind = _kind(metric, METRIC_MODELS)
+        if kind is None:
+            return  # reported by the shape check
+        if kind in TABLE_KINDS:
+            self._check_table_metric(path, kind, metric)
+        elif kind in REFERENCE_KINDS:
+            refs = metric[kind] if kind == "ratio" else [metric[kind]]
+            for i, ref in enumerate(refs if isinstance(refs, list) else []):
+                ref_path = (*path, kind, i) if kind == "ratio" else (*path, kind)
+                self._check_reference(ref_path, kind, ref)
+            if kind == "percentile" and metric.get("among", "segment") not in ACCOUNT_ATTRIBUTES:
+                self.add(
+                    (*path, "among"), f"unknown account field {metric['among']!r}; {_fields()}"
+                )
+        elif kind == "attribute" and metric[kind] not in ACCOUNT_ATTRIBUTES:
+            self.add((*path, kind), f"unknown account attribute {metric[kind]!r}; {_fields()}")
+
+    def _check_reference(self, path: Path, kind: str, ref: Any) -> None:
+        if ref not in self.named:
+            known = ", ".join(map(str, self.named)) or "none defined"
+            self.add(
+                path,
+                f"{kind} refers to undefined metric {ref!r}; define it under `metrics:` ({known})",
+            )
+        elif (
+            kind in ("change", "slope")
+            and _kind(self.named[ref], METRIC_MODELS) not in WINDOWED_KINDS
+        ):
+            self.add(
+                path,
+                f"{kind} needs a windowed metric (count, sum, distinct, average, nps); {ref!r} is not",
+            )
+
+    def _check_table_metric(self, path: Path, kind: str, metric: dict[str, Any]) -> None:
+        table_name = metric[kind]
+        table = TABLES.get(table_name) if isinstance(table_name, str) else None
+        if table is None:
+            self.add(
+                (*path, kind),
+                f"unknown table {table_name!r}; canonical tables: {', '.join(TABLES)}",
+            )
+            return
+        if table.time_column is None:
+            self.add(
+                (*path, kind), f"table {table.name!r} has no date; use {{attribute: NAME}} instead"
+            )
+        column = metric.get("column")
+        if isinstance(column, str):
+            if column not in table.column_names:
+                self.add((*path, "column"), _unknown_column(table.name, column))
+            elif kind in ("sum", "average") and table.column(column).type not in NUMERIC:
+                self.add(
+                    (*path, "column"),
+                    f"{kind} needs a numeric column; {table.name}.{column} is text",
+                )
+        for key, condition in _items(metric.get("where")):
+            self._check_condition((*path, "where", key), table.name, key, condition)
+
+    def _check_condition(self, path: Path, table: str, key: Any, condition: Any) -> None:
+        if key in SPECIAL_CONDITIONS:
+            if table not in SPECIAL_CONDITIONS[key]:
+                tables = " and ".join(SPECIAL_CONDITIONS[key])
+                self.add(path, f"`{key}: true` only applies to {tables}")
+            elif condition is not True:
+                self.add(path, f"`{key}` only takes true")
+            return
+        schema = TABLES[table]
+        if key not in schema.column_names:
+            self.add(path, _unknown_column(table, key))
+            return
+        column = schema.column(key)
+        values = condition if isinstance(condition, list) else [condition]
+        if isinstance(condition, dict):
+            if column.type not in (ColumnType.INTEGER, ColumnType.FLOAT):
+                self.add(
+                    path, f"{{min, max}} needs a numeric column; {table}.{key} is {column.type}"
+                )
+            return
+        for value in values:
+            if column.type is ColumnType.BOOLEAN and not isinstance(value, bool):
+                self.add(path, f"{table}.{key} is true/false, not {value!r}")
+            elif column.allowed and value not in column.allowed:
+                self.add(
+                    path,
+                    f"{value!r} never occurs in {table}.{key}; allowed: {', '.join(column.allowed)}",
+                )
+            elif (
+                (table, key) == ("usage_events", "event")
+                and self.events
+                and value not in self.events
+            ):
+                known = ", ".join(sorted(self.events)[:12])
+                self.add(
+                    path,
+                    f"event {value!r} never occurs in this workspace's usage_events (events: {known})",
+                )
+
+    def _check_metric_cycles(self) -> None:
+        def refs(metric: Any) -> list[Any]:
+            kind = _kind(metric, METRIC_MODELS)
+            if kind == "ratio":
+                return list(metric[kind]) if isinstance(metric[kind], list) else []
+            return [metric[kind]] if kind in REFERENCE_KINDS else []
+
+        for start in self.named:
+            stack, seen = [start], set()
+            while stack:
+                name = stack.pop()
+                for ref in refs(self.named.get(name)):
+                    if ref == start:
+                        self.add(
+                            ("metrics", start),
+                            f"metric {start!r} refers back to itself through {name!r}",
+                        )
+                        stack = []
+                        break
+                    if ref in self.named and ref not in seen:
+                        seen.add(ref)
+                        stack.append(ref)
+
+    # grades --------------------------------------------------------------------------------------
+
+    def _check_grade(self, path: Path, grade: Any, metric: Any) -> None:
+        kind = _kind(grade, GRADE_MODELS)
+        if kind in ("bands", "linear"):
+            self._check_steps(path, kind, grade[kind])
+            output = self._output(metric)
+            if output != "number":
+                self.add(
+                    (*path, kind),
+                    f"{kind} grading needs a number; this metric gives {output}: use categorical",
+                )
+        elif kind == "categorical":
+            for value, points in _items(grade[kind]):
+                self._check_points((*path, kind, value), points)
+            if "default" in grade:
+                self._check_points((*path, "default"), grade["default"])
+            if self._output(metric) == "true/false":
+                for value in _items(grade[kind]):
+                    if value[0] not in (True, False, "true", "false"):
+                        self.add(
+                            (*path, kind, value[0]),
+                            f"{value[0]!r} never occurs: exists gives true or false",
+                        )
+
+    def _check_steps(self, path: Path, kind: str, steps: Any) -> None:
+        previous = None
+        for i, step in enumerate(steps if isinstance(steps, list) else []):
+            if not (isinstance(step, list) and len(step) == 2 and all(map(_number, step))):
+                continue  # reported by the shape check
+            x, points = step
+            self._check_points((*path, kind, i), points)
+            if previous is not None and x <= previous:
+                what = "x values" if kind == "linear" else "band bounds"
+                self.add(
+                    (*path, kind, i),
+                    f"{what} must be strictly ascending: {x} comes after {previous}",
+                )
+            previous = x
+
+    def _check_points(self, path: Path, points: Any) -> None:
+        if _number(points) and not 0 <= points <= 100:
+            self.add(path, f"points must be between 0 and 100, got {points}")
+
+    def _output(self, metric: Any) -> str:
+        """What a metric gives: a number, true/false or text (for grading compatibility)."""
+        kind = _kind(metric, METRIC_MODELS)
+        if kind == "exists":
+            return "true/false"
+        if kind == "attribute" and metric[kind] in TEXT_ATTRIBUTES:
+            return "text"
+        if kind == "latest":
+            table, column = TABLES.get(metric.get("latest")), metric.get("column")
+            if table and column in table.column_names and table.column(column).type not in NUMERIC:
+                return "text"
+        return "number"
+
+    # segments ------------------------------------------------------------------------------------
+
+    def _check_segment(self, path: Path, segment: dict[str, Any], before: list[Any]) -> None:
+        if segment.get("name") in [s.get("name") for s in before if isinstance(s, dict)]:
+            self.add((*path, "name"), f"duplicate segment name {segment.get('name')!r}")
+        for key, _ in _items(segment.get("when")):
+            if key not in ACCOUNT_ATTRIBUTES:
+                self.add((*path, "when", key), f"unknown account field {key!r}; {_fields()}")
+        self._check_bands((*path, "bands"))
+        dims = self.tree.get("dimensions") if isinstance(self.tree.get("dimensions"), dict) else {}
+        for key, weight in _items(segment.get("weights")):
+            if not self._target_exists(dims, key, allow_dimension=True):
+                self.add(
+                    (*path, "weights", key), f"no dimension or dimension.measure called {key!r}"
+                )
+            if not _number(weight) or weight <= 0:
+                self.add(
+                    (*path, "weights", key), f"weights must be positive numbers, got {weight!r}"
+                )
+        for key, grade in _items(segment.get("grades")):
+            if not self._target_exists(dims, key, allow_dimension=False):
+                self.add(
+                    (*path, "grades", key), f"no measure called {key!r} (write dimension.measure)"
+                )
+                continue
+            dim, measure = key.split(".", 1)
+            self._check_grade(
+                (*path, "grades", key), grade, dims[dim]["measures"][measure].get("metric")
+            )
+
+    @staticmethod
+    def _target_exists(dims: dict[str, Any], key: Any, allow_dimension: bool) -> bool:
+        if not isinstance(key, str):
+            return False
+        dim, _, measure = key.partition(".")
+        if not isinstance(dims.get(dim), dict):
+            return False
+        if not measure:
+            return allow_dimension
+        measures = dims[dim].get("measures")
+        return isinstance(measures, dict) and isinstance(measures.get(measure), dict)
+
+
+def _unknown_column(table: str, column: Any) -> str:
+    return f"unknown column {column!r} for table {table}; columns: {', '.join(TABLES[table].column_names)}"
+
+
+def _fields() -> str:
+    return "known fields: " + ", ".join(ACCOUNT_ATTRIBUTES)
