@@ -92,3 +92,7 @@ class ScorecardError(VigieError):
         self.problems = problems
         listed = "\n".join(f"  {source}: {p}" for p in problems)
         super().__init__(f"Scorecard {source} refused: {len(problems)} problem(s).\n{listed}")
+
+
+class ImportModeError(VigieError):
+    """An import mode or option that cannot apply (e.g. upsert into a table without a key)."""

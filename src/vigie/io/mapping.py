@@ -1,0 +1,243 @@
+"""Column mapping: from a file's columns (a CRM export) to a canonical table's columns.
+
+A mapping file (`--map MAPPING.yaml`) renames and derives columns:
+
+    date_format: "%d/%m/%Y"            # optional, like --date-format
+    columns:
+      account_id: Account ID           # take a column of the file
+      arr: {column: Annual Revenue}    # the same, long form
+      currency: {value: EUR}           # a constant
+      name: {expr: 'trim("Company") || '' '' || "Country"'}   # DuckDB SQL over file columns
+    values:
+      severity: {P1: critical, P2: high}   # recode values after renaming
+
+Canonical columns the mapping does not name are taken from the file column of
+the same name. The mapping is checked before any file is read, and every
+reference to a file column is checked against each file's header.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlglot
+import sqlglot.expressions as exp
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import YAMLError
+
+from vigie.errors import MappingError
+from vigie.io.sql import ident, literal
+from vigie.schema import Table
+
+TOP_LEVEL_KEYS = ("columns", "values", "date_format")
+RULE_KINDS = ("column", "value", "expr")
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    """Where one canonical column comes from."""
+
+    kind: str
+    """One of RULE_KINDS."""
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Mapping:
+    path: Path
+    columns: dict[str, ColumnRule]
+    values: dict[str, dict[str, str]]
+    date_format: str | None = None
+
+    def where(self, key: str, line: int) -> str:
+        return f"{self.path}:{line} key {key!r}"
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """One file's columns resolved against a canonical table, as SQL text expressions."""
+
+    raw: dict[str, str]
+    """Canonical column -> SQL giving its text (NULL when empty); absent columns are missing."""
+    extras: tuple[str, ...]
+    """File columns that match no canonical column and no mapping rule."""
+    missing_required: tuple[str, ...]
+
+
+def load_mapping(path: Path, table: Table) -> Mapping:
+    """Parse and check a mapping file against `table`; every mistake names the file and key."""
+    try:
+        data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise MappingError(f"Cannot read mapping file {path}: {exc}") from None
+    except YAMLError as exc:
+        raise MappingError(f"Mapping file {path} is not valid YAML: {exc}") from None
+    if not isinstance(data, CommentedMap):
+        raise MappingError(f"Mapping file {path} must be a YAML mapping with a 'columns:' key.")
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            raise MappingError(
+                f"{path}:{data.lc.key(key)[0] + 1} key {key!r}: unknown key; "
+                f"use {', '.join(TOP_LEVEL_KEYS)}."
+            )
+    date_format = data.get("date_format")
+    if date_format is not None and not isinstance(date_format, str):
+        raise MappingError(f"{path} key 'date_format': must be a text such as '%d/%m/%Y'.")
+    columns = _section(path, data, "columns")
+    values = _section(path, data, "values")
+    return Mapping(
+        path,
+        {name: _rule(path, table, columns, name) for name in columns},
+        {name: _recoding(path, table, values, name) for name in values},
+        date_format,
+    )
+
+
+def _section(path: Path, data: CommentedMap, key: str) -> CommentedMap:
+    section = data.get(key, CommentedMap())
+    if section is None:
+        return CommentedMap()
+    if not isinstance(section, CommentedMap):
+        raise MappingError(
+            f"{path}:{data.lc.key(key)[0] + 1} key {key!r}: must map canonical column names."
+        )
+    return section
+
+
+def _check_canonical(path: Path, table: Table, section: CommentedMap, key: str, name: str) -> int:
+    line = section.lc.key(name)[0] + 1
+    if name not in table.column_names:
+        raise MappingError(
+            f"{path}:{line} key '{key}.{name}': {table.name} has no column {name!r}; "
+            f"its columns are: {', '.join(table.column_names)}."
+        )
+    return line
+
+
+def _rule(path: Path, table: Table, section: CommentedMap, name: str) -> ColumnRule:
+    line = _check_canonical(path, table, section, "columns", name)
+    where = f"{path}:{line} key 'columns.{name}'"
+    entry = section[name]
+    if isinstance(entry, str):
+        return ColumnRule("column", entry, line)
+    if (
+        not isinstance(entry, CommentedMap)
+        or len(entry) != 1
+        or next(iter(entry)) not in RULE_KINDS
+    ):
+        raise MappingError(
+            f"{where}: give a file column name, or exactly one of "
+            "{column: NAME}, {value: CONSTANT}, {expr: SQL}."
+        )
+    kind, text = next(iter(entry.items()))
+    if text is None or isinstance(text, CommentedMap | list):
+        raise MappingError(f"{where}: {kind} must be a single value.")
+    if isinstance(text, bool):
+        text = "true" if text else "false"
+    if kind == "expr":
+        _check_sql(where, str(text))
+    return ColumnRule(kind, str(text), line)
+
+
+def _check_sql(where: str, text: str) -> None:
+    try:
+        sqlglot.parse_one(f"SELECT {text}", read="duckdb")
+    except sqlglot.errors.ParseError as exc:
+        raise MappingError(f"{where}: expr is not valid SQL: {exc}") from None
+
+
+def _recoding(path: Path, table: Table, section: CommentedMap, name: str) -> dict[str, str]:
+    line = _check_canonical(path, table, section, "values", name)
+    entry = section[name]
+    if not isinstance(entry, CommentedMap) or any(
+        isinstance(v, CommentedMap | list) or v is None for v in entry.values()
+    ):
+        raise MappingError(
+            f"{path}:{line} key 'values.{name}': must map file values to canonical values, "
+            "e.g. {P1: critical}."
+        )
+    return {str(k): str(v) for k, v in entry.items()}
+
+
+def plan_columns(
+    table: Table, file_columns: tuple[str, ...], file_name: str, mapping: Mapping | None
+) -> ColumnPlan:
+    """Resolve the canonical columns of one file, raising MappingError on a missing reference."""
+    rules = mapping.columns if mapping else {}
+    used: set[str] = set()
+    raw: dict[str, str] = {}
+    for column in table.columns:
+        rule = rules.get(column.name)
+        if rule is None:
+            if column.name in file_columns:
+                used.add(column.name)
+                raw[column.name] = _text(ident(column.name))
+            elif column.default is not None:
+                raw[column.name] = literal(_default_text(column.default))
+            continue
+        assert mapping is not None
+        where = mapping.where(f"columns.{column.name}", rule.line)
+        if rule.kind == "value":
+            raw[column.name] = literal(rule.text)
+            continue
+        referenced = [rule.text] if rule.kind == "column" else _expr_columns(rule.text)
+        for name in referenced:
+            if name not in file_columns:
+                raise MappingError(
+                    f"{where}: {file_name} has no column {name!r}; "
+                    f"its columns are: {', '.join(file_columns)}."
+                )
+        used.update(referenced)
+        source = ident(rule.text) if rule.kind == "column" else f"CAST(({rule.text}) AS VARCHAR)"
+        raw[column.name] = _text(source)
+    if mapping:
+        for name, recoding in mapping.values.items():
+            if name in raw:
+                raw[name] = _recode(raw[name], recoding)
+    extras = tuple(c for c in file_columns if c not in used and c not in table.column_names)
+    if table.extra_columns_to and extras:
+        target = table.extra_columns_to
+        raw[target] = _with_extras(raw.get(target), extras)
+    missing = tuple(c.name for c in table.columns if c.required and c.name not in raw)
+    return ColumnPlan(raw, extras, missing)
+
+
+def _text(sql: str) -> str:
+    """Trimmed text, with empty strings as NULL."""
+    return f"nullif(trim({sql}), '')"
+
+
+def _default_text(default: object) -> str:
+    if isinstance(default, bool):
+        return "true" if default else "false"
+    return str(default)
+
+
+def _expr_columns(text: str) -> list[str]:
+    tree = sqlglot.parse_one(f"SELECT {text}", read="duckdb")
+    return sorted({c.name for c in tree.find_all(exp.Column)})
+
+
+def _recode(sql: str, recoding: dict[str, str]) -> str:
+    cases = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in recoding.items())
+    return f"(CASE {sql} {cases} ELSE {sql} END)"
+
+
+def _with_extras(attributes: str | None, extras: tuple[str, ...]) -> str:
+    """A JSON object of the extra columns' non-empty values, merged into `attributes` if given."""
+    entries = ", ".join(f"struct_pack(k := {literal(c)}, v := {_text(ident(c))})" for c in extras)
+    packed = (
+        f"nullif(CAST(to_json(map_from_entries(list_filter([{entries}], "
+        "e -> e.v IS NOT NULL))) AS VARCHAR), '{}')"
+    )
+    if attributes is None:
+        return packed
+    return (
+        f"(CASE WHEN {attributes} IS NULL THEN {packed} "
+        f"WHEN json_valid({attributes}) AND json_type({attributes}) = 'OBJECT' "
+        f"THEN CAST(json_merge_patch({attributes}, coalesce({packed}, '{{}}')) AS VARCHAR) "
+        f"ELSE {attributes} END)"
+    )

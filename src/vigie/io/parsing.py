@@ -1,0 +1,97 @@
+"""Text to canonical types, as DuckDB expressions that give NULL when a value does not parse.
+
+A value that is present as text but NULL once typed is a type problem; the
+validation step finds those with one set-based query instead of per-row code.
+"""
+
+from __future__ import annotations
+
+from vigie.io.sql import literal
+from vigie.schema import Column, ColumnType
+
+TRUE_WORDS = ("true", "1", "yes")
+FALSE_WORDS = ("false", "0", "no")
+# An explicit UTC offset after a time: "2024-05-01 10:00:00+02:00", "...T10:00-0500".
+OFFSET_PATTERN = r"[T ][0-9:.]+[+-][0-9]{2}(:?[0-9]{2})?$"
+
+EXPECTED = {
+    ColumnType.INTEGER: "a whole number",
+    ColumnType.FLOAT: "a number such as 1234.5",
+    ColumnType.BOOLEAN: "true/false, yes/no or 1/0",
+    ColumnType.DATE: "a date such as 2024-05-31",
+    ColumnType.TIMESTAMP: "a timestamp such as 2024-05-31 14:30:00 (UTC) or with an offset",
+    ColumnType.JSON: 'a JSON object such as {"tier": "gold"}',
+}
+
+
+def duckdb_type(column: Column) -> str:
+    """The DuckDB type a workspace table stores `column` as."""
+    return {
+        ColumnType.STRING: "VARCHAR",
+        ColumnType.INTEGER: "BIGINT",
+        ColumnType.FLOAT: "DOUBLE",
+        ColumnType.BOOLEAN: "BOOLEAN",
+        ColumnType.DATE: "DATE",
+        ColumnType.TIMESTAMP: "TIMESTAMP",
+        ColumnType.STRING_LIST: "VARCHAR[]",
+        ColumnType.JSON: "VARCHAR",
+    }[column.type]
+
+
+def expected(column: Column, date_format: str | None) -> str:
+    """What a valid value looks like, for problem messages."""
+    text = EXPECTED[column.type]
+    if date_format and column.type in (ColumnType.DATE, ColumnType.TIMESTAMP):
+        text += f", or in the format {date_format!r}"
+    return text
+
+
+def typed(column: Column, raw: str, date_format: str | None) -> str:
+    """SQL turning the text expression `raw` into the column's type (NULL if it does not parse)."""
+    kind = column.type
+    if kind in (ColumnType.STRING, ColumnType.JSON):
+        return raw
+    if kind == ColumnType.INTEGER:
+        return (
+            f"CASE WHEN regexp_full_match({raw}, '[+-]?[0-9]+(\\.0*)?') "
+            f"THEN try_cast({raw} AS BIGINT) END"
+        )
+    if kind == ColumnType.FLOAT:
+        return f"CASE WHEN isfinite(try_cast({raw} AS DOUBLE)) THEN try_cast({raw} AS DOUBLE) END"
+    if kind == ColumnType.BOOLEAN:
+        return (
+            f"CASE WHEN lower({raw}) IN {_words(TRUE_WORDS)} THEN true "
+            f"WHEN lower({raw}) IN {_words(FALSE_WORDS)} THEN false END"
+        )
+    if kind == ColumnType.DATE:
+        iso = f"try_cast({raw} AS DATE)"
+        if date_format is None:
+            return iso
+        return f"coalesce(CAST({_strptime(raw, date_format)} AS DATE), {iso})"
+    if kind == ColumnType.TIMESTAMP:
+        iso = (
+            f"CASE WHEN regexp_matches({raw}, '{OFFSET_PATTERN}') "
+            f"THEN try_cast({raw} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' "
+            f"ELSE try_cast({raw} AS TIMESTAMP) END"
+        )
+        if date_format is None:
+            return iso
+        return f"coalesce({_strptime(raw, date_format)}, {iso})"
+    if kind == ColumnType.STRING_LIST:
+        return (
+            f"list_filter(list_transform(string_split({raw}, '|'), "
+            "x -> nullif(trim(x), '')), x -> x IS NOT NULL)"
+        )
+    raise AssertionError(kind)
+
+
+def _words(words: tuple[str, ...]) -> str:
+    return "(" + ", ".join(literal(w) for w in words) + ")"
+
+
+def _strptime(raw: str, date_format: str) -> str:
+    """Parse with the user's format; a format with an offset (%z) is converted to UTC."""
+    parsed = f"try_strptime({raw}, {literal(date_format)})"
+    if "%z" in date_format or "%Z" in date_format:
+        return f"({parsed} AT TIME ZONE 'UTC')"
+    return parsed
