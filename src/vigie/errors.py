@@ -94,5 +94,13 @@ class ScorecardError(VigieError):
         super().__init__(f"Scorecard {source} refused: {len(problems)} problem(s).\n{listed}")
 
 
+class SimulationError(VigieError):
+    """Bad parameters for the demo portfolio simulator (`vigie simulate`)."""
+
+
 class ImportModeError(VigieError):
     """An import mode or option that cannot apply (e.g. upsert into a table without a key)."""
+
+
+class OverrideError(VigieError):
+    """A manual score override that cannot be recorded as given (no reason, past expiry, ...)."""
