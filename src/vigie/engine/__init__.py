@@ -1,0 +1,1 @@
+"""The scoring engine: state at a date, scores over a date grid, history, explain, overrides."""

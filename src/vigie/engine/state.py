@@ -1,0 +1,66 @@
+"""Account state as of a date, derived from dated subscriptions (never from `current` columns).
+
+An account is active at D when one of its subscriptions covers D
+([start_date, end_date), end_date empty = open-ended). Teams without any
+subscription data are still served: an account with no subscription rows at
+all counts as active from its `customer_since` date (always, if that is empty).
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+from ibis import _
+
+from vigie.schema import TABLES
+from vigie.workspace import Workspace
+
+STATE_COLUMNS = ("active", "arr", "seats", "plan", "days_to_renewal", "tenure_days")
+"""Attributes computed as of D; every other attribute is a non-current accounts column."""
+ACCOUNT_COLUMNS = tuple(
+    c.name for c in TABLES["accounts"].columns if not c.current and c.name != "attributes"
+)
+
+
+def dates_table(dates: list) -> ir.Table:
+    """The as-of dates of a run as a one-column table, to cross join with accounts."""
+    return ibis.memtable({"as_of": sorted(set(dates))}, schema={"as_of": "date"})
+
+
+def account_state(workspace: Workspace, dates: ir.Table) -> ir.Table:
+    """Every account x as-of date with its state at that date (see STATE_COLUMNS)."""
+    accounts = workspace.table("accounts").select(*ACCOUNT_COLUMNS)
+    subs = workspace.table("subscriptions")
+    started = subs.join(dates, subs.start_date <= dates.as_of)
+    covers = started.end_date.isnull() | (started.end_date > started.as_of)
+    at_date = started.group_by("account_id", "as_of").agg(
+        n_active=_.count(where=covers),
+        arr=_.arr.sum(where=covers),
+        seats=_.seats.sum(where=covers),
+        plan=_.plan.argmax(_.start_date, where=covers),
+        renewal=_.end_date.max(where=covers),
+        first_start=_.start_date.min(),
+    )
+    with_subs = subs.select("account_id").distinct().mutate(has_subs=True)
+    grid = (
+        accounts.cross_join(dates)
+        .left_join(at_date, ["account_id", "as_of"])
+        .drop("account_id_right", "as_of_right")
+        .left_join(with_subs, "account_id")
+        .drop("account_id_right")
+    )
+    no_subs_active = grid.has_subs.isnull() & (
+        grid.customer_since.isnull() | (grid.customer_since <= grid.as_of)
+    )
+    active = (grid.n_active.fill_null(0) > 0) | no_subs_active
+    since = ibis.coalesce(grid.first_start, grid.customer_since)
+    return grid.select(
+        *ACCOUNT_COLUMNS,
+        "as_of",
+        active=active,
+        arr=grid.arr.cast("float64"),
+        seats=grid.seats,
+        plan=grid.plan,
+        days_to_renewal=grid.renewal.delta(grid.as_of, unit="day"),
+        tenure_days=grid.as_of.delta(since, unit="day"),
+    )

@@ -1,0 +1,204 @@
+"""Compile a scorecard into ONE Ibis expression over the accounts x as-of dates grid.
+
+The result is wide: one row per active account and as-of date, with every
+measure's raw value, points, weight and contribution, every dimension's score
+and coverage, the composite, its band and coverage. Segment overrides are
+CASE expressions on the segment chosen at D, so all segments run in the same query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from vigie.engine.overrides import applicable_overrides
+from vigie.engine.state import account_state, dates_table
+from vigie.scorecard import spec
+from vigie.scorecard.grading import grade
+from vigie.scorecard.metrics import KEYS, Context, condition, evaluate
+from vigie.workspace import Workspace
+
+OVERALL = "overall"
+
+
+@dataclass(frozen=True)
+class MeasureSlot:
+    """Where a measure's columns live in the wide result (m{index}_raw, ...)."""
+
+    index: int
+    dimension: str
+    name: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.dimension}.{self.name}"
+
+
+@dataclass(frozen=True)
+class Compiled:
+    expr: ir.Table
+    measures: list[MeasureSlot]
+    dimensions: list[str]
+
+
+def _variants(card: spec.Scorecard) -> list[tuple[str | None, spec.Scorecard]]:
+    """(segment name, effective scorecard): base first (segment None)."""
+    return [(None, card)] + [(s.name, card.for_segment(s)) for s in card.segments]
+
+
+def _by_segment(rule: ir.StringValue, variants: list, value_of) -> Any:
+    """A CASE on the segment chosen at D when the value differs from the base one."""
+    base = value_of(variants[0][1])
+    cases = [(rule == name, value_of(v)) for name, v in variants[1:] if value_of(v) != base]
+    if not cases:
+        return base
+    return ibis.cases(*cases, else_=base)
+
+
+def _segment_rule(card: spec.Scorecard, state: ir.Table) -> ir.StringValue:
+    """First matching segment at D (conditions on attributes as of D), NULL = base scorecard."""
+    cases = [
+        (ibis.and_(*(condition(state[k], v) for k, v in s.when.items())), s.name)
+        for s in card.segments
+    ]
+    if not cases:
+        return ibis.null("string")
+    return ibis.cases(*cases, else_=ibis.null("string"))
+
+
+def band_of(bands: list[spec.Band], scaled: ir.NumericValue) -> ir.StringValue:
+    """Bands ordered high to low: `min` inclusive, `above` exclusive, the last catches the rest."""
+    cases = [
+        (scaled >= b.min if b.min is not None else scaled > b.above, b.name) for b in bands[:-1]
+    ]
+    last = bands[-1].name
+    band = ibis.cases(*cases, else_=last) if cases else ibis.literal(last)
+    return ibis.ifelse(scaled.isnull(), ibis.null("string"), band)
+
+
+def _missing_points(policy: spec.Missing) -> float | None:
+    if policy == "renormalize":
+        return None
+    if policy == "zero":
+        return 0.0
+    return policy.points
+
+
+def _sum(values: list[ir.NumericValue]) -> ir.NumericValue:
+    total = values[0]
+    for v in values[1:]:
+        total = total + v
+    return total
+
+
+def compile_scores(workspace: Workspace, card: spec.Scorecard, dates: list[dt.date]) -> Compiled:
+    """The wide score table of `card` for every account active at each date of `dates`."""
+    state = account_state(workspace, dates_table(dates))
+    active = state.filter(state.active)
+    grid = active.select(*KEYS)
+    ctx = Context(workspace, card)
+    slots = [MeasureSlot(i, d, m) for i, (d, m, _) in enumerate(card.measures())]
+
+    wide = active.select(
+        *KEYS, "parent_account_id", "arr", segment_rule=_segment_rule(card, active)
+    )
+    for slot, (_, _, measure) in zip(slots, card.measures(), strict=True):
+        values = evaluate(ctx, measure.metric, grid).rename({f"m{slot.index}_raw": "value"})
+        wide = wide.join(values, KEYS)
+    overrides = applicable_overrides(workspace, card.name, grid, [s.key for s in slots])
+    wide = wide.left_join(overrides, KEYS).drop("account_id_right", "as_of_right")
+
+    variants = _variants(card)
+    rule = wide.segment_rule
+    cols: dict[str, ir.Value] = {}
+    dim_parts: dict[str, list[tuple[MeasureSlot, ir.Value, ir.Value, ir.Value]]] = {}
+    for slot in slots:
+        raw, over = wide[f"m{slot.index}_raw"], wide[f"ov_{slot.index}"]
+        measure = card.dimensions[slot.dimension].measures[slot.name]
+
+        def rule_of(v: spec.Scorecard, s: MeasureSlot = slot) -> Any:
+            return v.dimensions[s.dimension].measures[s.name].grade
+
+        grade_rule = _by_segment(rule, variants, rule_of)
+        if isinstance(grade_rule, ir.Value):  # graded differently per segment
+            graded = ibis.cases(
+                *[(rule == n, grade(rule_of(v), raw)) for n, v in variants[1:]],
+                else_=grade(rule_of(card), raw),
+            )
+        else:
+            graded = grade(grade_rule, raw)
+        has = raw.notnull() | over.notnull()
+        policy = measure.missing or card.dimensions[slot.dimension].missing or card.missing
+        fallback = _missing_points(policy)
+        points = ibis.coalesce(over, graded)
+        if fallback is not None:
+            points = ibis.coalesce(points, ibis.literal(fallback, type="float64"))
+        weight = _by_segment(
+            rule,
+            variants,
+            lambda v, s=slot: float(v.dimensions[s.dimension].measures[s.name].weight),
+        )
+        cols[f"m{slot.index}_points"] = points
+        cols[f"m{slot.index}_has_data"] = has
+        cols[f"m{slot.index}_overridden"] = over.notnull()
+        dim_parts.setdefault(slot.dimension, []).append(
+            (slot, points, ibis.literal(1.0) * weight, has)
+        )
+
+    dim_scores, dim_weights, dim_cov, dim_den = {}, {}, {}, {}
+    for d, parts in dim_parts.items():
+        num = _sum([ibis.ifelse(p.isnull(), 0.0, p * w) for _, p, w, _ in parts])
+        den = _sum([ibis.ifelse(p.isnull(), 0.0, w) for _, p, w, _ in parts])
+        dim_den[d] = den
+        dim_scores[d] = num / den.nullif(0.0)
+        dim_cov[d] = _sum([ibis.ifelse(h, w, 0.0) for _, _, w, h in parts]) / _sum(
+            [w for _, _, w, _ in parts]
+        )
+        dim_weights[d] = ibis.literal(1.0) * _by_segment(
+            rule, variants, lambda v, d=d: float(v.dimensions[d].weight)
+        )
+    comp_num = _sum(
+        [ibis.ifelse(s.isnull(), 0.0, s * dim_weights[d]) for d, s in dim_scores.items()]
+    )
+    comp_den = _sum([ibis.ifelse(s.isnull(), 0.0, dim_weights[d]) for d, s in dim_scores.items()])
+    all_w = _sum(list(dim_weights.values()))
+    computed = comp_num / comp_den.nullif(0.0)
+    scale = card.scale
+    overall = wide[f"ov_{OVERALL}"] * (100.0 / scale)
+    score = ibis.coalesce(overall, computed)
+    band_cases = [(rule == n, band_of(v.bands, score * (scale / 100.0))) for n, v in variants[1:]]
+    base_band = band_of(card.bands, score * (scale / 100.0))
+    band = ibis.cases(*band_cases, else_=base_band) if band_cases else base_band
+    for d, s in dim_scores.items():
+        dim_band = [(rule == n, band_of(v.bands, s * (scale / 100.0))) for n, v in variants[1:]]
+        base = band_of(card.bands, s * (scale / 100.0))
+        cols[f"d_{d}_score"] = s
+        cols[f"d_{d}_band"] = ibis.cases(*dim_band, else_=base) if dim_band else base
+        cols[f"d_{d}_coverage"] = dim_cov[d]
+        cols[f"d_{d}_weight"] = ibis.ifelse(s.isnull(), 0.0, dim_weights[d] / comp_den.nullif(0.0))
+    for d, parts in dim_parts.items():
+        share = cols[f"d_{d}_weight"]
+        for slot, p, w, _ in parts:
+            eff = ibis.ifelse(p.isnull(), 0.0, share * w / dim_den[d].nullif(0.0)).fill_null(0.0)
+            cols[f"m{slot.index}_weight"] = eff
+            cols[f"m{slot.index}_contribution"] = p.fill_null(0.0) * eff
+    coverage = _sum([dim_cov[d] * dim_weights[d] for d in dim_scores]) / all_w
+    expr = wide.mutate(
+        **cols,
+        score=score,
+        score_scaled=score * (scale / 100.0),
+        band=band,
+        coverage=coverage,
+        overridden=overall.notnull(),
+        override_reason=wide[f"ov_{OVERALL}_reason"],
+    )
+    return Compiled(expr, slots, list(dim_parts))
+
+
+def compile_sql(workspace: Workspace, card: spec.Scorecard, as_of: dt.date) -> str:
+    """The SQL the workspace's backend runs to score `card` as of one date."""
+    return str(workspace.con.compile(compile_scores(workspace, card, [as_of]).expr))

@@ -1,0 +1,296 @@
+"""Metric kinds: one small function per kind, from spec to an Ibis table.
+
+Every function receives the *grid* (one row per account_id x as_of) and returns
+it with a `value` column: one row per grid row, for all accounts and all dates
+at once. Point in time: a fact counts for as-of date D only when its time
+column is before D (window w: in [D - w, D)); state at D comes from
+`vigie.engine.state`. `METRICS` maps a kind to its function: register a new
+kind there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+from ibis import _
+
+from vigie.engine.state import ACCOUNT_COLUMNS, account_state
+from vigie.errors import ScorecardError, ScorecardProblem
+from vigie.schema import TABLES
+from vigie.scorecard import spec
+from vigie.workspace import Workspace
+
+KEYS = ["account_id", "as_of"]
+INTERVAL_ENDS = {"contacts": "ended_at", "tickets": "closed_at"}
+"""Interval tables: `where: {active: true}` means the interval contains D."""
+
+
+@dataclass(frozen=True)
+class Context:
+    workspace: Workspace
+    scorecard: spec.Scorecard
+
+    def state(self, grid: ir.Table) -> ir.Table:
+        """The grid with the account state at each row's as_of."""
+        dates = grid.select("as_of").distinct()
+        state = account_state(self.workspace, dates)
+        return grid.join(state, KEYS)
+
+    def named(self, name: str) -> Any:
+        try:
+            return self.scorecard.metrics[name]
+        except KeyError:
+            raise ScorecardError(
+                self.scorecard.name,
+                [
+                    ScorecardProblem(
+                        "metrics", None, f"metric {name!r} is not defined in `metrics:`"
+                    )
+                ],
+            ) from None
+
+
+def evaluate(ctx: Context, metric: Any, grid: ir.Table) -> ir.Table:
+    """account_id, as_of, value for every row of `grid` (unique on account_id, as_of)."""
+    return METRICS[metric.kind](ctx, metric, grid)
+
+
+# --- facts and conditions ---------------------------------------------------------------------
+
+
+def _day(column: ir.Value) -> ir.Value:
+    return column.date() if column.type().is_timestamp() else column
+
+
+def condition(column: ir.Value, wanted: Any) -> ir.BooleanValue:
+    """`where` / `when` semantics: equality, list membership, inclusive {min, max}."""
+    if isinstance(wanted, spec.Range):
+        parts = []
+        if wanted.min is not None:
+            parts.append(column >= wanted.min)
+        if wanted.max is not None:
+            parts.append(column <= wanted.max)
+        return ibis.and_(*parts)
+    if isinstance(wanted, list):
+        return column.isin(wanted)
+    return column == wanted
+
+
+def _static(table: ir.Table, where: spec.Where) -> ir.Table:
+    """Rows matching the conditions that do not depend on the as-of date."""
+    preds = [condition(table[col], cond) for col, cond in where.items() if col in table.columns]
+    return table.filter(*preds) if preds else table
+
+
+def _dynamic(name: str, joined: ir.Table, where: spec.Where) -> list[ir.BooleanValue]:
+    """Conditions that depend on D: `active` on interval tables, `late` on invoices."""
+    preds = []
+    for key, wanted in where.items():
+        if key == "active" and name in INTERVAL_ENDS:
+            start = joined[TABLES[name].time_column]
+            end = joined[INTERVAL_ENDS[name]]
+            started = start.isnull() | (_day(start) < joined.as_of)
+            holds = started & (end.isnull() | (_day(end) >= joined.as_of))
+            preds.append(holds if wanted else ~holds)
+        elif key == "late" and name == "invoices":
+            late = (joined.due_date < joined.as_of) & (
+                joined.paid_at.isnull() | (joined.paid_at > joined.due_date)
+            )
+            preds.append(late if wanted else ~late)
+    return preds
+
+
+def _facts_before(ctx: Context, name: str, where: spec.Where, grid: ir.Table, days: int | None):
+    """Facts of `name` joined to the grid rows they are known at: time in [D - days, D)."""
+    table = _static(ctx.workspace.table(name), where)
+    time = TABLES[name].time_column
+    table = table.mutate(_day=_day(table[time]), _time=table[time])
+    joined = grid.join(table, "account_id")
+    known = joined._day < joined.as_of
+    if name in INTERVAL_ENDS:  # contacts without a start date count as started
+        known = joined._day.isnull() | known
+    preds = [known, *_dynamic(name, joined, where)]
+    if days is not None:
+        preds.append(joined._day >= joined.as_of - ibis.interval(days=days))
+    return joined.filter(*preds)
+
+
+def _on_grid(grid: ir.Table, values: ir.Table, fill: Any = None) -> ir.Table:
+    """Dense result: every grid row, with `fill` where `values` has no row."""
+    joined = grid.select(*KEYS).left_join(values, KEYS)
+    value = joined.value if fill is None else joined.value.fill_null(fill)
+    return joined.select(*KEYS, value=value)
+
+
+def _window_aggregate(ctx: Context, m: Any, table: str, days: int, grid: ir.Table, agg) -> ir.Table:
+    facts = _facts_before(ctx, table, m.where, grid, days)
+    return facts.group_by(KEYS).agg(value=agg(facts))
+
+
+def _per(ctx: Context, m: Any, counted: ir.Table, grid: ir.Table) -> ir.Table:
+    """Divide by licensed seats at D or by active users in the window (0 or none -> missing)."""
+    if m.per is None:
+        return counted
+    if m.per == "seats":
+        divisor = ctx.state(grid.select(*KEYS)).select(*KEYS, d=_.seats.cast("float64"))
+    else:
+        users = _facts_before(ctx, "usage_events", {}, grid, spec.window_days(m.window))
+        divisor = users.group_by(KEYS).agg(d=_.user_id.nunique().cast("float64"))
+    joined = counted.left_join(divisor, KEYS)
+    return joined.select(*KEYS, value=joined.value / joined.d.nullif(0))
+
+
+# --- metric kinds -------------------------------------------------------------------------------
+
+
+def count(ctx: Context, m: spec.CountMetric, grid: ir.Table) -> ir.Table:
+    days = spec.window_days(m.window)
+    found = _window_aggregate(ctx, m, m.count, days, grid, lambda f: f.count().cast("float64"))
+    return _per(ctx, m, _on_grid(grid, found, 0.0), grid)
+
+
+def sum_(ctx: Context, m: spec.SumMetric, grid: ir.Table) -> ir.Table:
+    days = spec.window_days(m.window)
+    found = _window_aggregate(
+        ctx, m, m.sum, days, grid, lambda f: f[m.column].sum().cast("float64")
+    )
+    return _per(ctx, m, _on_grid(grid, found, 0.0), grid)
+
+
+def distinct(ctx: Context, m: spec.DistinctMetric, grid: ir.Table) -> ir.Table:
+    days = spec.window_days(m.window)
+    found = _window_aggregate(
+        ctx, m, m.distinct, days, grid, lambda f: f[m.column].nunique().cast("float64")
+    )
+    return _per(ctx, m, _on_grid(grid, found, 0.0), grid)
+
+
+def average(ctx: Context, m: spec.AverageMetric, grid: ir.Table) -> ir.Table:
+    days = spec.window_days(m.window)
+    found = _window_aggregate(
+        ctx, m, m.average, days, grid, lambda f: f[m.column].mean().cast("float64")
+    )
+    return _on_grid(grid, found)
+
+
+def ratio(ctx: Context, m: spec.RatioMetric, grid: ir.Table) -> ir.Table:
+    a = evaluate(ctx, ctx.named(m.ratio[0]), grid)
+    b = evaluate(ctx, ctx.named(m.ratio[1]), grid).rename(b="value")
+    joined = a.join(b, KEYS)
+    return joined.select(*KEYS, value=joined.value.cast("float64") / joined.b.nullif(0))
+
+
+def days_since(ctx: Context, m: spec.DaysSinceMetric, grid: ir.Table) -> ir.Table:
+    facts = _facts_before(ctx, m.days_since, m.where, grid, None)
+    last = facts.group_by(KEYS).agg(last=_._day.max())
+    found = last.select(*KEYS, value=last.as_of.delta(last.last, unit="day").cast("float64"))
+    return _on_grid(grid, found)
+
+
+def exists(ctx: Context, m: spec.ExistsMetric, grid: ir.Table) -> ir.Table:
+    facts = _facts_before(ctx, m.exists, m.where, grid, None)
+    found = facts.select(*KEYS).distinct().mutate(value=ibis.literal(True))
+    return _on_grid(grid, found, False)
+
+
+def latest(ctx: Context, m: spec.LatestMetric, grid: ir.Table) -> ir.Table:
+    days = spec.window_days(m.max_age) if m.max_age else None
+    facts = _facts_before(ctx, m.latest, m.where, grid, days)
+    found = facts.group_by(KEYS).agg(value=facts[m.column].argmax(facts._time))
+    return _on_grid(grid, found)
+
+
+def nps(ctx: Context, m: spec.NpsMetric, grid: ir.Table) -> ir.Table:
+    where: spec.Where = {"kind": "nps"}
+    facts = _facts_before(ctx, "surveys", where, grid, spec.window_days(m.window))
+    found = facts.group_by(KEYS).agg(
+        promoters=_.count(where=_.score >= 9),
+        detractors=_.count(where=_.score <= 6),
+        answers=_.count(),
+    )
+    value = 100.0 * (found.promoters - found.detractors) / found.answers
+    return _on_grid(grid, found.select(*KEYS, value=value))
+
+
+def _shifted(ctx: Context, metric: Any, grid: ir.Table, days: int) -> ir.Table:
+    """The metric evaluated `days` before each grid row's as_of, keyed by the row's as_of."""
+    back = grid.select("account_id", as_of=grid.as_of - ibis.interval(days=days)).distinct()
+    values = evaluate(ctx, metric, back)
+    return values.mutate(as_of=values.as_of + ibis.interval(days=days))
+
+
+def change(ctx: Context, m: spec.ChangeMetric, grid: ir.Table) -> ir.Table:
+    inner = ctx.named(m.change)
+    days = spec.window_days(inner.window) if m.vs == "previous" else 365
+    now = evaluate(ctx, inner, grid)
+    before = _shifted(ctx, inner, grid, days).rename(before="value")
+    joined = now.join(before, KEYS)
+    value = 100.0 * (joined.value - joined.before) / joined.before.nullif(0)
+    return joined.select(*KEYS, value=value)
+
+
+def slope(ctx: Context, m: spec.SlopeMetric, grid: ir.Table) -> ir.Table:
+    """Least-squares slope of the last N weekly values, in percent of their mean per week."""
+    weekly = ctx.named(m.slope).model_copy(update={"window": "7d"})
+    parts = [
+        _shifted(ctx, weekly, grid, 7 * (m.weeks - 1 - x)).mutate(x=ibis.literal(float(x)))
+        for x in range(m.weeks)
+    ]
+    points = ibis.union(*parts).mutate(y=_.value.cast("float64"))
+    fit = (
+        points.filter(points.y.notnull())
+        .group_by(KEYS)
+        .agg(n=_.count(), sx=_.x.sum(), sy=_.y.sum(), sxy=(_.x * _.y).sum(), sxx=(_.x * _.x).sum())
+    )
+    denominator = (fit.n * fit.sxx - fit.sx * fit.sx).nullif(0)
+    beta = (fit.n * fit.sxy - fit.sx * fit.sy) / denominator
+    mean = fit.sy / fit.n
+    found = fit.select(*KEYS, value=100.0 * beta / mean.nullif(0))
+    return _on_grid(grid, found)
+
+
+def percentile(ctx: Context, m: spec.PercentileMetric, grid: ir.Table) -> ir.Table:
+    """Percent rank 0-100 among accounts of the grid with the same `among` value at D."""
+    values = evaluate(ctx, ctx.named(m.percentile), grid)
+    peers = ctx.state(values.filter(values.value.notnull()))
+    rank = ibis.percent_rank().over(group_by=["as_of", m.among], order_by=peers.value)
+    found = peers.select(*KEYS, value=(rank * 100.0).cast("float64"))
+    return _on_grid(grid, found)
+
+
+def attribute(ctx: Context, m: spec.AttributeMetric, grid: ir.Table) -> ir.Table:
+    state = ctx.state(grid.select(*KEYS))
+    return state.select(*KEYS, value=state[m.attribute])
+
+
+def sql(ctx: Context, m: spec.SqlMetric, grid: ir.Table) -> ir.Table:
+    """Admin escape hatch: an SQL expression over the account's non-current columns (`account_row`).
+
+    Only dated-free columns are exposed, so the expression cannot read today's state.
+    """
+    row = ctx.workspace.table("accounts").select(*ACCOUNT_COLUMNS).alias("account_row")
+    values = row.sql(f"SELECT account_id, ({m.sql}) AS value FROM account_row")
+    joined = grid.select(*KEYS).left_join(values, "account_id")
+    return joined.select(*KEYS, value=joined.value)
+
+
+METRICS: dict[str, Callable[[Context, Any, ir.Table], ir.Table]] = {
+    "count": count,
+    "sum": sum_,
+    "distinct": distinct,
+    "average": average,
+    "ratio": ratio,
+    "days_since": days_since,
+    "exists": exists,
+    "latest": latest,
+    "nps": nps,
+    "change": change,
+    "slope": slope,
+    "percentile": percentile,
+    "attribute": attribute,
+    "sql": sql,
+}

@@ -1,0 +1,109 @@
+"""A workspace loaded with the hand-built fixture data, on DuckDB and on Spark (one session).
+
+The fixture tables are the CSV files in `fixtures/` (one per canonical table),
+typed by `vigie.schema` and written with plain Ibis calls (no importer).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from vigie.schema import TABLES, ColumnType
+from vigie.workspace import Workspace
+
+FIXTURES = Path(__file__).parent / "fixtures"
+HEALTH_TABLES = ("health_snapshots", "health_dimensions", "health_measures", "health_overrides")
+
+
+def fixture_frames() -> dict[str, pd.DataFrame]:
+    """Each fixture CSV as a text DataFrame (empty cells = None)."""
+    return {
+        p.stem: pd.read_csv(p, dtype=str, keep_default_na=False).replace("", None)
+        for p in sorted(FIXTURES.glob("*.csv"))
+    }
+
+
+def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
+    """A text frame typed as the canonical table `name` (absent columns are NULL)."""
+    table = TABLES[name]
+    columns = {}
+    for col in table.columns:
+        values = frame[col.name] if col.name in frame else pd.Series([None] * len(frame))
+        if col.type is ColumnType.BOOLEAN:
+            values = values.map(lambda v: None if v is None else v == "true")
+        elif col.type in (ColumnType.DATE, ColumnType.TIMESTAMP):
+            values = pd.to_datetime(values)
+            values = values.dt.date if col.type is ColumnType.DATE else values
+        elif col.type in (ColumnType.FLOAT, ColumnType.INTEGER):
+            values = pd.to_numeric(values)
+        columns[col.name] = pa.array(
+            [None if pd.isna(v) else v for v in values], type=col.type.ibis_type.to_pyarrow()
+        )
+    return pa.table(columns)
+
+
+def load_tables(workspace: Workspace, frames: dict[str, pd.DataFrame]) -> None:
+    """Replace canonical tables with the given frames (Spark: temp views, fast)."""
+    con = workspace.con
+    for name, frame in frames.items():
+        arrow = to_arrow(name, frame)
+        if con.name == "pyspark":
+            con.create_view(name, ibis.memtable(arrow), overwrite=True)
+        else:
+            con.create_table(name, arrow, overwrite=True)
+
+
+@pytest.fixture(scope="session")
+def spark_con() -> Iterator[object]:
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("vigie-scoring-tests")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "1g")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="spark-wh-"))
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    yield ibis.pyspark.connect(spark)
+    spark.stop()
+
+
+@pytest.fixture(params=["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def ws(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Workspace]:
+    """A workspace holding the fixture data, on each backend."""
+    if request.param == "spark":
+        con = request.getfixturevalue("spark_con")
+        for name in TABLES:
+            con.create_view(name, ibis.memtable(to_arrow(name, pd.DataFrame())), overwrite=True)
+        workspace = Workspace.from_connection(tmp_path / "ws", con)
+    else:
+        workspace = Workspace.init(tmp_path / "ws")
+    load_tables(workspace, fixture_frames())
+    yield workspace
+    if request.param == "spark":
+        for name in HEALTH_TABLES:
+            workspace.con.drop_table(name, force=True)
+    else:
+        workspace.close()
+
+
+@pytest.fixture
+def duck(tmp_path: Path) -> Iterator[Workspace]:
+    """The fixture workspace on DuckDB only (persistence details, CLI)."""
+    workspace = Workspace.init(tmp_path / "ws")
+    load_tables(workspace, fixture_frames())
+    yield workspace
+    workspace.close()

@@ -1,0 +1,54 @@
+"""Raw values of every metric kind on the fixture data as of 2024-03-01, computed by hand.
+
+Windows are [D - w, D): the fixture's facts dated 2024-03-01 never count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pytest
+
+from vigie.engine.scoring import score
+from vigie.scorecard.spec import load_scorecard
+from vigie.workspace import Workspace
+
+FIXTURES = Path(__file__).parent / "fixtures"
+D = dt.date(2024, 3, 1)
+NA = None
+
+# measure -> {account: raw value}. P1 is a rolled-up parent: it has no measure rows.
+EXPECTED = {
+    "report_quantity_28d": {"A1": 5.0, "A2": 0.0, "A3": 0.0},
+    "users_28d": {"A1": 3.0, "A2": 1.0, "A3": 0.0},  # u1, u2, u3 / u9
+    "logins_per_user_28d": {"A1": 1.0, "A2": 2.0, "A3": NA},  # 3/3, 2/1, no users
+    "csat_180d": {"A1": NA, "A2": 4.5, "A3": NA},
+    "login_share": {"A1": 0.75, "A2": 2 / 3, "A3": NA},  # 3/4, 2/3, 0/0
+    "responsiveness": {"A1": 1.0, "A2": NA, "A3": NA},  # A2's rating is older than 180d
+    "open_ticket": {"A1": 1.0, "A2": 1.0, "A3": 0.0},  # T2 closes on D: still open at D
+    "late_invoices_365d": {"A1": 0.0, "A2": 2.0, "A3": 0.0},  # V4 is due after D
+    "severe_tickets_90d": {"A1": 2.0, "A2": 0.0, "A3": 0.0},
+    "days_to_renewal": {"A1": 306.0, "A2": 92.0, "A3": NA},  # A3 is open-ended
+    "tenure_days": {"A1": 425.0, "A2": 274.0, "A3": 425.0},
+    "login_slope_4w": {"A1": -40.0, "A2": -80.0, "A3": NA},  # weekly [1,1,1,0], [1,1,0,0]
+    "events_percentile": {"A1": 100.0, "A2": 100.0, "A3": 0.0},  # P1 (0 events) ranks below A1
+    "is_enterprise": {"A1": 1.0, "A2": 0.0, "A3": 0.0},
+}
+
+
+def test_every_metric_kind_raw_value(ws: Workspace) -> None:
+    card = load_scorecard(FIXTURES / "kinds.yaml")
+    measures = score(ws, card, [D], persist=False).measures
+    got = {(r.measure, r.account_id): r for r in measures.itertuples()}
+    for measure, by_account in EXPECTED.items():
+        for account, want in by_account.items():
+            raw = got[(measure, account)].raw_value
+            if want is None:
+                assert math.isnan(raw), (measure, account, raw)
+            else:
+                assert raw == pytest.approx(want), (measure, account, raw)
+    plan = {a: got[("plan", a)].raw_text for a in ("A1", "A2", "A3")}
+    assert plan == {"A1": "enterprise", "A2": "starter", "A3": "starter"}
+    assert got[("plan", "A2")].points == 40.0
