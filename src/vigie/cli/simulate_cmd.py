@@ -14,7 +14,7 @@ from rich.table import Table as RichTable
 from vigie.cli.app import JsonOption, app, console
 from vigie.errors import SimulationError
 from vigie.simulate import default_end, simulate, write
-from vigie.simulate.writer import FORMATS
+from vigie.simulate.writer import FORMATS, check_format
 
 
 def _parse_end(value: str | None) -> date:
@@ -47,6 +47,7 @@ def simulate_command(
     """Write a simulated B2B customer book: every canonical table, one file each."""
     started = time.perf_counter()
     end_date = _parse_end(end)
+    check_format(format)
     portfolio = simulate(accounts=accounts, months=months, seed=seed, end=end_date)
     rows = write(portfolio, out, format)
     seconds = time.perf_counter() - started

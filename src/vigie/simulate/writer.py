@@ -38,10 +38,14 @@ def for_csv(table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, names=table.column_names)
 
 
-def write(portfolio: Portfolio, out_dir: Path | str, format: str = "csv") -> dict[str, int]:
-    """Write every canonical table to `out_dir/<table>.<format>`; returns rows per table."""
+def check_format(format: str) -> None:
     if format not in FORMATS:
         raise SimulationError(f"--format must be one of {', '.join(FORMATS)} (got {format!r}).")
+
+
+def write(portfolio: Portfolio, out_dir: Path | str, format: str = "csv") -> dict[str, int]:
+    """Write every canonical table to `out_dir/<table>.<format>`; returns rows per table."""
+    check_format(format)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise SimulationError(f"--out {out} is a file; give a folder (it is created if missing).")
