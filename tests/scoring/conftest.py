@@ -40,7 +40,7 @@ def to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
         if col.type is ColumnType.BOOLEAN:
             values = values.map(lambda v: None if v is None else v == "true")
         elif col.type in (ColumnType.DATE, ColumnType.TIMESTAMP):
-            values = pd.to_datetime(values)
+            values = pd.to_datetime(values, format="ISO8601")
             values = values.dt.date if col.type is ColumnType.DATE else values
         elif col.type in (ColumnType.FLOAT, ColumnType.INTEGER):
             values = pd.to_numeric(values)
