@@ -44,9 +44,7 @@ class Calendar:
     @cached_property
     def bounds(self) -> np.ndarray:
         ks = range(-HISTORY_MONTHS, self.months + FUTURE_MONTHS + 1)
-        return np.array(
-            [add_months(self.end, k - self.months) for k in ks], dtype="datetime64[D]"
-        )
+        return np.array([add_months(self.end, k - self.months) for k in ks], dtype="datetime64[D]")
 
     def bound(self, k: np.ndarray | int) -> np.ndarray:
         """First day of month index `k` (negative: before the window)."""

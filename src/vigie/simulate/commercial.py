@@ -131,7 +131,9 @@ def _seat_multipliers(
     p_up = np.where((archetype == EXPANDING) & in_window, 0.7, 0.15) * per_year
     p_down = 0.05 * per_year
     draw = rng.random(shape)
-    up = np.where(archetype == EXPANDING, rng.uniform(1.15, 1.5, shape), rng.uniform(1.05, 1.3, shape))
+    up = np.where(
+        archetype == EXPANDING, rng.uniform(1.15, 1.5, shape), rng.uniform(1.05, 1.3, shape)
+    )
     multiplier = np.where(draw < p_up, up, 1.0)
     multiplier = np.where(draw > 1 - p_down, rng.uniform(0.8, 0.95, shape), multiplier)
     frozen = np.isin(archetype, (DECLINING, SILENT, DOWNSELL)) & in_window

@@ -62,9 +62,7 @@ class People:
         self, rng: np.random.Generator, account: np.ndarray, day: np.ndarray
     ) -> np.ndarray:
         """A contact present on `day` (the champion half of the time); None if nobody."""
-        slot = np.where(
-            rng.random(account.size) < 0.5, 0, rng.integers(0, self.slots[account])
-        )
+        slot = np.where(rng.random(account.size) < 0.5, 0, rng.integers(0, self.slots[account]))
         gen = self.present(account, slot, day)
         found = self.contact_id[account, slot, gen.clip(0)]
         return np.where(gen >= 0, found, None)
@@ -103,7 +101,9 @@ def build_people(pop: Population, account_ids: np.ndarray, company: np.ndarray) 
     end[:, 0, :] = np.where(holder, leaves[:, None], end[:, 0, :])
     start[:, 0, :] = np.where(start[:, 0, :] > leaves[:, None], FAR, start[:, 0, :])
 
-    exists = (start < pop.alive_until[:, None, None]) & (np.arange(SLOTS)[None, :, None] < slots[:, None, None])
+    exists = (start < pop.alive_until[:, None, None]) & (
+        np.arange(SLOTS)[None, :, None] < slots[:, None, None]
+    )
     start = np.where(exists, start, FAR)
     end = np.where(exists & (end < pop.cal.end64), end, FAR)
 
@@ -202,12 +202,16 @@ def build_interactions(pop: Population, people: People, account_ids: np.ndarray)
     phase = rng.integers(0, 6, n)[:, None]
     m = np.arange(months)[None, :]
     high_touch = np.isin(pop.segment, (MID, ENT))[:, None]
-    due = np.where(high_touch, (m + phase) % 3 == 0, ((m + phase) % 6 == 0) & (rng.random((n, 1)) < 0.3))
+    due = np.where(
+        high_touch, (m + phase) % 3 == 0, ((m + phase) % 6 == 0) & (rng.random((n, 1)) < 0.3)
+    )
     p_qbr = np.where(silence, 0.35, 0.9)
     add((due & (rng.random((n, months)) < p_qbr)).astype(np.int64), "qbr", "outbound", held)
 
     # The intervention that saves a "recovered" account: a QBR and a meeting right after the drop.
-    rescue = ((pop.archetype == RECOVERED)[:, None] & (m == pop.event_month[:, None] + 1)).astype(np.int64)
+    rescue = ((pop.archetype == RECOVERED)[:, None] & (m == pop.event_month[:, None] + 1)).astype(
+        np.int64
+    )
     add(rescue, "qbr", "outbound", np.ones((n, months)))
     add(rescue, "meeting", "outbound", np.ones((n, months)))
 
@@ -217,7 +221,9 @@ def build_interactions(pop: Population, people: People, account_ids: np.ndarray)
     seconds = (REGION_UTC_HOUR[pop.region[a]] + rng.uniform(0, 9, a.size)) * 3600
     time = day.astype("datetime64[s]") + seconds.astype(np.int64)
     keep = (day >= pop.start_date[a]) & (day < pop.alive_until[a]) & (time < pop.cal.end64)
-    order = np.argsort(np.where(keep, time, np.datetime64("2200-01-01")), kind="stable")[: keep.sum()]
+    order = np.argsort(np.where(keep, time, np.datetime64("2200-01-01")), kind="stable")[
+        : keep.sum()
+    ]
     a, time = a[order], time[order]
     kind = np.concatenate(kinds)[order]
     contact = people.pick_contact(rng, a, time.astype("datetime64[D]"))

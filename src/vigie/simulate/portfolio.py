@@ -93,4 +93,3 @@ def simulate(
         population=pop,
         _usage=lambda: usage_chunks(pop, commercial, ids),
     )
-

@@ -84,12 +84,22 @@ def build_surveys(pop: Population, people: People, account_ids: np.ndarray) -> p
         a, mm = np.nonzero(campaign)
         width = SLOTS if everyone else 1
         a, mm = np.repeat(a, width), np.repeat(mm, width)
-        slot = np.tile(np.arange(width), a.size // width) if everyone else rng.integers(0, people.slots[a])
+        slot = (
+            np.tile(np.arange(width), a.size // width)
+            if everyone
+            else rng.integers(0, people.slots[a])
+        )
         day = pop.cal.bound(mm) + rng.integers(0, 20, a.size)
         gen = people.present(a, slot, day)
         p = rate * (0.4 + pop.health[a, mm]) * silence[a, mm]
         answered = (gen >= 0) & (slot < people.slots[a]) & (rng.random(a.size) < p)
-        a, mm, slot, gen, day = a[answered], mm[answered], slot[answered], gen[answered], day[answered]
+        a, mm, slot, gen, day = (
+            a[answered],
+            mm[answered],
+            slot[answered],
+            gen[answered],
+            day[answered],
+        )
         score = np.round(lo + (hi - lo) * sat[a, mm] + rng.normal(0, noise, a.size)).clip(lo, hi)
         seconds = rng.integers(6 * 3600, 22 * 3600, a.size)
         parts["a"].append(a)
@@ -102,7 +112,9 @@ def build_surveys(pop: Population, people: People, account_ids: np.ndarray) -> p
     order = np.argsort(np.where(keep, time, np.datetime64("2200-01-01")), kind="stable")
     order = order[: keep.sum()]
     kind, score = np.concatenate(parts["kind"])[order], np.concatenate(parts["score"])[order]
-    fraction = np.select([kind == "nps", kind == "csat"], [score / 10, (score - 1) / 4], (score - 1) / 6)
+    fraction = np.select(
+        [kind == "nps", kind == "csat"], [score / 10, (score - 1) / 4], (score - 1) / 6
+    )
     level = np.select([fraction < 0.6, fraction < 0.85], ["low", "mid"], "high")
     return canonical(
         "surveys",
@@ -155,7 +167,9 @@ def build_sentiments(
     cols = np.nonzero(reason)[1]
     offsets = np.concatenate([[0], np.cumsum(reason.sum(axis=1))]).astype(np.int32)
     reasons = pa.ListArray.from_arrays(
-        pa.array(offsets), pa.array(np.array(SENTIMENT_REASONS)[cols]), mask=pa.array(~reason.any(axis=1))
+        pa.array(offsets),
+        pa.array(np.array(SENTIMENT_REASONS)[cols]),
+        mask=pa.array(~reason.any(axis=1)),
     )
     comment = np.empty(a.size, dtype=object)
     for colour, options in SENTIMENT_COMMENTS.items():
@@ -194,7 +208,12 @@ def build_ratings(
     sat = satisfaction(pop)[a, mm] + rng.normal(0, 0.1, a.size)
     in_story = pop.event_month[a] <= mm
     budget = (pop.driver[a] == CHURN_DRIVERS.index("budget")) & in_story
-    late_risk = 0.06 + 0.5 * (1 - h) ** 2 + 0.5 * budget + 0.3 * ((pop.archetype[a] == DECLINING) & in_story)
+    late_risk = (
+        0.06
+        + 0.5 * (1 - h) ** 2
+        + 0.5 * budget
+        + 0.3 * ((pop.archetype[a] == DECLINING) & in_story)
+    )
     late_risk += rng.normal(0, 0.05, a.size)
     values = {
         "usage": np.select([usage > 0.8, usage > 0.45], [2.0, 1.0], 0.0),
@@ -214,4 +233,3 @@ def build_ratings(
         },
         sort_by="rated_at",
     )
-

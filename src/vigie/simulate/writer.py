@@ -54,7 +54,9 @@ def write(portfolio: Portfolio, out_dir: Path | str, format: str = "csv") -> dic
     rows: dict[str, int] = {}
     try:
         for name, path in parts.items():
-            chunks = portfolio.usage_chunks() if name == "usage_events" else [portfolio.tables[name]]
+            chunks = (
+                portfolio.usage_chunks() if name == "usage_events" else [portfolio.tables[name]]
+            )
             rows[name] = _write_chunks(chunks, path, arrow_schema(name), format)
     except BaseException:
         for path in parts.values():
