@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
 from vigie.cli.app import app
+from vigie.errors import SimulationError
 from vigie.schema import TABLES
 
 
@@ -28,27 +27,14 @@ def test_simulate_writes_every_table(tmp_path: Path) -> None:
         assert pq.read_table(tmp_path / f"{name}.parquet").num_rows == report["rows"][name]
 
 
-def test_bad_options_are_user_errors(tmp_path: Path) -> None:
+def test_bad_options_are_user_errors_and_write_nothing(tmp_path: Path) -> None:
     for args, message in (
         (["--end", "2025-02-30"], "--end '2025-02-30' is not a date"),
         (["--months", "1"], "--months must be between 3 and 60"),
         (["--format", "xlsx"], "--format must be one of csv, parquet"),
+        (["--accounts", "0"], "--accounts must be at least 1"),
     ):
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "vigie",
-                "simulate",
-                "--accounts",
-                "5",
-                "--out",
-                str(tmp_path),
-                *args,
-            ],
-            capture_output=True,
-            text=True,
-        )
-        assert done.returncode == 2, done.stderr
-        assert message in " ".join(done.stderr.split())
+        result = CliRunner().invoke(app, ["simulate", "--out", str(tmp_path), *args])
+        assert isinstance(result.exception, SimulationError), result.output
+        assert message in str(result.exception)
     assert not any(tmp_path.iterdir())
