@@ -177,22 +177,12 @@ def plan_columns(
                 raw[column.name] = _text(ident(column.name))
             elif column.default is not None:
                 raw[column.name] = literal(_default_text(column.default))
-            continue
-        assert mapping is not None
-        where = mapping.where(f"columns.{column.name}", rule.line)
-        if rule.kind == "value":
-            raw[column.name] = literal(rule.text)
-            continue
-        referenced = [rule.text] if rule.kind == "column" else _expr_columns(rule.text)
-        for name in referenced:
-            if name not in file_columns:
-                raise MappingError(
-                    f"{where}: {file_name} has no column {name!r}; "
-                    f"its columns are: {', '.join(file_columns)}."
-                )
-        used.update(referenced)
-        source = ident(rule.text) if rule.kind == "column" else f"CAST(({rule.text}) AS VARCHAR)"
-        raw[column.name] = _text(source)
+        else:
+            raw[column.name] = _from_rule(rule, column.name, file_columns, file_name, mapping, used)
+        if column.default is not None and column.name in raw:  # empty cells take the default
+            raw[column.name] = (
+                f"coalesce({raw[column.name]}, {literal(_default_text(column.default))})"
+            )
     if mapping:
         for name, recoding in mapping.values.items():
             if name in raw:
@@ -203,6 +193,30 @@ def plan_columns(
         raw[target] = _with_extras(raw.get(target), extras)
     missing = tuple(c.name for c in table.columns if c.required and c.name not in raw)
     return ColumnPlan(raw, extras, missing)
+
+
+def _from_rule(
+    rule: ColumnRule,
+    name: str,
+    file_columns: tuple[str, ...],
+    file_name: str,
+    mapping: Mapping | None,
+    used: set[str],
+) -> str:
+    """The text of one mapped column; every file column it names must exist."""
+    assert mapping is not None
+    if rule.kind == "value":
+        return literal(rule.text)
+    referenced = [rule.text] if rule.kind == "column" else _expr_columns(rule.text)
+    for column in referenced:
+        if column not in file_columns:
+            raise MappingError(
+                f"{mapping.where(f'columns.{name}', rule.line)}: {file_name} has no column "
+                f"{column!r}; its columns are: {', '.join(file_columns)}."
+            )
+    used.update(referenced)
+    source = ident(rule.text) if rule.kind == "column" else f"CAST(({rule.text}) AS VARCHAR)"
+    return _text(source)
 
 
 def _text(sql: str) -> str:

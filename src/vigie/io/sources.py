@@ -1,8 +1,10 @@
-"""Input files as DuckDB relations of text columns, each row numbered.
+"""Input files as DuckDB relations of text columns.
 
-Every reader yields the same shape: a `__row` number plus one VARCHAR column
-per column of the file. Typing and validation then work on one shape whatever
-the format, and DuckDB streams the file instead of Python holding rows.
+Every reader yields the same shape: one VARCHAR column per column of the file,
+in file order. Typing and validation then work on one shape whatever the
+format, and DuckDB streams the file instead of Python holding rows. Rows are
+numbered by their position once staged (DuckDB keeps insertion order), except
+XLSX sources, which carry the sheet's row number in a `__row` column.
 
 Line-number rule (see docs/importing.md): CSV problems point at the file's
 physical line (header is line 1; line breaks inside quoted values are counted;
@@ -50,7 +52,7 @@ class Source:
     kind: str
     columns: tuple[str, ...]
     relation: str
-    """SQL usable after FROM: `__row` plus the file's columns, all VARCHAR."""
+    """SQL usable after FROM: the file's columns, all VARCHAR, in file order."""
     problems: list[Problem] = field(default_factory=list)
     """File-level problems found while opening (empty file, duplicate header...)."""
     header_lines: int = 1
@@ -60,6 +62,8 @@ class Source:
     """CSV only: the same rows read without collecting rejects, to count line breaks."""
     registered: str | None = None
     """XLSX only: the Arrow table registered on the connection."""
+    numbered: bool = False
+    """The relation carries its own `__row` (XLSX: sheet row numbers, blank rows skipped)."""
 
     @property
     def name(self) -> str:
@@ -102,7 +106,11 @@ class Source:
             skipped = (text or "")[: len(text or "") - len(record)].count("\n")
             problems.append(
                 Problem(
-                    self.name, line + skipped, None, record[:80], f"malformed CSV row: {message}"
+                    self.name,
+                    line + skipped,
+                    None,
+                    record.rstrip("\r\n")[:80],
+                    f"malformed CSV row: {message}",
                 )
             )
         return problems
@@ -165,9 +173,10 @@ def _open_csv(path: Path, options: ReadOptions) -> Source:
     )
     rejects = "__vigie_rejects_" + uuid.uuid4().hex
     relation = (
-        f"(SELECT row_number() OVER () AS {ROW}, * FROM {base}, store_rejects=true, "
-        f"rejects_table={literal(rejects)}, rejects_scan={literal(rejects + '_scan')}))"
+        f"{base}, store_rejects=true, "
+        f"rejects_table={literal(rejects)}, rejects_scan={literal(rejects + '_scan')})"
     )
+    # Failure path only: a streaming row_number() is exact but single-threaded.
     line_relation = f"(SELECT row_number() OVER () AS {ROW}, * FROM {base}))"
     return Source(
         path,
@@ -211,14 +220,14 @@ def _as_text(column: str, duckdb_type: str) -> str:
 
 
 def _open_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
-    reader = f"read_parquet({literal(str(path))}, file_row_number=true)"
+    reader = f"read_parquet({literal(str(path))})"
     try:
-        described = con.execute(f"DESCRIBE SELECT * EXCLUDE file_row_number FROM {reader}")
+        described = con.execute(f"DESCRIBE SELECT * FROM {reader}")
     except duckdb.Error as exc:
         return _failed(path, f"cannot read this Parquet file: {exc}")
     types = {name: type_ for name, type_, *_ in described.fetchall()}
     select = ", ".join(f"{_as_text(name, type_)} AS {ident(name)}" for name, type_ in types.items())
-    relation = f"(SELECT file_row_number + 1 AS {ROW}, {select} FROM {reader})"
+    relation = f"(SELECT {select} FROM {reader})"
     return Source(path, "parquet", tuple(types), relation)
 
 
@@ -237,9 +246,7 @@ def _open_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
         f"WHEN 'NULL' THEN NULL ELSE CAST({ident(c)} AS VARCHAR) END AS {ident(c)}"
         for c in columns
     )
-    relation = (
-        f"(SELECT row_number() OVER () AS {ROW}, {select} FROM {reader}, columns={column_types}))"
-    )
+    relation = f"(SELECT {select} FROM {reader}, columns={column_types}))"
     return Source(path, "jsonl", columns, relation)
 
 
@@ -269,7 +276,7 @@ def _open_xlsx(con: duckdb.DuckDBPyConnection, path: Path, sheet: str | None) ->
         workbook.close()
     name = "__vigie_xlsx_" + uuid.uuid4().hex
     con.register(name, table)
-    return Source(path, "xlsx", columns, ident(name), registered=name)
+    return Source(path, "xlsx", columns, ident(name), registered=name, numbered=True)
 
 
 def _text_schema(columns: tuple[str, ...]) -> pa.Schema:

@@ -1,0 +1,140 @@
+"""Staging: each input file typed into a TEMP table, all of them seen through one view.
+
+Each file becomes `CREATE TEMP TABLE ... AS SELECT <typed columns> FROM <file>`,
+which DuckDB runs in parallel while keeping the file's order, so a staged row's
+position (`rowid`) is its record number without a costly row_number() window.
+The view adds `__file` and `__row` and is what validation and writing read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import duckdb
+
+from vigie.errors import MappingError, Problem
+from vigie.io.mapping import Mapping, plan_columns
+from vigie.io.parsing import duckdb_type, typed
+from vigie.io.sources import ROW, ReadOptions, Source, open_source
+from vigie.io.sql import ident
+from vigie.io.validation import FILE, TEXT_TYPES, raw_name
+from vigie.schema import Table
+
+
+class Staging:
+    """The staged rows of one import on one DuckDB connection; `close()` drops them."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        table: Table,
+        mapping: Mapping | None,
+        date_format: str | None,
+        options: ReadOptions,
+    ) -> None:
+        self.con = con
+        self.table = table
+        self.mapping = mapping
+        self.date_format = date_format
+        self.options = options
+        prefix = "__vigie_stage_" + uuid.uuid4().hex
+        self.view = prefix
+        self.empty = prefix + "_empty"
+        self.tables: dict[int, str] = {}
+        self.sources: list[Source] = []
+        self.rows_read = 0
+        self.extras: dict[str, tuple[str, ...]] = {}
+        """File -> its columns that match no canonical column (kept in attributes or ignored)."""
+
+    @property
+    def staged_columns(self) -> list[str]:
+        """Typed columns, each followed by its original text when the type is not text."""
+        names = []
+        for c in self.table.columns:
+            names.append(c.name)
+            if c.type not in TEXT_TYPES:
+                names.append(raw_name(c))
+        return names
+
+    def stage(self, paths: list[Path]) -> list[Problem]:
+        """Stage every readable file and create the view; return the file-level problems."""
+        problems: list[Problem] = []
+        for path in paths:
+            source = open_source(self.con, path, self.options)
+            self.sources.append(source)
+            problems += source.problems
+            if not source.problems:
+                problems += self._stage_file(len(self.sources) - 1, source)
+        self._create_view()
+        return problems
+
+    def _stage_file(self, index: int, source: Source) -> list[Problem]:
+        plan = plan_columns(self.table, source.columns, source.name, self.mapping)
+        if plan.extras:
+            self.extras[source.name] = plan.extras
+        if plan.missing_required:
+            listed = ", ".join(source.columns)
+            return [
+                Problem(
+                    source.name,
+                    None,
+                    name,
+                    None,
+                    f"missing required column; the file has: {listed}",
+                )
+                for name in plan.missing_required
+            ]
+        inner = ", ".join(
+            f"{plan.raw.get(c.name, 'NULL')} AS {ident(raw_name(c))}" for c in self.table.columns
+        )
+        outer = ", ".join(
+            f"{typed(c, ident(raw_name(c)), self.date_format)} AS {ident(c.name)}"
+            + ("" if c.type in TEXT_TYPES else f", {ident(raw_name(c))}")
+            for c in self.table.columns
+        )
+        numbered = f"{ROW}, " if source.numbered else ""
+        name = f"{self.view}_{index}"
+        try:
+            self.con.execute(
+                f"CREATE TEMP TABLE {name} AS SELECT {numbered}{outer} FROM "
+                f"(SELECT {numbered}{inner} FROM {source.relation})"
+            )
+        except duckdb.Error as exc:
+            if self.mapping is not None and isinstance(exc, duckdb.BinderException):
+                raise MappingError(
+                    f"{self.mapping.path}: an expr cannot be computed on {source.name}: {exc}"
+                ) from None
+            return [Problem(source.name, None, None, None, f"cannot read the file: {exc}")]
+        self.tables[index] = name
+        structural = source.structural_problems(self.con)
+        self.rows_read += self.count(name) + len(structural)
+        if structural:  # this file's later line numbers would be off: report these alone
+            self.con.execute(f"DROP TABLE {name}")
+            del self.tables[index]
+        return structural
+
+    def _create_view(self) -> None:
+        columns = ", ".join(ident(c) for c in self.staged_columns)
+        types = ", ".join(
+            f"{ident(c.name)} {duckdb_type(c)}"
+            + ("" if c.type in TEXT_TYPES else f", {ident(raw_name(c))} VARCHAR")
+            for c in self.table.columns
+        )
+        self.con.execute(f"CREATE TEMP TABLE {self.empty} ({FILE} INTEGER, {ROW} BIGINT, {types})")
+        parts = [f"SELECT {FILE}, {ROW}, {columns} FROM {self.empty}"]
+        for index, name in self.tables.items():
+            row = ROW if self.sources[index].numbered else "rowid + 1"
+            parts.append(f"SELECT {index} AS {FILE}, {row} AS {ROW}, {columns} FROM {name}")
+        self.con.execute(f"CREATE TEMP VIEW {self.view} AS " + " UNION ALL ".join(parts))
+
+    def count(self, relation: str | None = None) -> int:
+        row = self.con.execute(f"SELECT count(*) FROM {relation or self.view}").fetchone()
+        return int(row[0]) if row else 0
+
+    def close(self) -> None:
+        self.con.execute(f"DROP VIEW IF EXISTS {self.view}")
+        for name in [self.empty, *self.tables.values()]:
+            self.con.execute(f"DROP TABLE IF EXISTS {name}")
+        for source in self.sources:
+            source.close(self.con)
