@@ -123,14 +123,13 @@ def compile_scores(workspace: Workspace, card: spec.Scorecard, dates: list[dt.da
         def rule_of(v: spec.Scorecard, s: MeasureSlot = slot) -> Any:
             return v.dimensions[s.dimension].measures[s.name].grade
 
-        grade_rule = _by_segment(rule, variants, rule_of)
-        if isinstance(grade_rule, ir.Value):  # graded differently per segment
+        if any(rule_of(v) != rule_of(card) for _, v in variants[1:]):  # graded per segment
             graded = ibis.cases(
                 *[(rule == n, grade(rule_of(v), raw)) for n, v in variants[1:]],
                 else_=grade(rule_of(card), raw),
             )
         else:
-            graded = grade(grade_rule, raw)
+            graded = grade(rule_of(card), raw)
         has = raw.notnull() | over.notnull()
         policy = measure.missing or card.dimensions[slot.dimension].missing or card.missing
         fallback = _missing_points(policy)
