@@ -82,7 +82,8 @@ def import_(
 
 def _print_summary(report: ImportReport) -> None:
     title = f"{'Dry run: nothing written to' if report.dry_run else 'Imported into'} {report.table}"
-    grid = RichTable(title=title, title_justify="left", show_header=False)
+    console.print(f"[bold]{title}[/]")
+    grid = RichTable(show_header=False)
     grid.add_column()
     grid.add_column(justify="right")
     grid.add_row("mode", report.mode.value)

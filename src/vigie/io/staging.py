@@ -101,7 +101,8 @@ class Staging:
                 f"(SELECT {numbered}{inner} FROM {source.relation})"
             )
         except duckdb.Error as exc:
-            if self.mapping is not None and isinstance(exc, duckdb.BinderException):
+            sql_errors = (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException)
+            if self.mapping is not None and isinstance(exc, sql_errors):
                 raise MappingError(
                     f"{self.mapping.path}: an expr cannot be computed on {source.name}: {exc}"
                 ) from None
