@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from vigie.cli.app import app
 from vigie.errors import ScorecardError, ScorecardProblem
-from vigie.scorecard.spec import TEMPLATES, bundled_templates
+from vigie.scorecard.spec import TEMPLATES, bundled_templates, load_scorecard
 from vigie.scorecard.validate import validate_scorecard
 from vigie.workspace import Workspace
 
@@ -211,6 +211,23 @@ def test_rule_errors_are_all_reported_at_their_yaml_path_and_line() -> None:
         "duplicate segment name 'big'",
     ):
         assert expected in text
+
+
+def test_load_scorecard_refuses_what_only_validation_catches(
+    tmp_path: Path, workspace: Workspace
+) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(RULE_ERRORS, encoding="utf-8")
+    with pytest.raises(ScorecardError) as refused:
+        load_scorecard(path)
+    assert len(refused.value.problems) == 27
+    load_scorecard(VALID, workspace)  # no usage rows yet: event names are not checked
+    workspace.con.raw_sql(
+        "INSERT INTO usage_events (account_id, event, occurred_at) "
+        "VALUES ('a1', 'login', TIMESTAMP '2026-01-05 10:00:00')"
+    )
+    with pytest.raises(ScorecardError, match="event 'teleport' never occurs"):
+        load_scorecard(VALID, workspace)
 
 
 def test_yaml_syntax_error_gives_its_line() -> None:

@@ -10,9 +10,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from vigie.cli.app import app, console, open_workspace
-from vigie.errors import ScorecardError, ScorecardProblem
-from vigie.scorecard.spec import TEMPLATES, Band, Scorecard, bundled_templates, from_yaml_text
-from vigie.scorecard.validate import validate_scorecard
+from vigie.scorecard.spec import Band, Scorecard, bundled_templates, load_scorecard
 
 scorecard_app = typer.Typer(
     help="Check, read and list scorecards (YAML files or bundled templates).",
@@ -34,28 +32,12 @@ OptionalWorkspace = Annotated[
 ]
 
 
-def read_scorecard_text(ref: str) -> tuple[str, str]:
-    """(YAML text, source label) of a file path or a bundled template name."""
-    path = Path(ref)
-    if path.is_file():
-        return path.read_text(encoding="utf-8"), str(path)
-    if ref in bundled_templates():
-        return (TEMPLATES / f"{ref}.yaml").read_text(encoding="utf-8"), f"template {ref}"
-    message = f"no such file or bundled template; templates: {', '.join(bundled_templates())}"
-    raise ScorecardError(ref, [ScorecardProblem("", None, message)])
-
-
 def load_checked(ref: str, workspace: Path | None = None) -> Scorecard:
-    """The scorecard, or ScorecardError listing every problem (events too, with a workspace)."""
-    text, source = read_scorecard_text(ref)
+    """The scorecard, or ScorecardError listing every problem (event names too, with a workspace)."""
     if workspace is None:
-        problems = validate_scorecard(text, source)
-    else:
-        with open_workspace(workspace) as ws:
-            problems = validate_scorecard(text, source, ws)
-    if problems:
-        raise ScorecardError(source, problems)
-    return from_yaml_text(text, source)
+        return load_scorecard(ref)
+    with open_workspace(workspace) as ws:
+        return load_scorecard(ref, ws)
 
 
 @scorecard_app.command("validate")
