@@ -13,7 +13,7 @@ import json
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -28,6 +28,9 @@ from pydantic import (
 from ruamel.yaml import YAML, YAMLError
 
 from vigie.errors import ScorecardError, ScorecardProblem
+
+if TYPE_CHECKING:
+    from vigie.workspace import Workspace
 
 DEFAULT_SCORECARD = "saas-standard"
 TEMPLATES = resources.files("vigie.scorecard") / "templates"
@@ -465,7 +468,18 @@ def from_yaml_text(text: str, source: str = "<text>") -> Scorecard:
         raise ScorecardError(source, problems) from None
 
 
-def load_scorecard(ref: str | Path) -> Scorecard:
-    """A validated scorecard from a file path, a bundled template name, or YAML text."""
+def load_scorecard(ref: str | Path, workspace: Workspace | None = None) -> Scorecard:
+    """A validated scorecard from a file path, a bundled template name, or YAML text.
+
+    Every problem is reported at once (ScorecardError) and nothing is built from
+    a scorecard that does not validate. With a workspace, event names are checked
+    against its usage_events too.
+    """
+    # validate.py builds on this module's models, hence the import here.
+    from vigie.scorecard.validate import validate_scorecard
+
     text, source = _resolve(ref)
+    problems = validate_scorecard(text, source, workspace)
+    if problems:
+        raise ScorecardError(source, problems)
     return from_yaml_text(text, source)
