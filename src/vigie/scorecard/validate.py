@@ -15,8 +15,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from vigie.engine.state import ACCOUNT_COLUMNS, STATE_COLUMNS
 from vigie.errors import ScorecardError, ScorecardProblem
 from vigie.schema import TABLES, ColumnType
+from vigie.scorecard.metrics import INTERVAL_ENDS
 from vigie.scorecard.spec import GRADE_MODELS, METRIC_MODELS, Scorecard, parse_yaml, yaml_to_plain
 from vigie.workspace import Workspace
 
@@ -26,15 +28,13 @@ TABLE_KINDS = ("count", "sum", "distinct", "average", "days_since", "exists", "l
 WINDOWED_KINDS = ("count", "sum", "distinct", "average", "nps")
 REFERENCE_KINDS = ("ratio", "change", "slope", "percentile")
 NUMERIC = (ColumnType.INTEGER, ColumnType.FLOAT, ColumnType.BOOLEAN)
-SPECIAL_CONDITIONS = {"active": ("contacts", "tickets"), "late": ("invoices",)}
+SPECIAL_CONDITIONS = {"active": tuple(INTERVAL_ENDS), "late": ("invoices",)}
 """Conditions that are not columns: `active` (interval contains D), `late` (overdue at D)."""
-DERIVED_ATTRIBUTES = ("days_to_renewal", "tenure_days", "arr", "seats", "plan")
-ACCOUNT_ATTRIBUTES = DERIVED_ATTRIBUTES + tuple(
-    c.name for c in TABLES["accounts"].columns if not c.current
-)
+ACCOUNT_ATTRIBUTES = (*(c for c in STATE_COLUMNS if c != "active"), *ACCOUNT_COLUMNS)
+"""What `{attribute: NAME}`, `among:` and segment `when:` can name: the account's state at D."""
 TEXT_ATTRIBUTES = (
     "plan",
-    *(c.name for c in TABLES["accounts"].columns if not c.current and c.type == ColumnType.STRING),
+    *(c for c in ACCOUNT_COLUMNS if TABLES["accounts"].column(c).type == ColumnType.STRING),
 )
 
 
