@@ -8,8 +8,10 @@ import sys
 from vigie.cli import (  # noqa: F401
     demo_cmd,
     import_cmd,
+    predict_cmds,
     score_cmds,
     scorecard_cmds,
+    signals_cmds,
     simulate_cmd,
     workspace_cmds,
 )
