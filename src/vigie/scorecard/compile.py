@@ -95,12 +95,20 @@ def _sum(values: list[ir.NumericValue]) -> ir.NumericValue:
     return total
 
 
-def compile_scores(workspace: Workspace, card: spec.Scorecard, dates: list[dt.date]) -> Compiled:
-    """The wide score table of `card` for every account active at each date of `dates`."""
+def compile_scores(
+    workspace: Workspace, card: spec.Scorecard, dates: list[dt.date], cache: bool = True
+) -> Compiled:
+    """The wide score table of `card` for every account active at each date of `dates`.
+
+    With `cache`, shared intermediate tables are materialised now (see `metrics`), so
+    the returned expression is small and fast to run; they live as long as it does.
+    """
     state = account_state(workspace, dates_table(dates))
+    state = state.cache() if cache else state
     active = state.filter(state.active)
     grid = active.select(*KEYS)
-    ctx = Context(workspace, card)
+    ctx = Context(workspace, card, cache)
+    ctx.remember_state(grid, state)
     slots = [MeasureSlot(i, d, m) for i, (d, m, _) in enumerate(card.measures())]
 
     wide = active.select(
@@ -199,5 +207,5 @@ def compile_scores(workspace: Workspace, card: spec.Scorecard, dates: list[dt.da
 
 
 def compile_sql(workspace: Workspace, card: spec.Scorecard, as_of: dt.date) -> str:
-    """The SQL the workspace's backend runs to score `card` as of one date."""
-    return str(workspace.con.compile(compile_scores(workspace, card, [as_of]).expr))
+    """The SQL the workspace's backend runs to score `card` as of one date (nothing cached)."""
+    return str(workspace.con.compile(compile_scores(workspace, card, [as_of], cache=False).expr))

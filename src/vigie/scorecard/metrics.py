@@ -6,12 +6,20 @@ at once. Point in time: a fact counts for as-of date D only when its time
 column is before D (window w: in [D - w, D)); state at D comes from
 `vigie.engine.state`. `METRICS` maps a kind to its function: register a new
 kind there.
+
+Speed: shared work is built once per run and reused by every metric through the
+`Context` memos (the same Python object, so Ibis emits it once): the account
+state per set of dates, and per (fact table, static `where`) a per-account-per-day
+pre-aggregate. Windowed metrics join the grid to these small daily tables on
+account_id with day in [D - w, D) instead of to raw facts. With `cache=True` the
+state and daily tables are materialised (DuckDB temp tables, Spark cached
+DataFrames); Ibis drops them when the compiled expression is garbage-collected.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import ibis
@@ -20,25 +28,66 @@ from ibis import _
 
 from vigie.engine.state import ACCOUNT_COLUMNS, account_state
 from vigie.errors import ScorecardError, ScorecardProblem
-from vigie.schema import TABLES
+from vigie.schema import TABLES, ColumnType
 from vigie.scorecard import spec
 from vigie.workspace import Workspace
 
 KEYS = ["account_id", "as_of"]
 INTERVAL_ENDS = {"contacts": "ended_at", "tickets": "closed_at"}
 """Interval tables: `where: {active: true}` means the interval contains D."""
+NUMERIC = (ColumnType.INTEGER, ColumnType.FLOAT)
 
 
 @dataclass(frozen=True)
 class Context:
+    """What every metric of one run shares: the workspace, the scorecard and the memos."""
+
     workspace: Workspace
     scorecard: spec.Scorecard
+    cache: bool = False
+    memo: dict[Any, ir.Table] = field(default_factory=dict, compare=False, repr=False)
+
+    def kept(self, key: Any, build: Callable[[], ir.Table], cache: bool = False) -> ir.Table:
+        """One table per key for the whole run (materialised when `cache` and the run caches)."""
+        if key not in self.memo:
+            table = build()
+            self.memo[key] = table.cache() if cache and self.cache else table
+        return self.memo[key]
 
     def state(self, grid: ir.Table) -> ir.Table:
-        """The grid with the account state at each row's as_of."""
+        """The grid with the account state at each row's as_of (one state per set of dates)."""
         dates = grid.select("as_of").distinct()
-        state = account_state(self.workspace, dates)
+        state = self.kept(("state", dates.op()), lambda: account_state(self.workspace, dates), True)
         return grid.join(state, KEYS)
+
+    def remember_state(self, grid: ir.Table, state: ir.Table) -> None:
+        """Reuse the run's own state for the main grid instead of deriving it again."""
+        self.memo[("state", grid.select("as_of").distinct().op())] = state
+
+    def daily(self, name: str, where: spec.Where) -> ir.Table:
+        """Per account and day: row count `n`, and `s_C` (sum), `c_C` (non-null count) per number."""
+
+        def build() -> ir.Table:
+            table = _static(self.workspace.table(name), where)
+            table = table.mutate(_day=_day(table[TABLES[name].time_column]))
+            aggs: dict[str, ir.Value] = {"n": _.count()}
+            for col in TABLES[name].columns:
+                if col.type in NUMERIC and col.name in table.columns:
+                    aggs[f"s_{col.name}"] = table[col.name].cast("float64").sum()
+                    aggs[f"c_{col.name}"] = table[col.name].count()
+            return table.group_by("account_id", "_day").agg(**aggs)
+
+        return self.kept(("daily", name, _where_key(where)), build, True)
+
+    def daily_values(self, name: str, where: spec.Where, column: str) -> ir.Table:
+        """The distinct (account_id, _day, v) rows: what `distinct` counts over a window."""
+
+        def build() -> ir.Table:
+            table = _static(self.workspace.table(name), where)
+            day = _day(table[TABLES[name].time_column])
+            return table.select("account_id", _day=day, v=table[column]).distinct()
+
+        return self.kept(("values", name, _where_key(where), column), build, True)
 
     def named(self, name: str) -> Any:
         try:
@@ -56,10 +105,15 @@ class Context:
 
 def evaluate(ctx: Context, metric: Any, grid: ir.Table) -> ir.Table:
     """account_id, as_of, value for every row of `grid` (unique on account_id, as_of)."""
-    return METRICS[metric.kind](ctx, metric, grid)
+    key = ("value", metric.kind, metric.model_dump_json(), grid.op())
+    return ctx.kept(key, lambda: METRICS[metric.kind](ctx, metric, grid))
 
 
 # --- facts and conditions ---------------------------------------------------------------------
+
+
+def _where_key(where: spec.Where) -> str:
+    return repr(sorted(where.items()))
 
 
 def _day(column: ir.Value) -> ir.Value:
@@ -86,6 +140,11 @@ def _static(table: ir.Table, where: spec.Where) -> ir.Table:
     return table.filter(*preds) if preds else table
 
 
+def _pre_aggregable(name: str, where: spec.Where) -> bool:
+    """True when no condition depends on D, so per-day pre-aggregates give the same answer."""
+    return name not in INTERVAL_ENDS and not (name == "invoices" and "late" in where)
+
+
 def _dynamic(name: str, joined: ir.Table, where: spec.Where) -> list[ir.BooleanValue]:
     """Conditions that depend on D: `active` on interval tables, `late` on invoices."""
     preds = []
@@ -105,11 +164,11 @@ def _dynamic(name: str, joined: ir.Table, where: spec.Where) -> list[ir.BooleanV
 
 
 def _facts_before(ctx: Context, name: str, where: spec.Where, grid: ir.Table, days: int | None):
-    """Facts of `name` joined to the grid rows they are known at: time in [D - days, D)."""
+    """Raw facts of `name` joined to the grid rows they are known at: time in [D - days, D)."""
     table = _static(ctx.workspace.table(name), where)
     time = TABLES[name].time_column
     table = table.mutate(_day=_day(table[time]), _time=table[time])
-    joined = grid.join(table, "account_id")
+    joined = grid.select(*KEYS).join(table, "account_id")
     known = joined._day < joined.as_of
     if name in INTERVAL_ENDS:  # contacts without a start date count as started
         known = joined._day.isnull() | known
@@ -119,16 +178,27 @@ def _facts_before(ctx: Context, name: str, where: spec.Where, grid: ir.Table, da
     return joined.filter(*preds)
 
 
+def _in_window(grid: ir.Table, daily: ir.Table, days: int | None) -> ir.Table:
+    """Daily rows joined to the grid rows whose window [D - days, D) holds their day."""
+    grid = grid.select(*KEYS)
+    on = [grid.account_id == daily.account_id, daily._day < grid.as_of]
+    if days is not None:
+        on.append(daily._day >= grid.as_of - ibis.interval(days=days))
+    return grid.join(daily, on)
+
+
+def _known(ctx: Context, name: str, where: spec.Where, grid: ir.Table, days: int | None):
+    """(facts, pre-aggregated?): daily rows when no condition depends on D, else raw facts."""
+    if _pre_aggregable(name, where):
+        return _in_window(grid, ctx.daily(name, where), days), True
+    return _facts_before(ctx, name, where, grid, days), False
+
+
 def _on_grid(grid: ir.Table, values: ir.Table, fill: Any = None) -> ir.Table:
     """Dense result: every grid row, with `fill` where `values` has no row."""
     joined = grid.select(*KEYS).left_join(values, KEYS)
     value = joined.value if fill is None else joined.value.fill_null(fill)
     return joined.select(*KEYS, value=value)
-
-
-def _window_aggregate(ctx: Context, m: Any, table: str, days: int, grid: ir.Table, agg) -> ir.Table:
-    facts = _facts_before(ctx, table, m.where, grid, days)
-    return facts.group_by(KEYS).agg(value=agg(facts))
 
 
 def _per(ctx: Context, m: Any, counted: ir.Table, grid: ir.Table) -> ir.Table:
@@ -138,8 +208,9 @@ def _per(ctx: Context, m: Any, counted: ir.Table, grid: ir.Table) -> ir.Table:
     if m.per == "seats":
         divisor = ctx.state(grid.select(*KEYS)).select(*KEYS, d=_.seats.cast("float64"))
     else:
-        users = _facts_before(ctx, "usage_events", {}, grid, spec.window_days(m.window))
-        divisor = users.group_by(KEYS).agg(d=_.user_id.nunique().cast("float64"))
+        days = spec.window_days(m.window)
+        users = _in_window(grid, ctx.daily_values("usage_events", {}, "user_id"), days)
+        divisor = users.group_by(KEYS).agg(d=_.v.nunique().cast("float64"))
     joined = counted.left_join(divisor, KEYS)
     return joined.select(*KEYS, value=joined.value / joined.d.nullif(0))
 
@@ -148,32 +219,38 @@ def _per(ctx: Context, m: Any, counted: ir.Table, grid: ir.Table) -> ir.Table:
 
 
 def count(ctx: Context, m: spec.CountMetric, grid: ir.Table) -> ir.Table:
-    days = spec.window_days(m.window)
-    found = _window_aggregate(ctx, m, m.count, days, grid, lambda f: f.count().cast("float64"))
+    facts, daily = _known(ctx, m.count, m.where, grid, spec.window_days(m.window))
+    agg = facts.n.sum() if daily else facts.count()
+    found = facts.group_by(KEYS).agg(value=agg.cast("float64"))
     return _per(ctx, m, _on_grid(grid, found, 0.0), grid)
 
 
 def sum_(ctx: Context, m: spec.SumMetric, grid: ir.Table) -> ir.Table:
-    days = spec.window_days(m.window)
-    found = _window_aggregate(
-        ctx, m, m.sum, days, grid, lambda f: f[m.column].sum().cast("float64")
-    )
+    facts, daily = _known(ctx, m.sum, m.where, grid, spec.window_days(m.window))
+    column = facts[f"s_{m.column}"] if daily else facts[m.column].cast("float64")
+    found = facts.group_by(KEYS).agg(value=column.sum())
     return _per(ctx, m, _on_grid(grid, found, 0.0), grid)
 
 
 def distinct(ctx: Context, m: spec.DistinctMetric, grid: ir.Table) -> ir.Table:
     days = spec.window_days(m.window)
-    found = _window_aggregate(
-        ctx, m, m.distinct, days, grid, lambda f: f[m.column].nunique().cast("float64")
-    )
+    if _pre_aggregable(m.distinct, m.where):
+        facts = _in_window(grid, ctx.daily_values(m.distinct, m.where, m.column), days)
+        column = facts.v
+    else:
+        facts = _facts_before(ctx, m.distinct, m.where, grid, days)
+        column = facts[m.column]
+    found = facts.group_by(KEYS).agg(value=column.nunique().cast("float64"))
     return _per(ctx, m, _on_grid(grid, found, 0.0), grid)
 
 
 def average(ctx: Context, m: spec.AverageMetric, grid: ir.Table) -> ir.Table:
-    days = spec.window_days(m.window)
-    found = _window_aggregate(
-        ctx, m, m.average, days, grid, lambda f: f[m.column].mean().cast("float64")
-    )
+    facts, daily = _known(ctx, m.average, m.where, grid, spec.window_days(m.window))
+    if daily:
+        mean = facts[f"s_{m.column}"].sum() / facts[f"c_{m.column}"].sum().nullif(0)
+    else:
+        mean = facts[m.column].mean()
+    found = facts.group_by(KEYS).agg(value=mean.cast("float64"))
     return _on_grid(grid, found)
 
 
@@ -185,14 +262,14 @@ def ratio(ctx: Context, m: spec.RatioMetric, grid: ir.Table) -> ir.Table:
 
 
 def days_since(ctx: Context, m: spec.DaysSinceMetric, grid: ir.Table) -> ir.Table:
-    facts = _facts_before(ctx, m.days_since, m.where, grid, None)
+    facts, _daily = _known(ctx, m.days_since, m.where, grid, None)
     last = facts.group_by(KEYS).agg(last=_._day.max())
     found = last.select(*KEYS, value=last.as_of.delta(last.last, unit="day").cast("float64"))
     return _on_grid(grid, found)
 
 
 def exists(ctx: Context, m: spec.ExistsMetric, grid: ir.Table) -> ir.Table:
-    facts = _facts_before(ctx, m.exists, m.where, grid, None)
+    facts, _daily = _known(ctx, m.exists, m.where, grid, None)
     found = facts.select(*KEYS).distinct().mutate(value=ibis.literal(True))
     return _on_grid(grid, found, False)
 
@@ -256,7 +333,8 @@ def slope(ctx: Context, m: spec.SlopeMetric, grid: ir.Table) -> ir.Table:
 def percentile(ctx: Context, m: spec.PercentileMetric, grid: ir.Table) -> ir.Table:
     """Percent rank 0-100 among accounts of the grid with the same `among` value at D."""
     values = evaluate(ctx, ctx.named(m.percentile), grid)
-    peers = ctx.state(values.filter(values.value.notnull()))
+    known = values.filter(values.value.notnull())
+    peers = ctx.state(grid.select(*KEYS)).join(known, KEYS)
     rank = ibis.percent_rank().over(group_by=["as_of", m.among], order_by=peers.value)
     found = peers.select(*KEYS, value=(rank * 100.0).cast("float64"))
     return _on_grid(grid, found)
