@@ -342,12 +342,20 @@ FROM composite
 # --- harness -------------------------------------------------------------------------------------
 
 
+def peak_rss_mb() -> float:
+    """This process's peak RSS (VmHWM). Not ru_maxrss: Linux carries that over from the parent."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(kind: str, root: Path, out: Path, weeks: int, repeat: int) -> None:
     """Run one implementation `repeat` times; print the first and best seconds and the peak RSS."""
     import vigie.engine.scoring
     import vigie.scorecard.spec  # noqa: F401  imports are not part of the measured time
 
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    baseline = peak_rss_mb()
     runs = {
         "vigie": lambda: run_vigie(root, [AS_OF]),
         "weekly": lambda: run_vigie(root, [AS_OF - dt.timedelta(weeks=w) for w in range(weeks)]),
@@ -360,7 +368,7 @@ def child(kind: str, root: Path, out: Path, weeks: int, repeat: int) -> None:
         scores = runs[kind]()
         times.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     scores.assign(as_of=scores["as_of"].astype(str)).to_parquet(out)
     report = {"seconds": min(times), "first": times[0], "cpu": min(cpu), "peak_mb": peak}
     report["import_mb"] = baseline
