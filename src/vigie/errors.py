@@ -104,3 +104,27 @@ class ImportModeError(VigieError):
 
 class OverrideError(VigieError):
     """A manual score override that cannot be recorded as given (no reason, past expiry, ...)."""
+
+
+class SignalConfigError(VigieError):
+    """A signals configuration YAML was refused (never half-applied), with each problem's line."""
+
+
+class SentimentError(VigieError):
+    """A CSM sentiment that cannot be recorded as given (unknown rating or reason, no account)."""
+
+
+class ReviewError(VigieError):
+    """A review-queue resolution that cannot be recorded (bad decision, missing reason or expiry)."""
+
+
+class WebUserError(VigieError):
+    """A web user or API token that cannot be created or found as asked."""
+
+
+class WorkspaceBusyError(VigieError):
+    """The workspace's DuckDB file is locked by another process (a CLI write); retry shortly."""
+
+
+class PredictionError(VigieError):
+    """Churn training, prediction or backtest cannot run as asked (too few dates, unknown model...)."""

@@ -1,0 +1,1 @@
+"""Churn prediction and backtesting: labels, point-in-time features, models, metrics, reports."""

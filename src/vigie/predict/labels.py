@@ -1,0 +1,159 @@
+"""What happened after each as-of date: churn (and downsell) labels from dated subscriptions.
+
+An account active at D churns within (D, D + horizon] when its recurring
+revenue stops in that window: a subscription ends on a day no other
+subscription of the account covers (no renewal), or the team recorded a
+`churn` outcome then. Accounts not active at D get no label at D. Labels read
+the future on purpose; they are only ever used as targets, never as features.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+from ibis import _
+
+from vigie.engine.state import account_state, dates_table
+from vigie.errors import PredictionError
+from vigie.workspace import Workspace
+
+TARGETS = ("churn", "downsell")
+DEFAULT_HORIZON = 90
+
+
+def revenue_stops(workspace: Workspace) -> ir.Table:
+    """(account_id, stop_date): days recurring revenue stops, from subscriptions and outcomes.
+
+    A subscription's end_date (exclusive) is a stop when no subscription of the
+    same account covers that day, i.e. nothing renews or continues it.
+    """
+    subs = workspace.table("subscriptions").select("account_id", "start_date", "end_date")
+    ends = subs.filter(subs.end_date.notnull()).select("account_id", stop_date=_.end_date)
+    cover = subs.view()
+    continued = ends.semi_join(
+        cover,
+        [
+            ends.account_id == cover.account_id,
+            cover.start_date <= ends.stop_date,
+            cover.end_date.isnull() | (cover.end_date > ends.stop_date),
+        ],
+    )
+    gaps = ends.difference(continued)
+    outcomes = workspace.table("outcomes")
+    recorded = outcomes.filter(outcomes.kind == "churn").select(
+        "account_id", stop_date=outcomes.occurred_at
+    )
+    return gaps.union(recorded).distinct()
+
+
+def churn_labels(
+    workspace: Workspace, dates: list[dt.date], horizon: int = DEFAULT_HORIZON
+) -> ir.Table:
+    """(account_id, as_of, churned, churn_date) for accounts active at each date."""
+    active = account_state(workspace, dates_table(dates))
+    active = active.filter(active.active).select("account_id", "as_of")
+    stops = revenue_stops(workspace)
+    hits = active.join(
+        stops,
+        [
+            active.account_id == stops.account_id,
+            stops.stop_date > active.as_of,
+            stops.stop_date <= active.as_of + ibis.interval(days=horizon),
+        ],
+    )
+    first = hits.group_by("account_id", "as_of").agg(churn_date=hits.stop_date.min())
+    labelled = active.left_join(first, ["account_id", "as_of"]).select(
+        "account_id", "as_of", "churn_date"
+    )
+    return labelled.mutate(churned=labelled.churn_date.notnull())
+
+
+def downsell_labels(
+    workspace: Workspace, dates: list[dt.date], horizon: int = DEFAULT_HORIZON
+) -> ir.Table:
+    """(account_id, as_of, downsold): active at D and at D + horizon with less ARR, or a
+    recorded `downsell` outcome in (D, D + horizon]. Churners are not downsells."""
+    shift = dt.timedelta(days=horizon)
+    now = account_state(workspace, dates_table(dates))
+    now = now.filter(now.active).select("account_id", "as_of", arr_now="arr")
+    later = account_state(workspace, dates_table([d + shift for d in dates]))
+    later = later.select(
+        "account_id",
+        as_of=later.as_of - ibis.interval(days=horizon),
+        active_later="active",
+        arr_later="arr",
+    )
+    outcomes = workspace.table("outcomes")
+    recorded = outcomes.filter(outcomes.kind == "downsell")
+    joined = now.left_join(later, ["account_id", "as_of"]).drop("account_id_right", "as_of_right")
+    marked = joined.left_join(
+        recorded,
+        [
+            joined.account_id == recorded.account_id,
+            recorded.occurred_at > joined.as_of,
+            recorded.occurred_at <= joined.as_of + ibis.interval(days=horizon),
+        ],
+    )
+    per_row = marked.group_by("account_id", "as_of").agg(
+        shrank=((marked.arr_later < marked.arr_now) & marked.active_later).any(),
+        recorded=marked.occurred_at.notnull().any(),
+        active_later=marked.active_later.any(),
+    )
+    return per_row.select(
+        "account_id",
+        "as_of",
+        downsold=per_row.active_later.fill_null(False)
+        & (per_row.shrank.fill_null(False) | per_row.recorded),
+    )
+
+
+def labels_frame(
+    workspace: Workspace,
+    dates: list[dt.date],
+    horizon: int = DEFAULT_HORIZON,
+    target: str = "churn",
+) -> pd.DataFrame:
+    """The labels as pandas with a boolean `label` column (the chosen target)."""
+    if target not in TARGETS:
+        raise PredictionError(f"Unknown target {target!r}: use one of {', '.join(TARGETS)}.")
+    check_observed(workspace, dates, horizon)
+    churn = churn_labels(workspace, dates, horizon).to_pandas()
+    churn["as_of"] = pd.to_datetime(churn["as_of"]).dt.date
+    churn["churn_date"] = pd.to_datetime(churn["churn_date"]).dt.date
+    if target == "churn":
+        return churn.assign(label=churn["churned"].astype(bool))
+    down = downsell_labels(workspace, dates, horizon).to_pandas()
+    down["as_of"] = pd.to_datetime(down["as_of"]).dt.date
+    merged = churn.merge(down, on=["account_id", "as_of"], how="left")
+    return merged.assign(label=merged["downsold"].fillna(False).astype(bool) & ~merged["churned"])
+
+
+def data_end(workspace: Workspace) -> dt.date | None:
+    """The day after the latest dated fact: outcomes after it are not known yet."""
+    latest = []
+    for table, column in (
+        ("subscriptions", "start_date"),
+        ("outcomes", "occurred_at"),
+        ("usage_events", "occurred_at"),
+    ):
+        value = workspace.table(table)[column].max().execute()
+        if value is not None and not pd.isna(value):
+            latest.append(pd.Timestamp(value).date())
+    return max(latest) + dt.timedelta(days=1) if latest else None
+
+
+def check_observed(workspace: Workspace, dates: list[dt.date], horizon: int) -> None:
+    """Refuse dates whose horizon reaches past the data: their churn is not known yet."""
+    end = data_end(workspace)
+    if end is None:
+        raise PredictionError("The workspace has no subscriptions or usage: import data first.")
+    late = [d for d in dates if d + dt.timedelta(days=horizon) >= end]
+    if late:
+        raise PredictionError(
+            f"{len(late)} date(s) from {min(late)} on are less than {horizon} days before the "
+            f"end of the data ({end}): their churn is not known yet. Use dates up to "
+            f"{end - dt.timedelta(days=horizon + 1)}."
+        )

@@ -1,0 +1,111 @@
+"""Churn and downsell labels on hand-built subscription histories."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from predict_helpers import put
+
+from vigie.errors import PredictionError
+from vigie.predict.labels import labels_frame
+from vigie.workspace import Workspace
+
+D = dt.date
+
+
+def _sub(sid: str, account: str, start: dt.date, end: dt.date | None, arr: float = 100.0) -> dict:
+    return {
+        "subscription_id": sid,
+        "account_id": account,
+        "start_date": start,
+        "end_date": end,
+        "arr": arr,
+    }
+
+
+@pytest.fixture
+def book(workspace: Workspace) -> Workspace:
+    put(workspace, "accounts", [{"account_id": a, "name": a} for a in "ABCDE"])
+    put(
+        workspace,
+        "subscriptions",
+        [
+            # A renews on 2024-07-01: never churns.
+            _sub("a1", "A", D(2023, 7, 1), D(2024, 7, 1)),
+            _sub("a2", "A", D(2024, 7, 1), D(2025, 7, 1)),
+            # B's revenue stops on 2024-07-01.
+            _sub("b1", "B", D(2023, 7, 1), D(2024, 7, 1)),
+            # C stops on 2024-07-01 and comes back on 2024-09-01 (re-activation).
+            _sub("c1", "C", D(2023, 7, 1), D(2024, 7, 1)),
+            _sub("c2", "C", D(2024, 9, 1), D(2025, 9, 1)),
+            # D renews on 2024-07-01 with 40 % less ARR (downsell).
+            _sub("d1", "D", D(2023, 7, 1), D(2024, 7, 1), arr=100.0),
+            _sub("d2", "D", D(2024, 7, 1), D(2025, 7, 1), arr=60.0),
+            # E has overlapping terms: the first ends inside the second (no stop).
+            _sub("e1", "E", D(2023, 7, 1), D(2024, 7, 1)),
+            _sub("e2", "E", D(2024, 6, 1), None),
+        ],
+    )
+    put(
+        workspace,
+        "usage_events",
+        [{"account_id": "A", "event": "login", "occurred_at": dt.datetime(2025, 6, 30)}],
+    )
+    return workspace
+
+
+def _labels(ws: Workspace, dates: list[dt.date], target: str = "churn") -> dict:
+    frame = labels_frame(ws, dates, horizon=90, target=target)
+    return {(r.account_id, r.as_of): bool(r.label) for r in frame.itertuples()}
+
+
+def test_churn_labels_follow_renewals_stops_and_reactivation(book: Workspace) -> None:
+    dates = [D(2024, 3, 1), D(2024, 4, 2), D(2024, 7, 1), D(2024, 8, 1), D(2024, 10, 1)]
+    labels = _labels(book, dates)
+    # 2024-03-01 + 90 days = 2024-05-30: the stop on 2024-07-01 is beyond the horizon.
+    assert labels[("B", D(2024, 3, 1))] is False
+    # 2024-04-02 + 90 = 2024-07-01: the stop day is inside (D, D + 90].
+    assert labels[("B", D(2024, 4, 2))] is True
+    assert labels[("C", D(2024, 4, 2))] is True
+    assert labels[("A", D(2024, 4, 2))] is False
+    assert labels[("D", D(2024, 4, 2))] is False
+    assert labels[("E", D(2024, 4, 2))] is False
+    # Not active on its stop day or in the gap: no label at all.
+    assert ("B", D(2024, 7, 1)) not in labels
+    assert ("C", D(2024, 8, 1)) not in labels
+    # Re-activated C is labelled again, and does not churn.
+    assert labels[("C", D(2024, 10, 1))] is False
+    assert labels[("A", D(2024, 7, 1))] is False
+
+
+def test_recorded_churn_outcome_counts_without_subscriptions(book: Workspace) -> None:
+    put(book, "accounts", [{"account_id": "F", "name": "F"}])
+    put(book, "subscriptions", [_sub("f1", "F", D(2023, 1, 1), None)])
+    put(book, "outcomes", [{"account_id": "F", "occurred_at": D(2024, 5, 1), "kind": "churn"}])
+    assert _labels(book, [D(2024, 3, 1), D(2024, 1, 1)]) == {
+        ("F", D(2024, 3, 1)): True,
+        ("F", D(2024, 1, 1)): False,
+    }
+
+
+def test_downsell_target(book: Workspace) -> None:
+    labels = _labels(book, [D(2024, 4, 2)], target="downsell")
+    assert labels == {
+        ("A", D(2024, 4, 2)): False,
+        ("B", D(2024, 4, 2)): False,  # churned: not a downsell
+        ("C", D(2024, 4, 2)): False,
+        ("D", D(2024, 4, 2)): True,
+        ("E", D(2024, 4, 2)): False,
+    }
+
+
+def test_dates_whose_horizon_passes_the_data_are_refused(book: Workspace) -> None:
+    # The latest fact is dated 2025-06-30: 2025-05-01 + 90 days is not observed yet.
+    with pytest.raises(PredictionError, match="not known yet"):
+        labels_frame(book, [D(2024, 4, 2), D(2025, 5, 1)])
+
+
+def test_unknown_target_is_refused(book: Workspace) -> None:
+    with pytest.raises(PredictionError, match="Unknown target"):
+        labels_frame(book, [D(2024, 4, 2)], target="expansion")
