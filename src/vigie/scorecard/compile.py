@@ -119,11 +119,13 @@ def compile_scores(
         wide = wide.join(values, KEYS)
     overrides = applicable_overrides(workspace, card.name, grid, [s.key for s in slots])
     wide = wide.left_join(overrides, KEYS).drop("account_id_right", "as_of_right")
+    # Each stage refers to the previous one's columns; caching a stage keeps Ibis from
+    # inlining every points expression into every score that uses it (huge SQL).
+    wide = _stage(wide, cache)
 
     variants = _variants(card)
     rule = wide.segment_rule
     cols: dict[str, ir.Value] = {}
-    dim_parts: dict[str, list[tuple[MeasureSlot, ir.Value, ir.Value, ir.Value]]] = {}
     for slot in slots:
         raw, over = wide[f"m{slot.index}_raw"], wide[f"ov_{slot.index}"]
         measure = card.dimensions[slot.dimension].measures[slot.name]
@@ -138,7 +140,6 @@ def compile_scores(
             )
         else:
             graded = grade(rule_of(card), raw)
-        has = raw.notnull() | over.notnull()
         policy = measure.missing or card.dimensions[slot.dimension].missing or card.missing
         fallback = _missing_points(policy)
         points = ibis.coalesce(over, graded)
@@ -150,24 +151,34 @@ def compile_scores(
             lambda v, s=slot: float(v.dimensions[s.dimension].measures[s.name].weight),
         )
         cols[f"m{slot.index}_points"] = points
-        cols[f"m{slot.index}_has_data"] = has
+        cols[f"m{slot.index}_has_data"] = raw.notnull() | over.notnull()
         cols[f"m{slot.index}_overridden"] = over.notnull()
-        dim_parts.setdefault(slot.dimension, []).append(
-            (slot, points, ibis.literal(1.0) * weight, has)
+        cols[f"_m{slot.index}_w"] = ibis.literal(1.0) * weight
+    for d in card.dimensions:
+        cols[f"_d_{d}_w"] = ibis.literal(1.0) * _by_segment(
+            rule, variants, lambda v, d=d: float(v.dimensions[d].weight)
         )
+    wide = _stage(wide.mutate(**cols), cache)
 
-    dim_scores, dim_weights, dim_cov, dim_den = {}, {}, {}, {}
+    dim_parts: dict[str, list[tuple[MeasureSlot, ir.Value, ir.Value, ir.Value]]] = {}
+    for slot in slots:
+        i = slot.index
+        dim_parts.setdefault(slot.dimension, []).append(
+            (slot, wide[f"m{i}_points"], wide[f"_m{i}_w"], wide[f"m{i}_has_data"])
+        )
+    cols = {}
     for d, parts in dim_parts.items():
         num = _sum([ibis.ifelse(p.isnull(), 0.0, p * w) for _, p, w, _ in parts])
         den = _sum([ibis.ifelse(p.isnull(), 0.0, w) for _, p, w, _ in parts])
-        dim_den[d] = den
-        dim_scores[d] = num / den.nullif(0.0)
-        dim_cov[d] = _sum([ibis.ifelse(h, w, 0.0) for _, _, w, h in parts]) / _sum(
+        cols[f"_d_{d}_den"] = den
+        cols[f"d_{d}_score"] = num / den.nullif(0.0)
+        cols[f"d_{d}_coverage"] = _sum([ibis.ifelse(h, w, 0.0) for _, _, w, h in parts]) / _sum(
             [w for _, _, w, _ in parts]
         )
-        dim_weights[d] = ibis.literal(1.0) * _by_segment(
-            rule, variants, lambda v, d=d: float(v.dimensions[d].weight)
-        )
+    wide = _stage(wide.mutate(**cols), cache)
+
+    dim_scores = {d: wide[f"d_{d}_score"] for d in dim_parts}
+    dim_weights = {d: wide[f"_d_{d}_w"] for d in dim_parts}
     comp_num = _sum(
         [ibis.ifelse(s.isnull(), 0.0, s * dim_weights[d]) for d, s in dim_scores.items()]
     )
@@ -176,34 +187,43 @@ def compile_scores(
     computed = comp_num / comp_den.nullif(0.0)
     scale = card.scale
     overall = wide[f"ov_{OVERALL}"] * (100.0 / scale)
-    score = ibis.coalesce(overall, computed)
+    cols = {
+        "score": ibis.coalesce(overall, computed),
+        "_comp_den": comp_den,
+        "coverage": _sum([wide[f"d_{d}_coverage"] * dim_weights[d] for d in dim_scores]) / all_w,
+        "overridden": overall.notnull(),
+        "override_reason": wide[f"ov_{OVERALL}_reason"],
+    }
+    wide = _stage(wide.mutate(**cols), cache)
+
+    score, comp_den, rule = wide.score, wide._comp_den, wide.segment_rule
     band_cases = [(rule == n, band_of(v.bands, score * (scale / 100.0))) for n, v in variants[1:]]
     base_band = band_of(card.bands, score * (scale / 100.0))
-    band = ibis.cases(*band_cases, else_=base_band) if band_cases else base_band
-    for d, s in dim_scores.items():
+    cols = {
+        "score_scaled": score * (scale / 100.0),
+        "band": ibis.cases(*band_cases, else_=base_band) if band_cases else base_band,
+    }
+    for d in dim_parts:
+        s = wide[f"d_{d}_score"]
         dim_band = [(rule == n, band_of(v.bands, s * (scale / 100.0))) for n, v in variants[1:]]
         base = band_of(card.bands, s * (scale / 100.0))
-        cols[f"d_{d}_score"] = s
         cols[f"d_{d}_band"] = ibis.cases(*dim_band, else_=base) if dim_band else base
-        cols[f"d_{d}_coverage"] = dim_cov[d]
-        cols[f"d_{d}_weight"] = ibis.ifelse(s.isnull(), 0.0, dim_weights[d] / comp_den.nullif(0.0))
-    for d, parts in dim_parts.items():
-        share = cols[f"d_{d}_weight"]
-        for slot, p, w, _ in parts:
-            eff = ibis.ifelse(p.isnull(), 0.0, share * w / dim_den[d].nullif(0.0)).fill_null(0.0)
-            cols[f"m{slot.index}_weight"] = eff
-            cols[f"m{slot.index}_contribution"] = p.fill_null(0.0) * eff
-    coverage = _sum([dim_cov[d] * dim_weights[d] for d in dim_scores]) / all_w
-    expr = wide.mutate(
-        **cols,
-        score=score,
-        score_scaled=score * (scale / 100.0),
-        band=band,
-        coverage=coverage,
-        overridden=overall.notnull(),
-        override_reason=wide[f"ov_{OVERALL}_reason"],
-    )
+        share = ibis.ifelse(s.isnull(), 0.0, wide[f"_d_{d}_w"] / comp_den.nullif(0.0))
+        cols[f"d_{d}_weight"] = share
+        for slot in (p[0] for p in dim_parts[d]):
+            i = slot.index
+            p, w = wide[f"m{i}_points"], wide[f"_m{i}_w"]
+            den = wide[f"_d_{d}_den"].nullif(0.0)
+            eff = ibis.ifelse(p.isnull(), 0.0, share * w / den).fill_null(0.0)
+            cols[f"m{i}_weight"] = eff
+            cols[f"m{i}_contribution"] = p.fill_null(0.0) * eff
+    expr = wide.mutate(**cols)
     return Compiled(expr, slots, list(dim_parts))
+
+
+def _stage(table: ir.Table, cache: bool) -> ir.Table:
+    """Materialise a stage of the computation when the run caches (see compile_scores)."""
+    return table.cache() if cache else table
 
 
 def compile_sql(workspace: Workspace, card: spec.Scorecard, as_of: dt.date) -> str:
