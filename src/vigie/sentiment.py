@@ -1,0 +1,91 @@
+"""CSM sentiment: record, import, history, and the latest rating at any date.
+
+The human layer: a CSM's colour is independent of the data, so it is kept as
+dated facts in the canonical `sentiments` table and read point-in-time like
+any other fact (a rating counts for D only when rated before D).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections.abc import Sequence
+from pathlib import Path
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+
+from vigie.errors import SentimentError, UnknownAccountError
+from vigie.io.importer import ImportMode, ImportReport, import_files
+from vigie.schema import SENTIMENT_RATINGS, TABLES
+from vigie.signals.config import SignalConfig, load_config
+from vigie.workspace import Workspace
+
+KEYS = ["account_id", "as_of"]
+
+
+def record_sentiment(
+    workspace: Workspace,
+    account_id: str,
+    rating: str,
+    reasons: Sequence[str] = (),
+    comment: str | None = None,
+    author: str | None = None,
+    rated_at: dt.datetime | None = None,
+    config: SignalConfig | None = None,
+) -> dict[str, object]:
+    """Append one rating; refused whole if the rating, a reason or the account is unknown."""
+    config = config or load_config()
+    if rating not in SENTIMENT_RATINGS:
+        raise SentimentError(
+            f"Rating {rating!r} is not one of {', '.join(SENTIMENT_RATINGS)} (--rating)."
+        )
+    unknown = [r for r in reasons if r not in config.sentiment.reasons]
+    if unknown:
+        raise SentimentError(
+            f"Unknown reason(s) {', '.join(map(repr, unknown))}: use "
+            f"{', '.join(config.sentiment.reasons)} (sentiment.reasons in the signal config)."
+        )
+    accounts = workspace.table("accounts")
+    if accounts.filter(accounts.account_id == account_id).count().execute() == 0:
+        raise UnknownAccountError(f"No account {account_id!r} in workspace {workspace.root}.")
+    row = {
+        "account_id": account_id,
+        "author": author or getpass.getuser(),
+        "rated_at": rated_at or dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        "rating": rating,
+        "reasons": list(dict.fromkeys(reasons)),
+        "comment": comment,
+    }
+    schema = TABLES["sentiments"].ibis_schema().to_pyarrow()
+    workspace.con.insert("sentiments", ibis.memtable(pa.Table.from_pylist([row], schema=schema)))
+    return row
+
+
+def import_sentiments(workspace: Workspace, paths: Sequence[Path | str]) -> ImportReport:
+    """Append ratings from files through the validated import path (all rows or none)."""
+    return import_files(workspace, "sentiments", list(paths), mode=ImportMode.APPEND)
+
+
+def sentiment_history(workspace: Workspace, account_id: str) -> pd.DataFrame:
+    """Every rating of the account, newest first."""
+    table = workspace.table("sentiments")
+    rows = table.filter(table.account_id == account_id).order_by(ibis.desc("rated_at"))
+    return rows.to_pandas()
+
+
+def latest_sentiment(workspace: Workspace, grid: ir.Table) -> ir.Table:
+    """Per grid row with a rating before D: the latest rating, its reasons, author and age."""
+    table = workspace.table("sentiments")
+    j = grid.select(*KEYS).join(table, "account_id")
+    j = j.filter(j.rated_at < j.as_of.cast("timestamp"))
+    last = j.group_by(KEYS).agg(
+        rated_at=j.rated_at.max(),
+        rating=j.rating.argmax(j.rated_at),
+        reasons=j.reasons.argmax(j.rated_at),
+        comment=j.comment.argmax(j.rated_at),
+        author=j.author.argmax(j.rated_at),
+    )
+    return last.mutate(age_days=last.as_of.delta(last.rated_at.date(), unit="day"))

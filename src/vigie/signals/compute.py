@@ -1,0 +1,183 @@
+"""Run every signal family for a set of as-of dates and store the firings in `signals`.
+
+All dates of a run are one grid (accounts active x dates), so a monthly
+backfill is one pass, not a loop. Re-running a date replaces that date's rows.
+`renewal_at_risk` is computed last: it fires where a renewal is near *and*
+another signal of medium or high severity fired at the same date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
+
+from vigie.engine.state import dates_table
+from vigie.errors import UnknownAccountError
+from vigie.signals import (
+    contacts,
+    features,
+    payments,
+    peers,
+    score_direction,
+    sentiment,
+    support,
+    touch,
+    usage,
+    voice,
+)
+from vigie.signals.base import KEYS, SIGNAL_SCHEMA, Context, emit, text
+from vigie.signals.config import SignalConfig, load_config
+from vigie.workspace import Workspace
+
+SIGNALS = "signals"
+FAMILIES: dict[str, Callable[[Context], list[ir.Table]]] = {
+    "score_direction": score_direction.signals,
+    "usage": usage.signals,
+    "features": features.signals,
+    "contacts": contacts.signals,
+    "support": support.signals,
+    "payments": payments.signals,
+    "voice": voice.signals,
+    "touch": touch.signals,
+    "peers": peers.signals,
+    "sentiment": sentiment.signals,
+}
+"""Every family but renewal, which needs the others' results."""
+KINDS: dict[str, str] = {
+    "score_drop_30d": "score_direction",
+    "score_drop_90d": "score_direction",
+    "score_trend": "score_direction",
+    "dimension_drop": "score_direction",
+    "usage_drop": "usage",
+    "active_users_drop": "usage",
+    "frequency_downgrade": "usage",
+    "feature_disengaged": "features",
+    "champion_left": "contacts",
+    "decision_maker_left": "contacts",
+    "no_champion": "contacts",
+    "new_executive": "contacts",
+    "repeat_topic": "support",
+    "escalations": "support",
+    "sla_breach": "support",
+    "renewal_at_risk": "renewal",
+    "late_payment": "payments",
+    "hidden_dissatisfaction": "voice",
+    "no_touch": "touch",
+    "low_peer_usage": "peers",
+    "stale_sentiment": "sentiment",
+}
+"""Every signal kind and the family (config section) that computes it."""
+
+
+def compute_signals(
+    workspace: Workspace,
+    dates: list[dt.date],
+    config: SignalConfig | None = None,
+    persist: bool = True,
+) -> pd.DataFrame:
+    """Every signal firing at each date, sorted; stored in `signals` unless `persist` is False."""
+    config = config or load_config()
+    ctx = Context(workspace, config, dates_table(dates))
+    parts = [part for family in FAMILIES.values() for part in family(ctx)]
+    fired = ibis.union(*parts).to_pyarrow().cast(SIGNAL_SCHEMA.to_pyarrow())
+    renewal = _renewal(ctx, ibis.memtable(fired)).to_pyarrow().cast(fired.schema)
+    frame = pa.concat_tables([fired, renewal]).to_pandas()
+    frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
+    frame = frame.sort_values(["as_of", "account_id", "kind", "evidence"], ignore_index=True)
+    if persist:
+        _replace(workspace, dates, frame)
+    return frame
+
+
+def _renewal(ctx: Context, fired: ir.Table) -> ir.Table:
+    within = ctx.config.renewal.within_days
+    risky = fired.filter(fired.severity.isin(["medium", "high"]))
+    kinds = risky.group_by(KEYS).agg(kinds=risky.kind.collect(distinct=True).sort().join(", "))
+    grid = ctx.grid
+    near = grid.filter(grid.days_to_renewal >= 0, grid.days_to_renewal <= within)
+    both = near.join(kinds, KEYS)
+    evidence = "renewal in " + text(both.days_to_renewal) + " days with " + both.kinds
+    return emit(
+        both, "renewal_at_risk", "high", both.days_to_renewal, ibis.literal(float(within)), evidence
+    )
+
+
+def _replace(workspace: Workspace, dates: list[dt.date], frame: pd.DataFrame) -> None:
+    """Replace the rows at `dates` (one transaction on DuckDB; a table rewrite elsewhere)."""
+    con = workspace.con
+    arrow = pa.Table.from_pandas(
+        frame[list(SIGNAL_SCHEMA.names)], schema=SIGNAL_SCHEMA.to_pyarrow(), preserve_index=False
+    )
+    if SIGNALS not in con.list_tables():
+        con.create_table(SIGNALS, schema=SIGNAL_SCHEMA)
+    if con.name == "duckdb":
+        raw = con.con
+        raw.begin()
+        try:
+            raw.execute(
+                f"DELETE FROM {SIGNALS} WHERE list_contains(?::DATE[], as_of)",
+                [sorted(set(dates))],
+            )
+            raw.register("_vigie_new_signals", arrow)
+            raw.execute(f"INSERT INTO {SIGNALS} SELECT * FROM _vigie_new_signals")
+            raw.unregister("_vigie_new_signals")
+        except BaseException:
+            raw.rollback()
+            raise
+        raw.commit()
+        return
+    table = con.table(SIGNALS)
+    kept = table.filter(~table.as_of.isin(sorted(set(dates)))).to_pyarrow().cast(arrow.schema)
+    con.create_table(SIGNALS, pa.concat_tables([kept, arrow]), overwrite=True)
+
+
+def stored_signals(
+    workspace: Workspace,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    account: str | None = None,
+    kind: str | None = None,
+) -> pd.DataFrame:
+    """Stored firings with as_of in [since, until], optionally for one account or kind."""
+    if SIGNALS not in workspace.con.list_tables():
+        return SIGNAL_SCHEMA.to_pyarrow().empty_table().to_pandas()
+    t = workspace.con.table(SIGNALS)
+    preds = []
+    if since is not None:
+        preds.append(t.as_of >= since)
+    if until is not None:
+        preds.append(t.as_of <= until)
+    if account is not None:
+        preds.append(t.account_id == account)
+    if kind is not None:
+        preds.append(t.kind == kind)
+    rows = t.filter(*preds) if preds else t
+    frame = rows.order_by(["as_of", "account_id", "kind"]).to_pandas()
+    frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
+    return frame
+
+
+def signals_for(workspace: Workspace, account: str, as_of: dt.date) -> pd.DataFrame:
+    """The account's signals at `as_of`: stored ones, else computed now (not stored).
+
+    This is what `vigie explain` shows next to the score.
+    """
+    accounts = workspace.table("accounts")
+    if accounts.filter(accounts.account_id == account).count().execute() == 0:
+        raise UnknownAccountError(f"No account {account!r} in workspace {workspace.root}.")
+    if SIGNALS in workspace.con.list_tables():
+        t = workspace.con.table(SIGNALS)
+        if t.filter(t.as_of == as_of).count().execute() > 0:
+            return stored_signals(workspace, as_of, as_of, account)
+    frame = compute_signals(workspace, [as_of], persist=False)
+    return frame[frame["account_id"] == account].reset_index(drop=True)
+
+
+def recent_signals(workspace: Workspace, end: dt.date, days: int = 30) -> pd.DataFrame:
+    """Stored firings with as_of in (end - days, end]: what the demo prints."""
+    return stored_signals(workspace, end - dt.timedelta(days=days - 1), end)

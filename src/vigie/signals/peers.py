@@ -1,0 +1,79 @@
+"""Peer comparison: usage per licensed seat, as a percentile among accounts of the same
+segment and size band at D (seats at D from subscriptions)."""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from vigie.signals.base import KEYS, Context, between, day, emit, text
+
+
+def size_band(seats: ir.IntegerValue, bounds: list[int]) -> ir.StringValue:
+    """'<10', '10-49', ..., '>=250' from the configured seat bounds."""
+    case = ibis.cases(
+        *[
+            (seats < hi, f"<{hi}" if lo is None else f"{lo}-{hi - 1}")
+            for lo, hi in zip([None, *bounds[:-1]], bounds, strict=True)
+        ],
+        else_=f">={bounds[-1]}",
+    )
+    return case
+
+
+def peer_percentiles(ctx: Context) -> ir.Table:
+    """account_id, as_of, segment, band, per_seat, percentile (0-100, 0 = least usage)."""
+
+    def build() -> ir.Table:
+        cfg = ctx.config.peers
+        events = ctx.table("usage_events")
+        daily = events.group_by("account_id", d=day(events.occurred_at)).agg(
+            q=events.quantity.fill_null(1.0).sum()
+        )
+        grid = ctx.grid.filter(ctx.grid.seats > 0)
+        j = grid.select(*KEYS).join(daily, "account_id")
+        volume = j.filter(between(j, j.d, cfg.window_days)).group_by(KEYS).agg(q=j.q.sum())
+        rows = grid.left_join(volume, KEYS)
+        rows = rows.select(
+            "account_id",
+            "as_of",
+            segment=rows.segment.fill_null("(none)"),
+            band=size_band(rows.seats, cfg.size_bands),
+            per_seat=rows.q.fill_null(0.0) / rows.seats.cast("float64"),
+        )
+        rank = ibis.percent_rank().over(group_by=["as_of", "segment", "band"], order_by="per_seat")
+        peers = ibis.row_number().over(group_by=["as_of", "segment", "band"])
+        counted = rows.mutate(percentile=rank * 100.0, _n=peers)
+        size = counted.group_by(["as_of", "segment", "band"]).agg(peers=counted._n.max() + 1)
+        return counted.join(size, ["as_of", "segment", "band"]).drop("_n")
+
+    return ctx.kept("peer_percentiles", build)
+
+
+def signals(ctx: Context) -> list[ir.Table]:
+    cfg = ctx.config.peers
+    p = peer_percentiles(ctx)
+    low = p.filter(p.percentile <= cfg.percentile_max, p.peers >= 5)
+    evidence = (
+        "usage per seat over "
+        + str(cfg.window_days)
+        + " days at percentile "
+        + text(low.percentile)
+        + " of "
+        + text(low.peers)
+        + " peers ("
+        + low.segment
+        + ", "
+        + low.band
+        + " seats)"
+    )
+    return [
+        emit(
+            low,
+            "low_peer_usage",
+            "medium",
+            low.percentile,
+            ibis.literal(cfg.percentile_max),
+            evidence,
+        )
+    ]
