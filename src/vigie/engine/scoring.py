@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import ibis
 import numpy as np
@@ -21,6 +22,9 @@ from vigie.engine.rollup import roll_up
 from vigie.scorecard import spec
 from vigie.scorecard.compile import compile_scores
 from vigie.workspace import Workspace
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 SNAPSHOTS, DIMENSIONS, MEASURES = "health_snapshots", "health_dimensions", "health_measures"
 DELTA_DAYS = (7, 30, 90)
@@ -126,12 +130,15 @@ def score(
         ],
         ignore_index=True,
     )
-    previous = _stored(workspace, SNAPSHOTS, card.name, dates) if persist else None
-    snapshots = _with_deltas(snapshots, previous)
+    earlier = _earlier_scores(workspace, card.name, dates) if persist else None
+    snapshots = _with_deltas(snapshots, earlier)
     if persist:
-        _replace(workspace, SNAPSHOTS, snapshots, card.name, dates, previous)
-        _replace(workspace, DIMENSIONS, dimensions, card.name, dates)
-        _replace(workspace, MEASURES, measures, card.name, dates)
+        persist_scores(
+            workspace,
+            card.name,
+            dates,
+            {SNAPSHOTS: snapshots, DIMENSIONS: dimensions, MEASURES: measures},
+        )
     return ScoreResult(snapshots, dimensions, measures)
 
 
@@ -160,15 +167,17 @@ def _measure_rows(wide: pd.DataFrame, i: int, dim: str, name: str, tag: dict) ->
     )
 
 
-def _stored(
-    workspace: Workspace, name: str, card: str, dates: list[dt.date]
-) -> pd.DataFrame | None:
-    """Stored rows of other scorecards and other dates (what a re-run keeps)."""
-    if name not in workspace.con.list_tables():
+def _earlier_scores(workspace: Workspace, card: str, dates: list[dt.date]) -> pd.DataFrame | None:
+    """Stored scores of this scorecard at the dates the deltas need (never the whole history).
+
+    The run's own dates are left out: their stored rows are about to be replaced.
+    """
+    if SNAPSHOTS not in workspace.con.list_tables():
         return None
-    table = workspace.con.table(name)
-    kept = table.filter(~((table.scorecard == card) & table.as_of.isin(dates)))
-    frame = kept.to_pandas()
+    needed = {d - dt.timedelta(days=k) for d in dates for k in DELTA_DAYS} - set(dates)
+    table = workspace.con.table(SNAPSHOTS)
+    rows = table.filter(table.scorecard == card, table.as_of.isin(sorted(needed)))
+    frame = rows.select("account_id", "as_of", "score").to_pandas()
     frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
     return frame
 
@@ -177,12 +186,7 @@ def _with_deltas(snapshots: pd.DataFrame, stored: pd.DataFrame | None) -> pd.Dat
     """delta_Nd = score now - score N days earlier (same run or stored history), else NULL."""
     history = snapshots[["account_id", "as_of", "score"]]
     if stored is not None and len(stored):
-        mine = (
-            stored[stored["scorecard"] == snapshots["scorecard"].iloc[0]]
-            if len(snapshots)
-            else stored
-        )
-        history = pd.concat([history, mine[["account_id", "as_of", "score"]]], ignore_index=True)
+        history = pd.concat([history, stored[["account_id", "as_of", "score"]]], ignore_index=True)
     out = snapshots
     for days in DELTA_DAYS:
         earlier = history.assign(as_of=history["as_of"] + dt.timedelta(days=days))
@@ -194,19 +198,72 @@ def _with_deltas(snapshots: pd.DataFrame, stored: pd.DataFrame | None) -> pd.Dat
     return out
 
 
-def _replace(
-    workspace: Workspace,
-    name: str,
-    new: pd.DataFrame,
-    card: str,
-    dates: list[dt.date],
-    stored: pd.DataFrame | None = None,
+def persist_scores(
+    workspace: Workspace, card: str, dates: list[dt.date], frames: dict[str, pd.DataFrame]
 ) -> None:
-    """Rewrite `name` with the rows of this scorecard and these dates replaced by `new`."""
-    if stored is None:
-        stored = _stored(workspace, name, card, dates)
-    schema = SCHEMAS[name]
-    frames = [new] if stored is None or not len(stored) else [stored, new]
-    combined = pd.concat([f[list(schema.names)] for f in frames], ignore_index=True)
-    arrow = pa.Table.from_pandas(combined, schema=schema.to_pyarrow(), preserve_index=False)
-    workspace.con.create_table(name, arrow, overwrite=True)
+    """Replace the rows of scorecard `card` at `dates` in the three health tables.
+
+    On DuckDB this is one transaction (all three tables change, or none) whose
+    cost is proportional to the run: a DELETE of the replaced rows and an
+    INSERT of the new ones. Other backends take the Ibis path (`_rewrite`).
+    """
+    arrows = {
+        name: pa.Table.from_pandas(
+            frame[list(SCHEMAS[name].names)],
+            schema=SCHEMAS[name].to_pyarrow(),
+            preserve_index=False,
+        )
+        for name, frame in frames.items()
+    }
+    for name in arrows:
+        if name not in workspace.con.list_tables():
+            workspace.con.create_table(name, schema=SCHEMAS[name])
+    if workspace.con.name == "duckdb":
+        _replace_in_transaction(workspace.con.con, card, dates, arrows)
+    else:
+        for name, arrow in arrows.items():
+            _rewrite(workspace, name, arrow, card, dates)
+
+
+def _replace_in_transaction(
+    raw: DuckDBPyConnection, card: str, dates: list[dt.date], arrows: dict[str, pa.Table]
+) -> None:
+    """DELETE + INSERT into every table inside one DuckDB transaction; any error rolls back."""
+    raw.begin()
+    try:
+        for name, arrow in arrows.items():
+            raw.execute(
+                f'DELETE FROM "{name}" WHERE scorecard = ? AND list_contains(?::DATE[], as_of)',
+                [card, sorted(set(dates))],
+            )
+            _insert(raw, name, arrow)
+    except BaseException:
+        raw.rollback()
+        raise
+    raw.commit()
+
+
+def _insert(raw: DuckDBPyConnection, name: str, arrow: pa.Table) -> None:
+    """Append an Arrow table to `name` through a view registered on the raw DuckDB connection."""
+    view = f"_vigie_new_{name}"
+    columns = ", ".join(f'"{c}"' for c in arrow.column_names)
+    raw.register(view, arrow)
+    try:
+        raw.execute(f'INSERT INTO "{name}" ({columns}) SELECT {columns} FROM "{view}"')
+    finally:
+        raw.unregister(view)
+
+
+def _rewrite(
+    workspace: Workspace, name: str, new: pa.Table, card: str, dates: list[dt.date]
+) -> None:
+    """Backends without DELETE through Ibis (Spark has no transactions): rewrite the table.
+
+    The kept rows are materialised first because Spark cannot overwrite a
+    table it is reading. This costs O(stored history) and is not atomic across
+    the three tables; re-running the same command repairs an interrupted run.
+    """
+    table = workspace.con.table(name)
+    kept = table.filter(~((table.scorecard == card) & table.as_of.isin(dates))).to_pyarrow()
+    combined = pa.concat_tables([kept.cast(new.schema), new])
+    workspace.con.create_table(name, combined, overwrite=True)
