@@ -12,7 +12,13 @@ from typer.testing import CliRunner
 
 from vigie.cli.app import app
 from vigie.errors import ScorecardError, ScorecardProblem
-from vigie.scorecard.spec import TEMPLATES, bundled_templates, load_scorecard
+from vigie.scorecard.spec import (
+    GRADE_MODELS,
+    METRIC_MODELS,
+    TEMPLATES,
+    bundled_templates,
+    load_scorecard,
+)
 from vigie.scorecard.validate import validate_scorecard
 from vigie.workspace import Workspace
 
@@ -330,3 +336,11 @@ def test_cli_templates_lists_each_with_its_description() -> None:
     for name in bundled_templates():
         assert name in result.output
     assert "Four hand-rated criteria worth 0-2 each" in result.output
+
+
+def test_docs_describe_every_metric_kind_grading_kind_and_template() -> None:
+    docs = (Path(__file__).parents[1] / "docs" / "scorecards.md").read_text(encoding="utf-8")
+    for kind in (*METRIC_MODELS, *GRADE_MODELS):
+        assert f"\n| {kind} | `{{{kind}:" in docs, f"docs/scorecards.md misses the {kind} kind"
+    for name in bundled_templates():
+        assert f"| `{name}`" in docs, f"docs/scorecards.md misses the {name} template"
