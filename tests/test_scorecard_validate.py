@@ -149,7 +149,7 @@ def test_shape_errors_are_all_reported_at_their_yaml_path_and_line() -> None:
         messages[1] == "must be renormalize, zero or {points: P} with P in 0..100 (got 'sometimes')"
     )
     assert "greater than 0 (got -3)" in messages[2]
-    assert "(got '28x')" in messages[3]
+    assert messages[3] == "a window is a number of days or weeks such as 28d or 4w (got '28x')"
     assert "one of: count, sum" in messages[5] and "(got keys cuont)" in messages[5]
     assert "(got keys stairs)" in messages[6]
     assert "(got keys count, sum, window)" in messages[7]

@@ -130,6 +130,10 @@ def _yaml_path(tree: Any, err: dict[str, Any]) -> Path:
 def _message(path: Path, errs: list[dict[str, Any]]) -> str:
     err = errs[0]
     key = path[-1] if path else ""
+    if err["type"] == "string_pattern_mismatch" and key in ("window", "max_age"):
+        return f"a window is a number of days or weeks such as 28d or 4w (got {err['input']!r})"
+    if err["type"] == "string_pattern_mismatch" and key == "name":
+        return f"a name uses letters, digits, '-', '_' and '.' only (got {err['input']!r})"
     if err["type"] == "missing":
         return f"required key {key!r} is missing"
     if err["type"] == "extra_forbidden":
