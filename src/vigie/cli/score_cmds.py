@@ -1,15 +1,19 @@
-"""`vigie score`, `vigie compile`, `vigie override`: thin doors to vigie.engine."""
+"""`vigie score`, `compile`, `override`, `accounts`, `history`, `explain`: thin doors to vigie.engine."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
 from vigie.cli.app import JsonOption, WorkspaceOption, app, console, open_workspace
+from vigie.engine.explain import explain
+from vigie.engine.history import accounts, history, sparkline
 from vigie.engine.overrides import add_override
 from vigie.engine.scoring import score
 from vigie.errors import VigieError
@@ -113,3 +117,155 @@ def override_cmd(
     console.print(
         f"Override {row['override_id']} recorded for {account} {target} until {until.date()}."
     )
+
+
+def _num(value: object, fmt: str) -> str:
+    """A number for a table cell; empty for NULL/NaN."""
+    return "" if value is None or value != value else format(value, fmt)
+
+
+def _print_frame(frame: pd.DataFrame, as_json: bool, as_csv: bool = False) -> bool:
+    """Print `frame` as JSON or CSV when asked; True when done."""
+    if as_json:
+        console.print_json(frame.to_json(orient="records", date_format="iso"))
+    elif as_csv:
+        print(frame.to_csv(index=False), end="")
+    return as_json or as_csv
+
+
+@app.command("accounts")
+def accounts_cmd(
+    workspace: WorkspaceOption = Path("."),
+    scorecard: Annotated[
+        str | None, typer.Option("--scorecard", "-s", help="Stored scorecard name.")
+    ] = None,
+    band: Annotated[str | None, typer.Option("--band")] = None,
+    segment: Annotated[str | None, typer.Option("--segment")] = None,
+    csm: Annotated[str | None, typer.Option("--csm")] = None,
+    min_score: Annotated[float | None, typer.Option("--min-score")] = None,
+    max_score: Annotated[float | None, typer.Option("--max-score")] = None,
+    sort: Annotated[str, typer.Option("--sort", help="score | arr | name")] = "score",
+    limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
+    as_json: JsonOption = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+) -> None:
+    """Latest stored score of every account, weakest first (or by ARR, or by name)."""
+    ws = open_workspace(workspace)
+    rows = accounts(ws, scorecard, band, segment, csm, min_score, max_score, sort, limit)
+    if _print_frame(rows, as_json, as_csv):
+        return
+    title = f"{rows['scorecard'].iloc[0]}: {len(rows)} accounts" if len(rows) else "No accounts"
+    table = Table(title=title)
+    for col in ("account", "name", "segment", "csm", "as_of", "score", "band", "coverage", "ARR"):
+        table.add_column(col, justify="right" if col in ("score", "coverage", "ARR") else "left")
+    for row in rows.itertuples():
+        table.add_row(
+            row.account_id,
+            str(row.name),
+            str(row.segment or ""),
+            str(row.csm or ""),
+            str(row.as_of),
+            _num(row.score_scaled, ".1f"),
+            str(row.band or ""),
+            _num(row.coverage, ".0%"),
+            _num(row.arr, ",.0f"),
+        )
+    console.print(table)
+
+
+@app.command("history")
+def history_cmd(
+    account: Annotated[str, typer.Argument(help="Account id.")],
+    workspace: WorkspaceOption = Path("."),
+    scorecard: Annotated[
+        str | None, typer.Option("--scorecard", "-s", help="Stored scorecard name.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Stored scores of one account over time, with deltas and a sparkline."""
+    rows = history(open_workspace(workspace), account, scorecard)
+    if _print_frame(rows, as_json):
+        return
+    table = Table(title=f"{account} · {rows['scorecard'].iloc[0]}  {sparkline(rows['score'])}")
+    for col in ("as_of", "score", "band", "coverage", "Δ7d", "Δ30d", "Δ90d", "version"):
+        table.add_column(col)
+    for row in rows.itertuples():
+        table.add_row(
+            str(row.as_of),
+            _num(row.score_scaled, ".1f") + (" (override)" if row.overridden else ""),
+            str(row.band or ""),
+            _num(row.coverage, ".0%"),
+            *(_num(d, "+.1f") for d in (row.delta_7d, row.delta_30d, row.delta_90d)),
+            row.scorecard_version,
+        )
+    console.print(table)
+    console.print("Deltas are in points of the 0-100 composite.")
+
+
+@app.command("explain")
+def explain_cmd(
+    account: Annotated[str, typer.Argument(help="Account id.")],
+    start: Annotated[dt.datetime, typer.Option("--from", formats=["%Y-%m-%d"])],
+    end: Annotated[dt.datetime, typer.Option("--to", formats=["%Y-%m-%d"])],
+    workspace: WorkspaceOption = Path("."),
+    scorecard: Annotated[
+        str | None, typer.Option("--scorecard", "-s", help="Stored scorecard name.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Why ACCOUNT's score moved between two stored dates, largest measure first."""
+    found = explain(open_workspace(workspace), account, start.date(), end.date(), scorecard)
+    if as_json:
+        console.print_json(json.dumps(found.to_dict(), default=str))
+        return
+    a, b = found.composite_from, found.composite_to
+    console.print(
+        f"{account} · {found.scorecard}: {_num(a['score_scaled'], '.1f')} ({a['band']}) on "
+        f"{found.date_from} -> {_num(b['score_scaled'], '.1f')} ({b['band']}) on "
+        f"{found.date_to}, {found.change:+.1f} points of 100"
+    )
+    if found.version_changed:
+        console.print(
+            f"[bold]The scorecard changed[/bold] between these dates "
+            f"({found.version_from} -> {found.version_to}): part of the move comes from new rules."
+        )
+    table = Table(title="Measures, largest change first")
+    for col in ("measure", "raw", "points", "weight", "contribution", "change"):
+        table.add_column(col)
+    for row in found.measures.itertuples():
+        table.add_row(
+            f"{row.dimension}.{row.measure}",
+            f"{_cell(row.raw_from)} -> {_cell(row.raw_to)}",
+            f"{_num(row.points_from, '.1f')} -> {_num(row.points_to, '.1f')}",
+            f"{_num(row.weight_from, '.1%')} -> {_num(row.weight_to, '.1%')}",
+            f"{_num(row.contribution_from, '.2f')} -> {_num(row.contribution_to, '.2f')}",
+            _num(row.change, "+.2f"),
+        )
+    console.print(table)
+    dims = Table(title="Dimensions")
+    for col in ("dimension", "score", "band", "change"):
+        dims.add_column(col)
+    for row in found.dimensions.itertuples():
+        dims.add_row(
+            row.dimension,
+            f"{_num(row.score_from, '.1f')} -> {_num(row.score_to, '.1f')}",
+            f"{_cell(row.band_from)} -> {_cell(row.band_to)}",
+            _num(row.change, "+.1f"),
+        )
+    console.print(dims)
+    for row in found.overrides.itertuples():
+        at = " and ".join(
+            str(d)
+            for d, on in ((found.date_from, row.active_from), (found.date_to, row.active_to))
+            if on
+        )
+        console.print(
+            f"Override of {row.target} = {row.value:g} by {row.author} "
+            f"({row.valid_from} to {row.until}, active on {at}): {row.reason}"
+        )
+
+
+def _cell(value: object) -> str:
+    if value is None or value != value:
+        return "-"
+    return format(value, ".4g") if isinstance(value, float) else str(value)

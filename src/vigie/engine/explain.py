@@ -1,0 +1,184 @@
+"""Why an account's score moved between two stored dates, measure by measure.
+
+A measure's contribution is points x its share of the total weight, and the
+contributions add up to the composite; so the change of each contribution
+says how many points of the composite that measure moved. A change of
+scorecard version between the dates is reported, because then part of the move
+comes from new rules, not from the customer. Active overrides are listed too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from vigie.engine.history import check_account, pick_scorecard, stored_snapshots
+from vigie.engine.overrides import OVERRIDES
+from vigie.engine.scoring import DIMENSIONS, MEASURES
+from vigie.errors import VigieError
+from vigie.workspace import Workspace
+
+COMPOSITE_COLUMNS = ("score", "score_scaled", "band", "coverage", "overridden", "override_reason")
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The composite at both dates and what moved it; `_from` / `_to` suffixes name the date."""
+
+    account_id: str
+    scorecard: str
+    date_from: dt.date
+    date_to: dt.date
+    version_from: str
+    version_to: str
+    composite_from: dict[str, object]
+    composite_to: dict[str, object]
+    measures: pd.DataFrame
+    """dimension, measure, raw/points/weight/contribution _from and _to, change; largest |change| first."""
+    dimensions: pd.DataFrame
+    """dimension, score/band/weight _from and _to, change."""
+    overrides: pd.DataFrame
+    """Overrides active at either date, with `active_from` / `active_to` flags."""
+
+    @property
+    def version_changed(self) -> bool:
+        return self.version_from != self.version_to
+
+    @property
+    def change(self) -> float:
+        """Composite change in 0-100 points."""
+        return float(self.composite_to["score"]) - float(self.composite_from["score"])
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain data for JSON (NaN as None)."""
+
+        def records(frame: pd.DataFrame) -> list[dict[str, object]]:
+            return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+        return {
+            "account_id": self.account_id,
+            "scorecard": self.scorecard,
+            "from": {"date": self.date_from, "version": self.version_from, **self.composite_from},
+            "to": {"date": self.date_to, "version": self.version_to, **self.composite_to},
+            "change": self.change,
+            "version_changed": self.version_changed,
+            "measures": records(self.measures),
+            "dimensions": records(self.dimensions),
+            "overrides": records(self.overrides),
+        }
+
+
+def explain(
+    workspace: Workspace,
+    account_id: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    scorecard: str | None = None,
+) -> Explanation:
+    """Decompose the change of `account_id`'s stored score from `date_from` to `date_to`."""
+    check_account(workspace, account_id)
+    snapshots = stored_snapshots(workspace)
+    mine = snapshots.filter(snapshots.account_id == account_id)
+    name = pick_scorecard(mine, scorecard, f"account {account_id!r}")
+    mine = mine.filter(mine.scorecard == name).to_pandas()
+    mine["as_of"] = pd.to_datetime(mine["as_of"]).dt.date
+    by_date = mine.set_index("as_of")
+    for day in (date_from, date_to):
+        if day not in by_date.index:
+            raise VigieError(_not_scored(account_id, name, day, sorted(by_date.index)))
+    start, end = by_date.loc[date_from], by_date.loc[date_to]
+    dates = [date_from, date_to]
+    return Explanation(
+        account_id=account_id,
+        scorecard=name,
+        date_from=date_from,
+        date_to=date_to,
+        version_from=str(start.scorecard_version),
+        version_to=str(end.scorecard_version),
+        composite_from={c: _plain(start[c]) for c in COMPOSITE_COLUMNS},
+        composite_to={c: _plain(end[c]) for c in COMPOSITE_COLUMNS},
+        measures=_measure_changes(workspace, account_id, name, dates),
+        dimensions=_dimension_changes(workspace, account_id, name, dates),
+        overrides=_active_overrides(workspace, account_id, name, dates),
+    )
+
+
+def _not_scored(account_id: str, card: str, day: dt.date, stored: list[dt.date]) -> str:
+    nearest = min(stored, key=lambda d: (abs((d - day).days), d))
+    return (
+        f"Account {account_id!r} has no stored {card!r} score as of {day}. "
+        f"Nearest stored date: {nearest} (stored: {len(stored)} dates from {stored[0]} "
+        f"to {stored[-1]}). Use a stored date, or run `vigie score --as-of {day}` first."
+    )
+
+
+def _plain(value: object) -> object:
+    """numpy scalars and NaN as plain Python values (JSON-friendly)."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _two_dates(
+    workspace: Workspace, table: str, account_id: str, card: str, dates: list[dt.date]
+) -> pd.DataFrame:
+    rows = workspace.con.table(table)
+    rows = rows.filter(
+        rows.account_id == account_id, rows.scorecard == card, rows.as_of.isin(dates)
+    ).to_pandas()
+    rows["as_of"] = pd.to_datetime(rows["as_of"]).dt.date
+    return rows
+
+
+def _side_by_side(
+    frame: pd.DataFrame, keys: list[str], columns: list[str], dates: list[dt.date]
+) -> pd.DataFrame:
+    """One row per key, `columns` of the first date suffixed _from and of the second _to."""
+    start = frame[frame["as_of"] == dates[0]][keys + columns]
+    end = frame[frame["as_of"] == dates[1]][keys + columns]
+    return start.merge(end, on=keys, how="outer", suffixes=("_from", "_to"))
+
+
+def _measure_changes(
+    workspace: Workspace, account_id: str, card: str, dates: list[dt.date]
+) -> pd.DataFrame:
+    rows = _two_dates(workspace, MEASURES, account_id, card, dates)
+    rows["raw"] = rows["raw_text"].astype(object).where(rows["raw_text"].notna(), rows["raw_value"])
+    wide = _side_by_side(
+        rows,
+        ["dimension", "measure"],
+        ["raw", "points", "weight", "contribution", "missing", "overridden"],
+        dates,
+    )
+    # a measure absent at one date (scorecard changed) contributed nothing there
+    change = wide["contribution_to"].fillna(0) - wide["contribution_from"].fillna(0)
+    wide = wide.assign(change=change, size=change.abs())
+    wide = wide.sort_values(["size", "dimension", "measure"], ascending=[False, True, True])
+    return wide.drop(columns="size").reset_index(drop=True)
+
+
+def _dimension_changes(
+    workspace: Workspace, account_id: str, card: str, dates: list[dt.date]
+) -> pd.DataFrame:
+    rows = _two_dates(workspace, DIMENSIONS, account_id, card, dates)
+    wide = _side_by_side(rows, ["dimension"], ["score", "band", "weight"], dates)
+    wide = wide.assign(change=wide["score_to"] - wide["score_from"])
+    return wide.sort_values("dimension").reset_index(drop=True)
+
+
+def _active_overrides(
+    workspace: Workspace, account_id: str, card: str, dates: list[dt.date]
+) -> pd.DataFrame:
+    columns = ["target", "value", "reason", "valid_from", "until", "author", "created_at"]
+    if OVERRIDES not in workspace.con.list_tables():
+        return pd.DataFrame(columns=[*columns, "active_from", "active_to"])
+    table = workspace.con.table(OVERRIDES)
+    at = [(table.valid_from <= d) & (table.until > d) for d in dates]
+    rows = table.filter(table.account_id == account_id, table.scorecard == card, at[0] | at[1])
+    rows = rows.select(*columns, active_from=at[0], active_to=at[1])
+    frame = rows.order_by("created_at").to_pandas()
+    for column in ("valid_from", "until"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame

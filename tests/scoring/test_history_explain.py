@@ -1,0 +1,137 @@
+"""history, accounts and explain read stored scores back; values hand-checked on the fixture.
+
+A2 over three weekly dates of the reference scorecard (usage 40, relationship 30, voice missing):
+- 2024-02-16: usage 100; relationship: 77 days since the QBR -> 25.56 pts, champion left
+  2024-02-15 -> 0; (100 x 40 + 12.78 x 30) / 70 = 62.62.
+- 2024-02-23: an override puts champion_present at 100 (2024-02-20 to 2024-02-24): relationship
+  (17.78 + 100) / 2 = 58.89 -> 82.38.
+- 2024-03-01: override lapsed, 91 days -> 10 pts: relationship 5 -> 59.29.
+So from 02-23 to 03-01 champion_present moved -21.43 points and days_since_meeting -1.67.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vigie.cli.app import app
+from vigie.engine.explain import explain
+from vigie.engine.history import accounts, history, sparkline
+from vigie.engine.overrides import add_override
+from vigie.engine.scoring import score
+from vigie.errors import UnknownAccountError, VigieError
+from vigie.scorecard.spec import from_yaml_text, load_scorecard
+from vigie.workspace import Workspace
+
+REFERENCE = Path(__file__).parent / "fixtures" / "reference.yaml"
+D1, D2, D3 = dt.date(2024, 2, 16), dt.date(2024, 2, 23), dt.date(2024, 3, 1)
+
+
+@pytest.fixture
+def scored(duck: Workspace) -> Workspace:
+    card = load_scorecard(REFERENCE)
+    add_override(
+        duck,
+        card,
+        "A2",
+        "relationship.champion_present",
+        100,
+        "new champion",
+        D2 + dt.timedelta(days=1),
+        today=dt.date(2024, 2, 20),
+        author="bob",
+    )
+    score(duck, card, [D1, D2, D3])
+    return duck
+
+
+def test_history_of_one_account(scored: Workspace) -> None:
+    rows = history(scored, "A2")
+    assert list(rows.as_of) == [D1, D2, D3]
+    assert rows.score.tolist() == pytest.approx([62.6190476, 82.3809524, 59.2857143])
+    assert rows.delta_7d.tolist()[1:] == pytest.approx([19.7619048, -23.0952381])
+    assert rows.delta_7d.isna().tolist() == [True, False, False]
+    assert list(rows.band) == ["yellow", "green", "yellow"]
+    assert sparkline(rows.score) == "▆▇▅"
+
+
+def test_history_errors_say_how_to_fix(scored: Workspace) -> None:
+    with pytest.raises(UnknownAccountError, match="Did you mean A2"):
+        history(scored, "A22")
+    with pytest.raises(VigieError, match="No stored scores for account 'A4'"):
+        history(scored, "A4")  # its subscription ended before the scored dates
+    with pytest.raises(VigieError, match="stored: reference"):
+        history(scored, "A2", scorecard="saas-standard")
+
+
+def test_accounts_latest_scores_filters_and_sorts(scored: Workspace) -> None:
+    rows = accounts(scored)
+    assert list(rows.account_id) == ["A3", "A2", "P1", "A1"]  # weakest first
+    assert set(rows.as_of) == {D3}
+    a1 = rows.set_index("account_id").loc["A1"]
+    assert (a1.arr, a1.csm, a1.segment) == (120000.0, "alice", "enterprise")  # ARR from S2 at D3
+    assert list(accounts(scored, sort="arr", limit=2).account_id) == ["A1", "A2"]
+    assert list(accounts(scored, band="yellow").account_id) == ["A2"]
+    assert list(accounts(scored, csm="alice", sort="name").account_id) == ["A1", "P1"]
+    assert list(accounts(scored, min_score=60, max_score=72).account_id) == ["P1"]
+    with pytest.raises(VigieError, match="Unknown sort"):
+        accounts(scored, sort="colour")
+
+
+def test_explain_ranks_measures_by_contribution_change(scored: Workspace) -> None:
+    found = explain(scored, "A2", D2, D3)
+    assert found.change == pytest.approx(-23.0952381)
+    assert (found.composite_from["band"], found.composite_to["band"]) == ("green", "yellow")
+    assert not found.version_changed
+    m = found.measures
+    assert list(m.measure[:2]) == ["champion_present", "days_since_meeting"]
+    assert m.change[:2].tolist() == pytest.approx([-21.4285714, -1.6666667])
+    assert m.change.sum() == pytest.approx(found.change)
+    meeting = m.set_index("measure").loc["days_since_meeting"]
+    assert (meeting.raw_from, meeting.raw_to) == (84.0, 91.0)
+    assert (meeting.points_from, meeting.points_to) == pytest.approx((17.7777778, 10.0))
+    champion = m.set_index("measure").loc["champion_present"]
+    assert (champion.overridden_from, champion.overridden_to) == (True, False)
+    dims = found.dimensions.set_index("dimension")
+    assert dims.loc["relationship"].change == pytest.approx(5.0 - 58.8888889)
+    assert dims.loc["usage"].change == 0
+    assert found.overrides[["target", "active_from", "active_to"]].values.tolist() == [
+        ["relationship.champion_present", True, False]
+    ]
+
+
+def test_explain_reports_a_scorecard_change_and_unscored_dates(scored: Workspace) -> None:
+    text = REFERENCE.read_text().replace("[100, 100]]}", "[100, 90]]}")  # nps grade: A2 has none
+    score(scored, from_yaml_text(text), [D3])
+    found = explain(scored, "A2", D2, D3)
+    assert found.version_changed
+    assert found.composite_to["score"] == pytest.approx(59.2857143)
+    with pytest.raises(VigieError, match=r"Nearest stored date: 2024-02-23 \(stored: 3 dates"):
+        explain(scored, "A2", dt.date(2024, 2, 25), D3)
+
+
+def test_cli_accounts_history_explain(scored: Workspace) -> None:
+    runner = CliRunner()
+    ws = ["-w", str(scored.root)]
+    out = runner.invoke(app, ["accounts", *ws, "--sort", "arr", "--json"])
+    assert out.exit_code == 0, out.output
+    assert [r["account_id"] for r in json.loads(out.output)] == ["A1", "A2", "A3", "P1"]
+    out = runner.invoke(app, ["accounts", *ws, "--csv", "--band", "red"])
+    assert out.output.splitlines()[1].startswith("A3,Cove,smb,bob,2024-03-01,0.0,red")
+    out = runner.invoke(app, ["history", "A2", *ws])
+    assert out.exit_code == 0, out.output
+    assert "▆▇▅" in out.output and "+19.8" in out.output
+    out = runner.invoke(app, ["explain", "A2", "--from", "2024-02-23", "--to", "2024-03-01", *ws])
+    assert out.exit_code == 0, out.output
+    assert "82.4 (green)" in out.output and "-23.1" in out.output
+    assert "relationship.champion_pres" in out.output and "new champion" in out.output
+    args = ["explain", "A2", "--from", "2024-02-23", "--to", "2024-03-01", "--json", *ws]
+    data = json.loads(runner.invoke(app, args).output)
+    assert data["measures"][0]["measure"] == "champion_present"
+    assert data["overrides"][0]["reason"] == "new champion"
+    bad = runner.invoke(app, ["explain", "A2", "--from", "2024-02-24", "--to", "2024-03-01", *ws])
+    assert isinstance(bad.exception, VigieError)
