@@ -1,1 +1,201 @@
-"""Commands being written in this session."""
+"""`vigie signals`, `vigie risk`, `vigie sentiment`, `vigie review`: thin doors to the library."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from vigie.cli.app import JsonOption, WorkspaceOption, app, console, open_workspace
+from vigie.errors import VigieError
+from vigie.review import DECISIONS, resolve_review, review_queue
+from vigie.sentiment import import_sentiments, record_sentiment, sentiment_history
+from vigie.signals.compute import KINDS, compute_signals
+from vigie.signals.config import load_config
+from vigie.signals.risk import risk_types
+
+DateOption = Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"])]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="Signal settings YAML (default: bundled).")
+]
+
+
+def _today() -> dt.date:
+    """Default as-of date: today in UTC (facts dated before today's midnight UTC)."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _dates(
+    as_of: dt.datetime | None, start: dt.datetime | None, end: dt.datetime | None, every: int
+) -> list[dt.date]:
+    if start is None and end is None:
+        return [as_of.date() if as_of else _today()]
+    if as_of is not None or start is None or end is None or end < start or every < 1:
+        raise VigieError(
+            "Use either --as-of D, or --from D1 --to D2 (D2 >= D1) with --every DAYS >= 1."
+        )
+    days = (end.date() - start.date()).days
+    return [start.date() + dt.timedelta(days=d) for d in range(0, days + 1, every)]
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
+    return str(value)
+
+
+def _print_frame(frame: pd.DataFrame, columns: list[str], title: str) -> None:
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col)
+    for row in frame[columns].itertuples(index=False):
+        table.add_row(*[_cell(v) for v in row])
+    console.print(table)
+
+
+def _print_json(frame: pd.DataFrame) -> None:
+    console.print_json(frame.to_json(orient="records", date_format="iso"))
+
+
+@app.command("signals")
+def signals_cmd(
+    workspace: WorkspaceOption = Path("."),
+    as_of: DateOption = None,
+    start: Annotated[dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"])] = None,
+    end: Annotated[dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
+    every: Annotated[int, typer.Option("--every", help="Days between dates.")] = 7,
+    account: Annotated[str | None, typer.Option("--account", help="Only this account.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Only this signal kind.")] = None,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Compute early-warning signals as of one or several dates, store them and list them."""
+    if kind is not None and kind not in KINDS:
+        raise VigieError(f"Unknown signal kind {kind!r}. Kinds: {', '.join(KINDS)}.")
+    ws = open_workspace(workspace)
+    frame = compute_signals(ws, _dates(as_of, start, end, every), load_config(config))
+    if account is not None:
+        frame = frame[frame["account_id"] == account]
+    if kind is not None:
+        frame = frame[frame["kind"] == kind]
+    if as_json:
+        _print_json(frame)
+        return
+    columns = ["as_of", "account_id", "kind", "severity", "evidence"]
+    _print_frame(frame, columns, f"{len(frame)} signal(s)")
+
+
+@app.command("risk")
+def risk_cmd(
+    workspace: WorkspaceOption = Path("."),
+    as_of: DateOption = None,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Each account's primary risk type as of a date (usage, relationship, support, ...)."""
+    ws = open_workspace(workspace)
+    settings = load_config(config)
+    dates = _dates(as_of, None, None, 1)
+    risks = risk_types(ws, compute_signals(ws, dates, settings), dates, settings)
+    if as_json:
+        _print_json(risks)
+        return
+    _print_frame(
+        risks, ["account_id", "risk_type", "points", "evidence"], f"Risk types as of {dates[0]}"
+    )
+
+
+@app.command("sentiment")
+def sentiment_cmd(
+    account: Annotated[str | None, typer.Argument(help="Account id (omit with --import).")] = None,
+    rating: Annotated[str | None, typer.Option("--rating", help="green, yellow or red.")] = None,
+    reason: Annotated[
+        list[str] | None, typer.Option("--reason", help="Repeat for several.")
+    ] = None,
+    comment: Annotated[str | None, typer.Option("--comment")] = None,
+    author: Annotated[str | None, typer.Option("--author", help="Default: your user name.")] = None,
+    import_file: Annotated[
+        list[Path] | None, typer.Option("--import", help="Append ratings from a file.")
+    ] = None,
+    workspace: WorkspaceOption = Path("."),
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record a CSM sentiment (--rating), import ratings (--import FILE), or show an account's history."""
+    ws = open_workspace(workspace)
+    if import_file:
+        report = import_sentiments(ws, import_file)
+        console.print(f"Imported {report.inserted} sentiment(s) from {len(import_file)} file(s).")
+        return
+    if account is None:
+        raise VigieError("Give an ACCOUNT (with --rating to record), or --import FILE.")
+    if rating is not None:
+        row = record_sentiment(
+            ws, account, rating, reason or [], comment, author, config=load_config(config)
+        )
+        console.print(f"Recorded {row['rating']} for {account} by {row['author']}.")
+        return
+    history = sentiment_history(ws, account)
+    history["reasons"] = history["reasons"].map(lambda r: ", ".join(r) if r is not None else "")
+    if as_json:
+        _print_json(history)
+        return
+    _print_frame(
+        history, ["rated_at", "author", "rating", "reasons", "comment"], f"Sentiment of {account}"
+    )
+
+
+review_app = typer.Typer(
+    help="Accounts whose score band and CSM sentiment disagree.", invoke_without_command=True
+)
+app.add_typer(review_app, name="review")
+
+
+@review_app.callback()
+def review_list(
+    ctx: typer.Context,
+    workspace: WorkspaceOption = Path("."),
+    as_of: DateOption = None,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the review queue (most ARR first); `vigie review resolve ACCOUNT` resolves an entry."""
+    if ctx.invoked_subcommand is not None:
+        return
+    day = as_of.date() if as_of else _today()
+    queue = review_queue(open_workspace(workspace), day, load_config(config))
+    if as_json:
+        console.print_json(json.dumps(queue.to_dict(orient="records"), default=str))
+        return
+    columns = ["account_id", "name", "arr", "band", "rating", "direction", "stale", "signals"]
+    _print_frame(queue, columns, f"Review queue as of {day}: {len(queue)} account(s)")
+
+
+@review_app.command("resolve")
+def review_resolve(
+    account: Annotated[str, typer.Argument(help="Account id in the queue.")],
+    decision: Annotated[str, typer.Option("--decision", help=" | ".join(DECISIONS))],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (required for override).")
+    ] = None,
+    rating: Annotated[str | None, typer.Option("--rating", help="Override colour.")] = None,
+    until: Annotated[dt.datetime | None, typer.Option("--until", formats=["%Y-%m-%d"])] = None,
+    as_of: DateOption = None,
+    author: Annotated[str | None, typer.Option("--author")] = None,
+    workspace: WorkspaceOption = Path("."),
+    config: ConfigOption = None,
+) -> None:
+    """Resolve a queue entry: data (score right), csm (CSM right) or override (colour, reason, expiry)."""
+    day = as_of.date() if as_of else _today()
+    row = resolve_review(
+        open_workspace(workspace), account, decision, day, reason, rating,
+        until.date() if until else None, author, load_config(config),
+    )  # fmt: skip
+    console.print(f"Resolved {account}: {row['decision']} (resolution {row['resolution_id']}).")

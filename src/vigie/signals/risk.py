@@ -1,0 +1,137 @@
+"""Primary risk type per account as of D: which kind of trouble, with the evidence.
+
+Each signal votes for one risk type with its severity (low 1, medium 2, high 3);
+a dimension in its scorecard's lowest band adds 2 to its type, a middle band 1.
+The type with most points is the account's primary risk; ties go to the type
+listed first in RISK_TYPES (commercial first: a renewal does not wait). Score
+drops and trends say how fast, not why, so they do not vote. Playbooks map a
+risk type to the next action.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ibis
+import pandas as pd
+
+from vigie.engine.scoring import DIMENSIONS
+from vigie.engine.state import dates_table
+from vigie.scorecard.spec import load_scorecard
+from vigie.signals.base import SEVERITY_RANK
+from vigie.signals.config import SignalConfig, load_config
+from vigie.workspace import Workspace
+
+RISK_TYPES = ("commercial", "relationship", "usage", "support", "satisfaction")
+KIND_RISK = {
+    "usage_drop": "usage",
+    "active_users_drop": "usage",
+    "frequency_downgrade": "usage",
+    "feature_disengaged": "usage",
+    "low_peer_usage": "usage",
+    "champion_left": "relationship",
+    "decision_maker_left": "relationship",
+    "no_champion": "relationship",
+    "new_executive": "relationship",
+    "no_touch": "relationship",
+    "stale_sentiment": "relationship",
+    "repeat_topic": "support",
+    "escalations": "support",
+    "sla_breach": "support",
+    "hidden_dissatisfaction": "satisfaction",
+    "renewal_at_risk": "commercial",
+    "late_payment": "commercial",
+}
+DIMENSION_RISK = {
+    "usage": "usage",
+    "adoption": "usage",
+    "relationship": "relationship",
+    "support": "support",
+    "satisfaction": "satisfaction",
+    "commercial": "commercial",
+}
+"""Scorecard dimension names that speak for a risk type (other dimensions do not vote)."""
+
+
+def _signal_votes(signals: pd.DataFrame) -> pd.DataFrame:
+    votes = signals.assign(
+        risk=signals["kind"].map(KIND_RISK),
+        points=signals["severity"].map(SEVERITY_RANK).astype(float),
+    )
+    # dimension_drop names its dimension first in its evidence ("usage fell over 90 days: ...").
+    drops = signals["kind"] == "dimension_drop"
+    votes.loc[drops, "risk"] = (
+        signals.loc[drops, "evidence"].str.split(" ").str[0].map(DIMENSION_RISK)
+    )
+    return votes.dropna(subset=["risk"])[["account_id", "as_of", "risk", "points", "evidence"]]
+
+
+def _dimension_votes(
+    workspace: Workspace, dates: list[dt.date], config: SignalConfig
+) -> pd.DataFrame:
+    """Dimensions outside the top band at each date (latest snapshot within the tolerance)."""
+    columns = ["account_id", "as_of", "risk", "points", "evidence"]
+    if DIMENSIONS not in workspace.con.list_tables():
+        return pd.DataFrame(columns=columns)
+    cfg = config.score_direction
+    card = load_scorecard(cfg.scorecard)
+    names = [b.name for b in card.bands]
+    for segment in card.segments:
+        names += [b.name for b in segment.bands or [] if b.name not in names]
+    t = workspace.con.table(DIMENSIONS)
+    t = t.filter(t.scorecard == cfg.scorecard).rename(day="as_of")
+    d = dates_table(dates)
+    back = ibis.interval(days=cfg.tolerance_days)
+    j = d.join(t, [t.day <= d.as_of, t.day >= d.as_of - back])
+    latest = j.group_by(["account_id", "as_of", "dimension"]).agg(
+        band=j.band.argmax(j.day), score=j.score.argmax(j.day)
+    )
+    rows = latest.to_pandas()
+    rows["as_of"] = pd.to_datetime(rows["as_of"]).dt.date
+    position = rows["band"].map({n: i for i, n in enumerate(names)})
+    lowest = len(card.bands) - 1
+    rows = rows.assign(
+        risk=rows["dimension"].map(DIMENSION_RISK),
+        points=(position >= lowest).astype(float) + (position > 0).astype(float),
+        evidence=rows["dimension"]
+        + " dimension "
+        + rows["band"]
+        + " ("
+        + rows["score"].round(0).astype("Int64").astype(str)
+        + ")",
+    )
+    return rows[(rows["points"] > 0) & rows["risk"].notna()][columns]
+
+
+def risk_types(
+    workspace: Workspace,
+    signals: pd.DataFrame,
+    dates: list[dt.date],
+    config: SignalConfig | None = None,
+) -> pd.DataFrame:
+    """account_id, as_of, risk_type, points, evidence: one row per account with any risk."""
+    config = config or load_config()
+    signals = signals[signals["as_of"].isin(dates)]
+    votes = pd.concat(
+        [_signal_votes(signals), _dimension_votes(workspace, dates, config)], ignore_index=True
+    )
+    if votes.empty:
+        return pd.DataFrame(columns=["account_id", "as_of", "risk_type", "points", "evidence"])
+    totals = votes.groupby(["account_id", "as_of", "risk"], as_index=False)["points"].sum()
+    totals["order"] = totals["risk"].map({r: i for i, r in enumerate(RISK_TYPES)})
+    primary = (
+        totals.sort_values(["points", "order"], ascending=[False, True])
+        .groupby(["account_id", "as_of"])
+        .head(1)
+    )
+    evidence = (
+        votes.sort_values("points", ascending=False)
+        .groupby(["account_id", "as_of", "risk"])["evidence"]
+        .agg("; ".join)
+        .reset_index()
+    )
+    out = primary.merge(evidence, on=["account_id", "as_of", "risk"])
+    out = out.rename(columns={"risk": "risk_type"})
+    return out[["account_id", "as_of", "risk_type", "points", "evidence"]].sort_values(
+        ["as_of", "points", "account_id"], ascending=[True, False, True], ignore_index=True
+    )

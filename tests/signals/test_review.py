@@ -1,0 +1,217 @@
+"""CSM sentiment (record, refuse, history), divergence in both directions, resolutions kept, risk type."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+import pytest
+from signals_helpers import accounts
+from typer.testing import CliRunner
+
+from vigie.cli import app
+from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
+from vigie.errors import ReviewError, SentimentError, UnknownAccountError
+from vigie.review import resolve_review, review_history, review_queue
+from vigie.sentiment import record_sentiment, sentiment_history
+from vigie.signals.risk import risk_types
+
+D, T = dt.date, dt.datetime
+AS_OF = D(2025, 6, 2)
+
+
+def _bands(ws, bands: dict[str, tuple[float, str]]) -> None:
+    """The same stored snapshot 3 days before AS_OF and on 2025-06-28."""
+    rows = [
+        {
+            "account_id": a,
+            "as_of": day,
+            "scorecard": "saas-standard",
+            "scorecard_version": "v",
+            "score": score,
+            "band": band,
+        }
+        for a, (score, band) in bands.items()
+        for day in (AS_OF - dt.timedelta(days=3), D(2025, 6, 28))
+    ]
+    frame = pd.DataFrame(rows)
+    schema = SCHEMAS[SNAPSHOTS]
+    for col in schema.names:
+        if col not in frame:
+            frame[col] = None
+    ws.con.create_table(SNAPSHOTS, schema=schema)
+    ws.con.insert(
+        SNAPSHOTS,
+        ibis.memtable(pa.Table.from_pandas(frame[list(schema.names)], schema=schema.to_pyarrow())),
+    )
+
+
+@pytest.fixture
+def book(ws):
+    accounts(ws, ["HIDDEN", "WORRIED", "AGREED", "UNRATED"])
+    _bands(
+        ws,
+        {
+            "HIDDEN": (40.0, "red"),
+            "WORRIED": (85.0, "green"),
+            "AGREED": (60.0, "yellow"),
+            "UNRATED": (30.0, "red"),
+        },
+    )
+    record_sentiment(ws, "HIDDEN", "green", ["other"], "all fine", "ann", T(2025, 1, 5))
+    record_sentiment(
+        ws, "WORRIED", "red", ["competitor", "budget"], "trialling X", "bo", T(2025, 5, 30)
+    )
+    record_sentiment(ws, "AGREED", "yellow", [], None, "bo", T(2025, 5, 1))
+    # Rated after AS_OF: unknown at AS_OF.
+    record_sentiment(ws, "AGREED", "red", [], None, "bo", T(2025, 6, 3))
+    return ws
+
+
+def test_sentiment_is_validated_and_kept_as_history(book) -> None:
+    with pytest.raises(SentimentError, match="'purple' is not one of green, yellow, red"):
+        record_sentiment(book, "HIDDEN", "purple")
+    with pytest.raises(SentimentError, match="Unknown reason"):
+        record_sentiment(book, "HIDDEN", "red", ["moon_phase"])
+    with pytest.raises(UnknownAccountError):
+        record_sentiment(book, "NOPE", "red")
+    history = sentiment_history(book, "AGREED")
+    assert list(history["rating"]) == ["red", "yellow"]
+    assert list(sentiment_history(book, "WORRIED")["reasons"].iloc[0]) == ["competitor", "budget"]
+
+
+def test_divergence_in_both_directions_enters_the_queue(book) -> None:
+    queue = review_queue(book, AS_OF)
+    assert list(queue["account_id"]) == ["HIDDEN", "WORRIED"]
+    hidden, worried = queue.iloc[0], queue.iloc[1]
+    assert (hidden["colour"], hidden["rating"], hidden["direction"]) == (
+        "red",
+        "green",
+        "data worse than CSM",
+    )
+    assert hidden["stale"]  # rated 148 days before AS_OF, stale after 90
+    assert (worried["direction"], worried["reasons"], worried["stale"]) == (
+        "CSM worse than data",
+        "competitor, budget",
+        False,
+    )
+
+
+def test_resolutions_are_kept_and_hold_while_the_disagreement_is_the_same(book) -> None:
+    resolve_review(book, "WORRIED", "csm", AS_OF, reason="CSM heard it first-hand", author="lead")
+    with pytest.raises(ReviewError, match="needs a reason"):
+        resolve_review(book, "HIDDEN", "override", AS_OF, rating="yellow", until=D(2025, 7, 1))
+    with pytest.raises(ReviewError, match="expiry"):
+        resolve_review(book, "HIDDEN", "override", AS_OF, reason="r", rating="yellow")
+    resolve_review(
+        book, "HIDDEN", "override", AS_OF, reason="migration", rating="yellow", until=D(2025, 7, 1)
+    )
+    assert review_queue(book, AS_OF).empty
+    assert review_queue(book, AS_OF - dt.timedelta(days=1))["account_id"].tolist() == [
+        "HIDDEN",
+        "WORRIED",
+    ]
+    kept = review_history(book)
+    assert set(zip(kept["account_id"], kept["decision"], strict=True)) == {
+        ("WORRIED", "csm"),
+        ("HIDDEN", "override"),
+    }
+    # The override lapses on its expiry; a new sentiment reopens a `csm` decision.
+    record_sentiment(book, "WORRIED", "red", [], "still worried", "bo", T(2025, 6, 20))
+    # AGREED's red of 2025-06-03 is known by then too: yellow band, red CSM.
+    later = review_queue(book, D(2025, 7, 1))
+    assert later["account_id"].tolist() == ["AGREED", "HIDDEN", "WORRIED"]
+    with pytest.raises(ReviewError, match="not in the review queue"):
+        resolve_review(book, "AGREED", "data", AS_OF)
+
+
+def test_risk_type_from_signals_with_evidence(book) -> None:
+    signals = pd.DataFrame(
+        [
+            {
+                "account_id": "HIDDEN",
+                "as_of": AS_OF,
+                "kind": "no_touch",
+                "severity": "medium",
+                "evidence": "quiet",
+            },
+            {
+                "account_id": "HIDDEN",
+                "as_of": AS_OF,
+                "kind": "usage_drop",
+                "severity": "high",
+                "evidence": "halved",
+            },
+            {
+                "account_id": "HIDDEN",
+                "as_of": AS_OF,
+                "kind": "stale_sentiment",
+                "severity": "low",
+                "evidence": "old",
+            },
+            {
+                "account_id": "WORRIED",
+                "as_of": AS_OF,
+                "kind": "late_payment",
+                "severity": "medium",
+                "evidence": "late",
+            },
+            {
+                "account_id": "WORRIED",
+                "as_of": AS_OF,
+                "kind": "escalations",
+                "severity": "medium",
+                "evidence": "esc",
+            },
+            {
+                "account_id": "WORRIED",
+                "as_of": AS_OF,
+                "kind": "score_trend",
+                "severity": "high",
+                "evidence": "down",
+            },
+        ]
+    )
+    risks = risk_types(book, signals, [AS_OF]).set_index("account_id")
+    # relationship 2 + 1 ties usage 3: relationship is listed first in RISK_TYPES.
+    assert (risks.loc["HIDDEN", "risk_type"], risks.loc["HIDDEN", "points"]) == ("relationship", 3)
+    assert risks.loc["HIDDEN", "evidence"] == "quiet; old"
+    # commercial 2 = support 2: commercial wins the tie; score_trend does not vote.
+    assert (risks.loc["WORRIED", "risk_type"], risks.loc["WORRIED", "evidence"]) == (
+        "commercial",
+        "late",
+    )
+
+
+def test_cli_sentiment_and_review(book) -> None:
+    runner = CliRunner()
+    root = str(book.root)
+    book.close()
+    result = runner.invoke(
+        app,
+        [
+            "sentiment",
+            "UNRATED",
+            "--rating",
+            "green",
+            "--reason",
+            "other",
+            "--comment",
+            "fine",
+            "-w",
+            root,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["review", "-w", root, "--as-of", "2025-06-02", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "HIDDEN" in result.output and "WORRIED" in result.output
+    result = runner.invoke(
+        app,
+        ["review", "resolve", "WORRIED", "--decision", "data", "--as-of", "2025-06-02", "-w", root],
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["review", "resolve", "WORRIED", "--decision", "maybe", "-w", root])
+    assert isinstance(result.exception, ReviewError)
