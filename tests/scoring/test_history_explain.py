@@ -129,6 +129,7 @@ def test_cli_accounts_history_explain(scored: Workspace) -> None:
     assert out.exit_code == 0, out.output
     assert "82.4 (green)" in out.output and "-23.1" in out.output
     assert "relationship.champion_pres" in out.output and "new champion" in out.output
+    assert "(override)" in out.output
     args = ["explain", "A2", "--from", "2024-02-23", "--to", "2024-03-01", "--json", *ws]
     data = json.loads(runner.invoke(app, args).output)
     assert data["measures"][0]["measure"] == "champion_present"

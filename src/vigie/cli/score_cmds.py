@@ -233,12 +233,14 @@ def explain_cmd(
     for col in ("measure", "raw", "points", "weight", "contribution", "change"):
         table.add_column(col)
     for row in found.measures.itertuples():
+        points_from = _cell(row.points_from) + (" (override)" if row.overridden_from else "")
+        points_to = _cell(row.points_to) + (" (override)" if row.overridden_to else "")
         table.add_row(
             f"{row.dimension}.{row.measure}",
             f"{_cell(row.raw_from)} -> {_cell(row.raw_to)}",
-            f"{_num(row.points_from, '.1f')} -> {_num(row.points_to, '.1f')}",
-            f"{_num(row.weight_from, '.1%')} -> {_num(row.weight_to, '.1%')}",
-            f"{_num(row.contribution_from, '.2f')} -> {_num(row.contribution_to, '.2f')}",
+            f"{points_from} -> {points_to}",
+            f"{_cell(row.weight_from, '.1%')} -> {_cell(row.weight_to, '.1%')}",
+            f"{_cell(row.contribution_from, '.2f')} -> {_cell(row.contribution_to, '.2f')}",
             _num(row.change, "+.2f"),
         )
     console.print(table)
@@ -248,7 +250,7 @@ def explain_cmd(
     for row in found.dimensions.itertuples():
         dims.add_row(
             row.dimension,
-            f"{_num(row.score_from, '.1f')} -> {_num(row.score_to, '.1f')}",
+            f"{_cell(row.score_from, '.1f')} -> {_cell(row.score_to, '.1f')}",
             f"{_cell(row.band_from)} -> {_cell(row.band_to)}",
             _num(row.change, "+.1f"),
         )
@@ -265,7 +267,8 @@ def explain_cmd(
         )
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, fmt: str = ".4g") -> str:
+    """One side of a `before -> after` cell; `-` for no data."""
     if value is None or value != value:
         return "-"
-    return format(value, ".4g") if isinstance(value, float) else str(value)
+    return format(value, fmt) if isinstance(value, float) else str(value)
