@@ -13,6 +13,7 @@ from vigie.cli import (  # noqa: F401
     scorecard_cmds,
     signals_cmds,
     simulate_cmd,
+    web_cmds,
     workspace_cmds,
 )
 from vigie.cli.app import app, err_console

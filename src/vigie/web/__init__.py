@@ -1,0 +1,1 @@
+"""The web dashboard and JSON API (FastAPI): `vigie serve`, `create_app(workspace_dir)`."""

@@ -1,0 +1,116 @@
+"""The FastAPI application factory: `create_app(workspace_dir)`.
+
+Pages are server-rendered Jinja2; each page's JSON twin lives under `/api`
+and is built by the same function. Route handlers only parse, check rights,
+call one data function and render.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+
+from vigie.errors import VigieError, WorkspaceBusyError
+from vigie.web.auth import CsrfRejected, Forbidden, LoginLimiter, NotAuthenticated
+from vigie.web.pages.common import NoScores
+from vigie.web.render import render
+from vigie.web.users import UserStore
+from vigie.workspace import Workspace
+
+HERE = Path(__file__).parent
+PLOTLY_JS = importlib.resources.files("plotly") / "package_data" / "plotly.min.js"
+SESSION_HOURS = 8
+
+
+def create_app(workspace_dir: Path | str) -> FastAPI:
+    """The dashboard for one workspace (checked now, opened again per request)."""
+    root = Workspace.open(workspace_dir).root
+    app = FastAPI(
+        title="Vigie",
+        summary="Customer health dashboard and JSON API",
+        description="Every page's data as JSON. Authenticate with `Authorization: Bearer TOKEN` "
+        "(`vigie users token NAME`) or a browser session.",
+        version="1",
+    )
+    app.state.root = root
+    app.state.users = UserStore(root)
+    app.state.limiter = LoginLimiter()
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=app.state.users.secret(),
+        session_cookie="vigie_session",
+        max_age=SESSION_HOURS * 3600,
+        same_site="lax",
+        https_only=False,  # served on 127.0.0.1 by default; put TLS in front to expose it
+    )
+    _error_handlers(app)
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        """plotly.js from the installed plotly package: no CDN, works offline."""
+        return FileResponse(str(PLOTLY_JS), media_type="text/javascript")
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    # Imported here: each module registers its routes on the router it exports.
+    from vigie.web.pages import account_routes, board, data, login, portfolio_routes, scorecards
+
+    for module in (login, portfolio_routes, board, account_routes, scorecards, data):
+        app.include_router(module.router)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path.endswith(
+        (".json", ".csv", ".xlsx")
+    )
+
+
+def _error_handlers(app: FastAPI) -> None:
+    def problem(request: Request, status: int, message: str, **headers: str) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=status, headers=headers)
+        page = render(request, None, "error.html", {"status": status, "message": message}, status)
+        page.headers.update(headers)
+        return page
+
+    @app.exception_handler(NotAuthenticated)
+    def _login(request: Request, exc: NotAuthenticated) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": "Authentication required: send Authorization: Bearer TOKEN."},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    def _forbidden(request: Request, exc: Forbidden) -> Response:
+        return problem(request, 403, exc.message)
+
+    @app.exception_handler(CsrfRejected)
+    def _csrf(request: Request, exc: CsrfRejected) -> Response:
+        return problem(request, 403, "This form has expired or was not sent by Vigie. Reload it.")
+
+    @app.exception_handler(WorkspaceBusyError)
+    def _busy(request: Request, exc: WorkspaceBusyError) -> Response:
+        return problem(request, 503, str(exc), **{"Retry-After": "2"})
+
+    @app.exception_handler(NoScores)
+    def _no_scores(request: Request, exc: NoScores) -> Response:
+        return problem(
+            request, 404, "No scores yet in this workspace: run `vigie score -w DIR` first."
+        )
+
+    @app.exception_handler(VigieError)
+    def _user_error(request: Request, exc: VigieError) -> Response:
+        return problem(request, 400, str(exc))

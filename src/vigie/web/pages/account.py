@@ -1,0 +1,267 @@
+"""The account page: composite and dimensions, score history, measures, what changed, facts.
+
+`account_page` feeds the page and `/api/accounts/{id}`. "What changed" compares
+the stored measure contributions at two scored dates, largest move first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import plotly.graph_objects as go
+from pydantic import BaseModel
+
+from vigie.engine.overrides import OVERALL, OVERRIDES
+from vigie.engine.scoring import DIMENSIONS, MEASURES, SNAPSHOTS
+from vigie.engine.state import account_state, dates_table
+from vigie.errors import UnknownAccountError
+from vigie.web.pages.common import BandInfo, bands, colour_of, latest_run, scorecard_spec
+from vigie.workspace import Workspace
+
+FACTS_SHOWN = 20
+
+
+class DimensionScore(BaseModel):
+    dimension: str
+    score: float | None
+    band: str | None
+    colour: str
+    coverage: float | None
+    weight: float | None
+
+
+class MeasureScore(BaseModel):
+    dimension: str
+    measure: str
+    raw_value: float | None
+    raw_text: str | None
+    points: float | None
+    weight: float | None
+    contribution: float | None
+    missing: bool
+    overridden: bool
+
+
+class HistoryPoint(BaseModel):
+    as_of: dt.date
+    score: float | None
+    band: str | None
+
+
+class Change(BaseModel):
+    dimension: str
+    measure: str
+    points_before: float | None
+    points_after: float | None
+    contribution_before: float | None
+    contribution_after: float | None
+    delta: float
+
+
+class Changes(BaseModel):
+    before: dt.date
+    after: dt.date
+    score_before: float | None
+    score_after: float | None
+    measures: list[Change]
+
+
+class AccountPage(BaseModel):
+    account: dict[str, Any]
+    scorecard: str
+    as_of: dt.date
+    score: float | None
+    band: str | None
+    colour: str
+    coverage: float | None
+    deltas: dict[str, float | None]
+    override_reason: str | None
+    bands: list[BandInfo]
+    dimensions: list[DimensionScore]
+    measures: list[MeasureScore]
+    history: list[HistoryPoint]
+    changes: Changes | None
+    contacts: list[dict[str, Any]]
+    tickets: list[dict[str, Any]]
+    sentiments: list[dict[str, Any]]
+    actions: list[dict[str, Any]]
+    overrides: list[dict[str, Any]]
+    override_targets: list[str]
+    scale: float | None
+    """The scorecard's scale (e.g. 100 or 8) when its spec is known."""
+
+
+def _rows(expr: ir.Table) -> list[dict[str, Any]]:
+    return expr.to_pyarrow().to_pylist()
+
+
+def account_page(
+    ws: Workspace,
+    account_id: str,
+    scorecard: str | None = None,
+    before: dt.date | None = None,
+    after: dt.date | None = None,
+) -> AccountPage:
+    card, _ = latest_run(ws, scorecard)
+    snaps = ws.con.table(SNAPSHOTS)
+    mine = snaps.filter(snaps.scorecard == card, snaps.account_id == account_id)
+    history = _rows(mine.select("as_of", "score_scaled", "band").order_by("as_of"))
+    if not history:
+        accounts = ws.table("accounts")
+        if accounts.filter(accounts.account_id == account_id).count().execute() == 0:
+            raise UnknownAccountError(f"No account {account_id!r} in workspace {ws.root}.")
+        raise UnknownAccountError(f"Account {account_id!r} has no {card} score yet.")
+    as_of = history[-1]["as_of"]
+    band_list = bands(ws, card, as_of)
+    snap = _rows(mine.filter(mine.as_of == as_of))[0]
+    state = account_state(ws, dates_table([as_of]))
+    info = _rows(state.filter(state.account_id == account_id))[0]
+    if info["days_to_renewal"] is not None:
+        info["renewal_date"] = as_of + dt.timedelta(days=int(info["days_to_renewal"]))
+    dims = ws.con.table(DIMENSIONS)
+    dim_rows = _rows(
+        dims.filter(dims.scorecard == card, dims.account_id == account_id, dims.as_of == as_of)
+        .select("dimension", "score", "band", "coverage", "weight")
+        .order_by(ibis.desc("weight"), "dimension")
+    )
+    measures = ws.con.table(MEASURES)
+    measure_rows = _rows(
+        measures.filter(
+            measures.scorecard == card, measures.account_id == account_id, measures.as_of == as_of
+        )
+        .select(*MeasureScore.model_fields)
+        .order_by("dimension", ibis.desc("weight"), "measure")
+    )
+    spec = scorecard_spec(ws.root, card)
+    dates = [h["as_of"] for h in history]
+    return AccountPage(
+        account=info,
+        scorecard=card,
+        as_of=as_of,
+        score=snap["score_scaled"],
+        band=snap["band"],
+        colour=colour_of(band_list, snap["band"]),
+        coverage=snap["coverage"],
+        deltas={k: snap[k] for k in ("delta_7d", "delta_30d", "delta_90d")},
+        override_reason=snap["override_reason"] if snap["overridden"] else None,
+        bands=band_list,
+        dimensions=[DimensionScore(**d, colour=colour_of(band_list, d["band"])) for d in dim_rows],
+        measures=[MeasureScore(**m) for m in measure_rows],
+        history=[
+            HistoryPoint(as_of=h["as_of"], score=h["score_scaled"], band=h["band"]) for h in history
+        ],
+        changes=changes(
+            ws, card, account_id, _on_or_before(dates, before, 28), _on_or_before(dates, after, 0)
+        ),
+        contacts=_facts(ws, "contacts", account_id, "started_at"),
+        tickets=_facts(ws, "tickets", account_id, "opened_at"),
+        sentiments=_facts(ws, "sentiments", account_id, "rated_at"),
+        actions=_facts(ws, "actions", account_id, "created_at"),
+        overrides=_active_overrides(ws, card, account_id),
+        scale=spec.scale if spec else None,
+        override_targets=[OVERALL] + ([f"{d}.{m}" for d, m, _ in spec.measures()] if spec else []),
+    )
+
+
+def _on_or_before(dates: list[dt.date], wanted: dt.date | None, days_back: int) -> dt.date:
+    """The last scored date on or before `wanted` (default: `days_back` before the latest)."""
+    target = wanted or dates[-1] - dt.timedelta(days=days_back)
+    earlier = [d for d in dates if d <= target]
+    return earlier[-1] if earlier else dates[0]
+
+
+def changes(ws: Workspace, card: str, account_id: str, before: dt.date, after: dt.date) -> Changes:
+    """Each measure's contribution at `before` and `after`, largest absolute move first."""
+    m = ws.con.table(MEASURES)
+    mine = m.filter(m.scorecard == card, m.account_id == account_id)
+    a = mine.filter(mine.as_of == before).select(
+        "dimension", "measure", points_before=mine.points, contribution_before=mine.contribution
+    )
+    b = mine.filter(mine.as_of == after).select(
+        "dimension", "measure", points_after=mine.points, contribution_after=mine.contribution
+    )
+    joined = a.outer_join(b, ["dimension", "measure"])
+    joined = joined.select(
+        dimension=ibis.coalesce(joined.dimension, joined.dimension_right),
+        measure=ibis.coalesce(joined.measure, joined.measure_right),
+        points_before=joined.points_before,
+        points_after=joined.points_after,
+        contribution_before=joined.contribution_before,
+        contribution_after=joined.contribution_after,
+    )
+    delta = joined.contribution_after.fill_null(0) - joined.contribution_before.fill_null(0)
+    joined = joined.mutate(delta=delta).order_by(ibis.desc(delta.abs()), "dimension", "measure")
+    snaps = ws.con.table(SNAPSHOTS)
+    scores = dict(
+        (r["as_of"], r["score_scaled"])
+        for r in _rows(
+            snaps.filter(
+                snaps.scorecard == card,
+                snaps.account_id == account_id,
+                snaps.as_of.isin([before, after]),
+            ).select("as_of", "score_scaled")
+        )
+    )
+    return Changes(
+        before=before,
+        after=after,
+        score_before=scores.get(before),
+        score_after=scores.get(after),
+        measures=[Change(**r) for r in _rows(joined)],
+    )
+
+
+def _facts(ws: Workspace, table: str, account_id: str, newest: str) -> list[dict[str, Any]]:
+    t = ws.table(table)
+    return _rows(
+        t.filter(t.account_id == account_id)
+        .drop(*[c for c in ("account_id", "attributes") if c in t.columns])
+        .order_by(ibis.desc(newest))
+        .limit(FACTS_SHOWN)
+    )
+
+
+def _active_overrides(ws: Workspace, card: str, account_id: str) -> list[dict[str, Any]]:
+    if OVERRIDES not in ws.con.list_tables():
+        return []
+    today = dt.datetime.now(dt.UTC).date()
+    t = ws.con.table(OVERRIDES)
+    return _rows(
+        t.filter(t.scorecard == card, t.account_id == account_id, t.until > today)
+        .select("target", "value", "reason", "until", "author", "created_at")
+        .order_by(ibis.desc("created_at"))
+    )
+
+
+def history_chart(page: AccountPage, title: str) -> str:
+    """The score history as plotly figure JSON, the band areas drawn behind the line."""
+    fig = go.Figure()
+    x = [h.as_of for h in page.history]
+    seen = [h.score for h in page.history if h.score is not None]
+    scale = page.scale or max([*seen, 1.0])
+    upper = scale
+    for band in page.bands:
+        lower = band.bound if band.bound is not None else 0
+        fig.add_hrect(y0=lower, y1=upper, fillcolor=band.colour, opacity=0.12, line_width=0)
+        upper = lower
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=[h.score for h in page.history],
+            mode="lines+markers",
+            name=title,
+            line={"color": "#263238"},
+            marker={"color": [colour_of(page.bands, h.band) for h in page.history], "size": 7},
+        )
+    )
+    fig.update_layout(
+        margin={"l": 40, "r": 10, "t": 10, "b": 30},
+        height=280,
+        yaxis={"range": [0, scale], "title": title},
+        showlegend=False,
+        plot_bgcolor="white",
+    )
+    return fig.to_json()

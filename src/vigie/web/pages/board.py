@@ -1,0 +1,98 @@
+"""The board: accounts as cards in one column per band (kanban), with the portfolio's filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import ibis
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
+
+from vigie.web.auth import current_user
+from vigie.web.pages.common import BandInfo, bands, latest_run, workspace
+from vigie.web.pages.portfolio import PortfolioFilters, view
+from vigie.web.pages.portfolio_routes import FormFilters
+from vigie.web.render import render
+from vigie.web.users import User
+from vigie.workspace import Workspace
+
+router = APIRouter()
+CARDS_PER_COLUMN = 60
+
+
+class Card(BaseModel):
+    account_id: str
+    name: str | None
+    csm: str | None
+    arr: float | None
+    score: float | None
+    arr_at_risk: float | None
+
+
+class Column(BaseModel):
+    band: BandInfo
+    total: int
+    """Accounts in the band (the column shows the first CARDS_PER_COLUMN by ARR at risk)."""
+    cards: list[Card]
+
+
+class BoardPage(BaseModel):
+    scorecard: str
+    as_of: dt.date
+    filters: PortfolioFilters
+    columns: list[Column]
+
+
+def board(ws: Workspace, f: PortfolioFilters) -> BoardPage:
+    card, as_of = latest_run(ws, f.scorecard)
+    band_list = bands(ws, card, as_of)
+    t = view(ws, card, as_of, f.model_copy(update={"sort": "arr_at_risk", "order": "desc"}))
+    rank = ibis.row_number().over(
+        group_by="band", order_by=[ibis.desc("arr_at_risk"), "account_id"]
+    )
+    ranked = t.mutate(rank=rank, total=t.count().over(group_by="band"))
+    top = ranked.filter(ranked.rank < CARDS_PER_COLUMN).order_by("band", "rank").to_pandas()
+    top = top.astype(object).where(top.notna(), None)
+    columns = []
+    for info in band_list:
+        rows = top[top["band"] == info.name]
+        columns.append(
+            Column(
+                band=info,
+                total=int(rows["total"].iloc[0]) if len(rows) else 0,
+                cards=[
+                    Card(
+                        account_id=r["account_id"],
+                        name=r["name"],
+                        csm=r["csm"],
+                        arr=r["arr"],
+                        score=r["score_scaled"],
+                        arr_at_risk=r["arr_at_risk"],
+                    )
+                    for r in rows.to_dict("records")
+                ],
+            )
+        )
+    return BoardPage(scorecard=card, as_of=as_of, filters=f, columns=columns)
+
+
+@router.get("/board", response_class=HTMLResponse, include_in_schema=False)
+def board_page(
+    request: Request,
+    user: Annotated[User, Depends(current_user)],
+    ws: Annotated[Workspace, Depends(workspace)],
+    f: FormFilters,
+) -> Response:
+    return render(request, user, "board.html", {"page": board(ws, f)})
+
+
+@router.get("/api/board", response_model=BoardPage, tags=["board"])
+def board_json(
+    user: Annotated[User, Depends(current_user)],
+    ws: Annotated[Workspace, Depends(workspace)],
+    f: Annotated[PortfolioFilters, Query()],
+) -> BoardPage:
+    """Accounts per band, riskiest ARR first, with the portfolio's filters."""
+    return board(ws, f)

@@ -1,0 +1,130 @@
+"""What every page needs: a short-lived workspace, the scorecard shown, its bands and colours.
+
+The workspace is opened per request and closed after it: DuckDB lets one
+process write a file at a time, so the server never holds the lock between
+requests and a CLI command (import, score) can run while the server is up.
+A request that meets a CLI write in progress gets 503 "busy, retry".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import ibis
+from fastapi import Request
+from pydantic import BaseModel
+
+from vigie.engine.scoring import SNAPSHOTS
+from vigie.errors import ScorecardError, WorkspaceBusyError, WorkspaceError
+from vigie.scorecard.spec import Scorecard, bundled_templates, load_scorecard
+from vigie.workspace import Workspace
+
+SCORECARD_FOLDER = "scorecards"
+"""Scorecards uploaded through the web, as `<name>.yaml` in the workspace folder."""
+_GOOD, _MID, _BAD = (46, 125, 50), (249, 168, 37), (198, 40, 40)
+
+
+def workspace(request: Request) -> Iterator[Workspace]:
+    """FastAPI dependency: the workspace, connected for this request only."""
+    ws = Workspace.open(request.app.state.root)
+    try:
+        ws.con  # noqa: B018 - connect now, so a lock held by another process shows here
+    except WorkspaceError as exc:
+        if "lock" in str(exc).lower():
+            raise WorkspaceBusyError(
+                f"The workspace {ws.root} is being written by another process (a CLI import or "
+                "scoring run). Retry in a few seconds."
+            ) from exc
+        raise
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+class NoScores(Exception):
+    """The workspace has no health snapshots yet (pages say: run `vigie score`)."""
+
+
+class BandInfo(BaseModel):
+    name: str
+    colour: str
+    bound: float | None = None
+    """Lowest score (on the scorecard's scale) that takes this band; None for the last band."""
+
+
+def latest_run(ws: Workspace, scorecard: str | None) -> tuple[str, dt.date]:
+    """The scorecard shown (the most recently scored one unless asked) and its latest date."""
+    if SNAPSHOTS not in ws.con.list_tables():
+        raise NoScores
+    snaps = ws.con.table(SNAPSHOTS)
+    if scorecard:
+        snaps = snaps.filter(snaps.scorecard == scorecard)
+    row = snaps.order_by(ibis.desc("as_of"), "scorecard").select("scorecard", "as_of").limit(1)
+    found = row.to_pyarrow().to_pylist()
+    if not found:
+        raise NoScores
+    return found[0]["scorecard"], found[0]["as_of"]
+
+
+def scorecard_spec(root: Path, name: str) -> Scorecard | None:
+    """The scorecard's spec: the web-uploaded file of that name, else the bundled template."""
+    path = root / SCORECARD_FOLDER / f"{name}.yaml"
+    if path.is_file():
+        return _load(str(path), path.stat().st_mtime_ns)
+    if name in bundled_templates():
+        return _load(name, 0)
+    return None
+
+
+@lru_cache(maxsize=32)
+def _load(ref: str, _mtime: int) -> Scorecard | None:
+    try:
+        return load_scorecard(Path(ref) if ref.endswith(".yaml") else ref)
+    except ScorecardError:
+        return None
+
+
+def bands(ws: Workspace, card_name: str, as_of: dt.date) -> list[BandInfo]:
+    """Bands best first with a colour each; from the spec, else ordered by the scores seen."""
+    card = scorecard_spec(ws.root, card_name)
+    if card is not None:
+        names = [b.name for b in card.bands]
+        bounds: list[float | None] = [b.bound for b in card.bands[:-1]] + [None]
+    else:
+        snaps = ws.con.table(SNAPSHOTS)
+        seen = (
+            snaps.filter(snaps.scorecard == card_name, snaps.as_of == as_of, snaps.band.notnull())
+            .group_by("band")
+            .agg(low=snaps.score_scaled.min())
+            .order_by(ibis.desc("low"))
+            .to_pyarrow()
+            .to_pylist()
+        )
+        names = [r["band"] for r in seen]
+        bounds = [None] * len(names)
+    colours = palette(len(names))
+    return [
+        BandInfo(name=n, colour=c, bound=b) for n, c, b in zip(names, colours, bounds, strict=True)
+    ]
+
+
+def palette(count: int) -> list[str]:
+    """`count` colours from green (best band) through amber to red (worst)."""
+    colours = []
+    for i in range(count):
+        t = i / (count - 1) if count > 1 else 0.0
+        a, b, u = (_GOOD, _MID, t * 2) if t <= 0.5 else (_MID, _BAD, t * 2 - 1)
+        rgb = [round(x + (y - x) * u) for x, y in zip(a, b, strict=True)]
+        colours.append("#" + "".join(f"{c:02x}" for c in rgb))
+    return colours
+
+
+def colour_of(band_list: list[BandInfo], band: str | None) -> str:
+    for info in band_list:
+        if info.name == band:
+            return info.colour
+    return "#9e9e9e"

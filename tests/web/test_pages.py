@@ -1,0 +1,137 @@
+"""Every page and its JSON twin, built by the same function, on a small scored workspace."""
+
+from __future__ import annotations
+
+import io
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+from helpers_web import ALICE_BOOK
+
+
+def _latest(root) -> pd.DataFrame:
+    """The latest saas-standard scores with each account's CSM, straight from DuckDB."""
+    with duckdb.connect(str(root / "vigie.duckdb"), read_only=True) as con:
+        return con.sql(
+            "SELECT s.account_id, s.score_scaled, s.band, a.csm FROM health_snapshots s "
+            "JOIN accounts a USING (account_id) "
+            "WHERE s.as_of = (SELECT max(as_of) FROM health_snapshots)"
+        ).df()
+
+
+@pytest.mark.parametrize(
+    "page", ["/portfolio", "/board", "/accounts/ACC-00001", "/scorecards", "/data"]
+)
+def test_every_page_renders_and_has_a_json_twin(client_for, page: str) -> None:
+    client = client_for("victor")
+    html = client.get(page)
+    assert html.status_code == 200
+    assert html.headers["content-type"].startswith("text/html")
+    api = client.get("/api" + page)
+    assert api.status_code == 200
+    assert api.headers["content-type"] == "application/json"
+
+
+def test_portfolio_json_lists_every_scored_account_sorted_by_arr_at_risk(
+    client_for, scored_workspace
+) -> None:
+    data = client_for("victor").get("/api/portfolio", params={"per_page": 500}).json()
+    latest = _latest(scored_workspace)
+    assert data["total"] == len(latest)
+    assert {r["account_id"] for r in data["rows"]} == set(latest["account_id"])
+    at_risk = [r["arr_at_risk"] for r in data["rows"] if r["arr_at_risk"] is not None]
+    assert at_risk == sorted(at_risk, reverse=True)
+    row = data["rows"][0]
+    assert row["arr_at_risk"] == pytest.approx(row["arr"] * (100 - row["score"]) / 100)
+    assert set(row["dimensions"]) == set(data["dimensions"])
+    assert [b["name"] for b in data["bands"]] == ["green", "yellow", "red"]
+
+
+def test_portfolio_filters_sort_and_pages_in_the_engine(client_for, scored_workspace) -> None:
+    client = client_for("victor")
+    latest = _latest(scored_workspace)
+    red_alice = latest[(latest["band"] == "red") & (latest["csm"] == ALICE_BOOK)]
+    data = client.get(
+        "/api/portfolio", params={"band": "red", "csm": ALICE_BOOK, "sort": "score"}
+    ).json()
+    assert data["total"] == len(red_alice) > 0
+    scores = [r["score"] for r in data["rows"]]
+    assert scores == sorted(scores)
+    assert {r["band"] for r in data["rows"]} == {"red"}
+    page2 = client.get("/api/portfolio", params={"per_page": 7, "page": 2, "sort": "name"}).json()
+    everything = client.get("/api/portfolio", params={"per_page": 500, "sort": "name"}).json()
+    assert [r["account_id"] for r in page2["rows"]] == [
+        r["account_id"] for r in everything["rows"][7:14]
+    ]
+    assert page2["pages"] == -(-len(latest) // 7)
+
+
+def test_portfolio_page_keeps_empty_form_fields_as_no_filter(client_for) -> None:
+    client = client_for("victor")
+    html = client.get("/portfolio?band=green&score_min=&csm=&renewal_within=").text
+    total = client.get("/api/portfolio", params={"band": "green"}).json()["total"]
+    assert f'<span id="total">{total}</span>' in html
+
+
+def test_bad_filter_value_is_a_readable_400(client_for) -> None:
+    response = client_for("victor").get("/portfolio?score_min=abc")
+    assert response.status_code == 400
+    assert "score_min" in response.text
+
+
+def test_exports_hold_the_filtered_view(client_for) -> None:
+    client = client_for("victor")
+    total = client.get("/api/portfolio", params={"band": "yellow"}).json()["total"]
+    csv = pd.read_csv(io.StringIO(client.get("/portfolio.csv?band=yellow").text))
+    assert len(csv) == total and set(csv["band"]) == {"yellow"}
+    assert {"arr_at_risk", "band_usage", "band_relationship"} <= set(csv.columns)
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/portfolio.xlsx?band=yellow").content))
+    assert book["portfolio"].max_row == total + 1
+
+
+def test_board_columns_follow_the_bands(client_for) -> None:
+    data = client_for("victor").get("/api/board").json()
+    portfolio = client_for("victor").get("/api/portfolio").json()
+    assert [c["band"]["name"] for c in data["columns"]] == ["green", "yellow", "red"]
+    assert {c["band"]["name"]: c["total"] for c in data["columns"]} == {
+        t["name"]: t["accounts"] for t in portfolio["totals"]
+    }
+
+
+def test_account_page_decomposes_the_score(client_for) -> None:
+    client = client_for("victor")
+    data = client.get("/api/accounts/ACC-00001").json()
+    assert data["account"]["account_id"] == "ACC-00001"
+    assert data["history"][-1]["as_of"] == data["as_of"]
+    contributions = [m["contribution"] or 0 for m in data["measures"]]
+    assert sum(contributions) == pytest.approx(data["score"], abs=0.01)
+    change = data["changes"]
+    moved = sum(c["delta"] for c in change["measures"])
+    assert moved == pytest.approx(change["score_after"] - change["score_before"], abs=0.01)
+    html = client.get("/accounts/ACC-00001").text
+    assert '<script src="/static/plotly.min.js">' in html and 'id="chart"' in html
+
+
+def test_unknown_account_is_a_400_with_the_reason(client_for) -> None:
+    response = client_for("victor").get("/api/accounts/NOPE")
+    assert response.status_code == 400
+    assert "No account 'NOPE'" in response.json()["detail"]
+
+
+def test_plotly_is_served_from_the_python_package(client_for) -> None:
+    response = client_for().get("/static/plotly.min.js")
+    assert response.status_code == 200
+    assert b"plotly" in response.content[:2000].lower()
+
+
+def test_openapi_documents_every_json_twin(client_for) -> None:
+    paths = client_for().get("/openapi.json").json()["paths"]
+    assert {
+        "/api/portfolio",
+        "/api/board",
+        "/api/accounts/{account_id}",
+        "/api/scorecards",
+        "/api/data",
+    } <= set(paths)
