@@ -11,7 +11,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from ruamel.yaml import YAML, YAMLError
 
 from vigie.errors import SignalConfigError
@@ -69,12 +76,13 @@ class Support(_Section):
     escalations_min: int = Positive
     sla_hours: dict[str, float]
 
-    @model_validator(mode="after")
-    def _known_severities(self) -> Support:
-        unknown = sorted(set(self.sla_hours) - set(SEVERITIES))
+    @field_validator("sla_hours")
+    @classmethod
+    def _known_severities(cls, hours: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(hours) - set(SEVERITIES))
         if unknown:
-            raise ValueError(f"sla_hours: unknown severities {unknown}; use {list(SEVERITIES)}")
-        return self
+            raise ValueError(f"unknown severities {unknown}; use {list(SEVERITIES)}")
+        return hours
 
 
 class Renewal(_Section):
@@ -96,12 +104,13 @@ class Touch(_Section):
     days: int = Positive
     meaningful_kinds: list[str] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _known_kinds(self) -> Touch:
-        unknown = sorted(set(self.meaningful_kinds) - set(INTERACTION_KINDS))
+    @field_validator("meaningful_kinds")
+    @classmethod
+    def _known_kinds(cls, kinds: list[str]) -> list[str]:
+        unknown = sorted(set(kinds) - set(INTERACTION_KINDS))
         if unknown:
             raise ValueError(f"unknown interaction kinds {unknown}; use {list(INTERACTION_KINDS)}")
-        return self
+        return kinds
 
 
 class Peers(_Section):
@@ -109,25 +118,27 @@ class Peers(_Section):
     percentile_max: float = Field(gt=0, le=100)
     size_bands: list[int] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _increasing(self) -> Peers:
-        if self.size_bands != sorted(set(self.size_bands)):
+    @field_validator("size_bands")
+    @classmethod
+    def _increasing(cls, bounds: list[int]) -> list[int]:
+        if bounds != sorted(set(bounds)):
             raise ValueError("size_bands must be strictly increasing seat counts")
-        return self
+        return bounds
 
 
 class Sentiment(_Section):
     stale_days: int = Positive
     reasons: list[str] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _known_reasons(self) -> Sentiment:
-        unknown = sorted(set(self.reasons) - set(SENTIMENT_REASONS))
+    @field_validator("reasons")
+    @classmethod
+    def _known_reasons(cls, reasons: list[str]) -> list[str]:
+        unknown = sorted(set(reasons) - set(SENTIMENT_REASONS))
         if unknown:
             raise ValueError(
                 f"unknown reasons {unknown}; the sentiments table accepts {list(SENTIMENT_REASONS)}"
             )
-        return self
+        return reasons
 
 
 class SignalConfig(_Section):
