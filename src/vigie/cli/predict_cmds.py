@@ -1,1 +1,256 @@
-"""Commands being written in this session."""
+"""`vigie train`, `vigie predict`, `vigie backtest`, `vigie scorecard tune`: doors to vigie.predict."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from vigie.cli.app import JsonOption, WorkspaceOption, app, console, open_workspace
+from vigie.cli.scorecard_cmds import scorecard_app
+from vigie.errors import PredictionError
+from vigie.predict.backtest import Backtest, json_safe
+from vigie.predict.labels import labelled_dates
+from vigie.predict.predict import backtest_model, backtest_scorecard, predict
+from vigie.predict.report import HEADLINE, write_report
+from vigie.predict.train import MODEL_KINDS, train
+from vigie.predict.tune import Tuning, tune
+from vigie.scorecard.spec import DEFAULT_SCORECARD, load_scorecard
+from vigie.workspace import Workspace
+
+FromOption = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--from",
+        formats=["%Y-%m-%d"],
+        help="First as-of date [default: 91 days after the first usage event].",
+    ),
+]
+ToOption = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--to",
+        formats=["%Y-%m-%d"],
+        help="Last as-of date [default: the last date "
+        "whose churn is known: end of data minus the horizon].",
+    ),
+]
+HorizonOption = Annotated[str, typer.Option("--horizon", help="Churn horizon: Nd or Nw.")]
+EveryOption = Annotated[str, typer.Option("--every", help="Step between as-of dates.")]
+ScorecardOption = Annotated[
+    str, typer.Option("--scorecard", "-s", help="Bundled template name or YAML file.")
+]
+
+
+def days(text: str, option: str) -> int:
+    """'90d' -> 90, '13w' -> 91, '90' -> 90."""
+    unit = 7 if text.endswith("w") else 1
+    number = text[:-1] if text[-1:] in ("d", "w") else text
+    if not number.isdigit() or int(number) < 1:
+        raise PredictionError(f"{option} {text!r}: use Nd (days) or Nw (weeks), e.g. 90d.")
+    return int(number) * unit
+
+
+def _dates(
+    ws: Workspace, horizon: int, start: dt.datetime | None, end: dt.datetime | None, every: str
+) -> list[dt.date]:
+    return labelled_dates(
+        ws,
+        horizon,
+        start.date() if start else None,
+        end.date() if end else None,
+        days(every, "--every"),
+    )
+
+
+@app.command("train")
+def train_cmd(
+    workspace: WorkspaceOption = Path("."),
+    model: Annotated[str, typer.Option("--model", help="logistic or gbm.")] = "logistic",
+    horizon: HorizonOption = "90d",
+    start: FromOption = None,
+    end: ToOption = None,
+    every: EveryOption = "7d",
+    scorecard: ScorecardOption = DEFAULT_SCORECARD,
+    name: Annotated[str | None, typer.Option(help="Model name [default: churn-MODEL].")] = None,
+    target: Annotated[str, typer.Option(help="churn or downsell.")] = "churn",
+    as_json: JsonOption = False,
+) -> None:
+    """Train a calibrated churn model over many as-of dates (time split) and store it."""
+    if model not in MODEL_KINDS:
+        raise PredictionError(f"--model {model!r}: use one of {', '.join(MODEL_KINDS)}.")
+    card = load_scorecard(scorecard)
+    h = days(horizon, "--horizon")
+    with open_workspace(workspace) as ws:
+        dates = _dates(ws, h, start, end, every)
+        with console.status(f"Training {model} on {len(dates)} as-of dates"):
+            fitted, tested, baseline = train(ws, card, dates, model, h, name, target)
+    if as_json:
+        console.print_json(json.dumps(fitted.metadata))
+        return
+    meta = fitted.metadata
+    console.print(
+        f"Model [bold]{fitted.name}[/] stored in {workspace / 'models' / fitted.name}: "
+        f"{len(meta['features'])} features; train {meta['dates']['train'][0]} to "
+        f"{meta['dates']['train'][1]}, calibration {meta['dates']['calibration'][0]} to "
+        f"{meta['dates']['calibration'][1]}, test {meta['dates']['test'][0]} to "
+        f"{meta['dates']['test'][1]}."
+    )
+    console.print(_headline_table([tested, baseline], "Held-out test dates"))
+
+
+@app.command("predict")
+def predict_cmd(
+    as_of: Annotated[
+        dt.datetime, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Date to predict at.")
+    ],
+    workspace: WorkspaceOption = Path("."),
+    model: Annotated[str, typer.Option("--model", help="Model name.")] = "churn-logistic",
+    top: Annotated[int, typer.Option(help="Rows to show.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Write each active account's churn probability and top drivers to churn_predictions."""
+    with open_workspace(workspace) as ws:
+        frame = predict(ws, model, as_of.date())
+    if as_json:
+        console.print_json(frame.to_json(orient="records", date_format="iso"))
+        return
+    table = Table(title=f"{model}: riskiest accounts as of {as_of.date()} ({len(frame)} scored)")
+    for heading in ("account", "churn probability", "risk", "score", "band", "top drivers"):
+        table.add_column(heading)
+    for row in frame.head(top).itertuples():
+        drivers = ", ".join(d for d in (row.driver_1, row.driver_2, row.driver_3) if d)
+        table.add_row(
+            row.account_id,
+            f"{row.probability:.1%}",
+            row.risk_band,
+            f"{row.score:.1f}" if row.score == row.score else "",
+            str(row.band),
+            drivers,
+        )
+    console.print(table)
+
+
+@app.command("backtest")
+def backtest_cmd(
+    workspace: WorkspaceOption = Path("."),
+    scorecard: Annotated[
+        str | None, typer.Option("--scorecard", "-s", help="Scorecard to backtest.")
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Stored model to backtest.")] = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    every: EveryOption = "7d",
+    horizon: HorizonOption = "90d",
+    html: Annotated[Path | None, typer.Option("--html", help="Write an HTML report.")] = None,
+    weights: Annotated[
+        bool, typer.Option(help="Fit better weights for the scorecard (held-out check).")
+    ] = True,
+    as_json: JsonOption = False,
+) -> None:
+    """How well a scorecard or a model predicted churn: AUC, lift, bands, calibration, lead time."""
+    h = days(horizon, "--horizon")
+    results: list[Backtest] = []
+    tuning: Tuning | None = None
+    with open_workspace(workspace) as ws, console.status("Backtesting"):
+        if model is not None:
+            results += backtest_model(ws, model, _dates(ws, h, start, end, every))
+        if scorecard is not None or model is None:
+            ref = scorecard or DEFAULT_SCORECARD
+            dates = _dates(ws, h, start, end, every)
+            results.append(backtest_scorecard(ws, load_scorecard(ref), dates, h))
+            if weights:
+                tuning = _try_tune(ws, ref, dates, h)
+    if html is not None:
+        write_report(html, results, tuning)
+    if as_json:
+        payload: dict[str, Any] = {"backtests": [r.summary() for r in results]}
+        if tuning is not None:
+            payload["tuning"] = json_safe(
+                {
+                    "sentence": tuning.sentence,
+                    "auc_current": tuning.current.roc_auc,
+                    "auc_fitted": tuning.fitted.roc_auc,
+                    "weights": tuning.weights.to_dict(orient="records"),
+                }
+            )
+        console.print_json(json.dumps(payload))
+        return
+    for r in results:
+        if "warning" in r.extra:
+            console.print(f"[yellow]{r.name}: {r.extra['warning']}[/]")
+    console.print(_headline_table(results, f"Backtest, horizon {h} days"))
+    for r in results:
+        console.print(_bands_table(r))
+    if tuning is not None:
+        console.print(tuning.sentence)
+    if html is not None:
+        console.print(f"Report written to [bold]{html}[/]")
+
+
+def _try_tune(ws: Workspace, ref: str, dates: list[dt.date], horizon: int) -> Tuning | None:
+    try:
+        return tune(ws, ref, dates, horizon)
+    except PredictionError as exc:
+        console.print(f"[yellow]No fitted weights: {exc}[/]")
+        return None
+
+
+@scorecard_app.command("tune")
+def tune_cmd(
+    ref: Annotated[str, typer.Argument(help="A scorecard YAML file or a bundled template name.")],
+    write: Annotated[Path, typer.Option("--write", help="Where to write the new YAML.")],
+    workspace: WorkspaceOption = Path("."),
+    start: FromOption = None,
+    end: ToOption = None,
+    every: EveryOption = "7d",
+    horizon: HorizonOption = "90d",
+) -> None:
+    """Fit non-negative weights to past churn and write the re-weighted scorecard."""
+    h = days(horizon, "--horizon")
+    with open_workspace(workspace) as ws, console.status("Fitting weights"):
+        tuning = tune(ws, ref, _dates(ws, h, start, end, every), h)
+    write.write_text(tuning.yaml_text, encoding="utf-8")
+    table = Table(title="Share of the score per measure")
+    for heading in ("dimension", "measure", "current", "fitted"):
+        table.add_column(heading)
+    for row in tuning.weights.itertuples():
+        table.add_row(row.dimension, row.measure, f"{row.current:.1%}", f"{row.fitted:.1%}")
+    console.print(table)
+    console.print(tuning.sentence)
+    console.print(f"Re-weighted scorecard written to [bold]{write}[/]")
+
+
+def _headline_table(results: list[Backtest], title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("metric")
+    for r in results:
+        table.add_column(f"{r.kind} {r.name}", justify="right")
+    for key, label, pattern in HEADLINE:
+        values = [getattr(r, key) for r in results]
+        table.add_row(label, *("n/a" if v is None or v != v else pattern.format(v) for v in values))
+    return table
+
+
+def _bands_table(result: Backtest) -> Table:
+    lead = result.lead_time
+    table = Table(
+        title=f"{result.name}: churn per band; {lead['warned_share']:.0%} of "
+        f"{lead['churn_events']:.0f} churns warned, median {lead['median_days']:.0f} days ahead",
+        title_justify="left",
+    )
+    for heading in ("band", "account-dates", "churned", "rate", "95 % interval"):
+        table.add_column(heading, justify="left" if heading == "band" else "right")
+    for row in result.bands.itertuples():
+        table.add_row(
+            str(row.band),
+            f"{row.accounts:,}",
+            f"{row.churners:,}",
+            f"{row.churn_rate:.1%}" if row.churn_rate == row.churn_rate else "n/a",
+            f"{row.ci_low:.1%} to {row.ci_high:.1%}" if row.ci_low == row.ci_low else "",
+        )
+    return table

@@ -157,3 +157,30 @@ def check_observed(workspace: Workspace, dates: list[dt.date], horizon: int) -> 
             f"end of the data ({end}): their churn is not known yet. Use dates up to "
             f"{end - dt.timedelta(days=horizon + 1)}."
         )
+
+
+def labelled_dates(
+    workspace: Workspace,
+    horizon: int = DEFAULT_HORIZON,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    every: int = 7,
+) -> list[dt.date]:
+    """As-of dates every `every` days whose churn is known, ending at `end` (default: the last
+    such date). The default start leaves 91 days of history so 90-day windows are full."""
+    data_stop = data_end(workspace)
+    if data_stop is None:
+        raise PredictionError("The workspace has no subscriptions or usage: import data first.")
+    last = end or data_stop - dt.timedelta(days=horizon + 1)
+    if start is None:
+        first_usage = workspace.table("usage_events").occurred_at.min().execute()
+        first_sub = workspace.table("subscriptions").start_date.min().execute()
+        first_fact = pd.Timestamp(first_usage if not pd.isna(first_usage) else first_sub).date()
+        start = first_fact + dt.timedelta(days=91)
+    if last < start:
+        raise PredictionError(
+            f"No as-of date between {start} and {last}: the data is too short for a "
+            f"{horizon}-day horizon."
+        )
+    count = (last - start).days // every
+    return [last - dt.timedelta(days=every * i) for i in range(count, -1, -1)]

@@ -131,6 +131,19 @@ def _pipeline(kind: str, numeric: list[str]) -> Pipeline:
     return Pipeline([("prepare", prepare), ("model", model)])
 
 
+def fit(
+    kind: str, numeric: list[str], train_rows: pd.DataFrame, calibration_rows: pd.DataFrame
+) -> tuple[Pipeline, CalibratedClassifierCV]:
+    """The model fitted on the training rows, then calibrated (frozen) on the later rows."""
+    pipeline = _pipeline(kind, numeric)
+    pipeline.fit(train_rows[[*numeric, *CATEGORICAL]], train_rows["label"].astype(bool))
+    calibrated = CalibratedClassifierCV(FrozenEstimator(pipeline), method="sigmoid")
+    calibrated.fit(
+        calibration_rows[[*numeric, *CATEGORICAL]], calibration_rows["label"].astype(bool)
+    )
+    return pipeline, calibrated
+
+
 @dataclass
 class ChurnModel:
     """A fitted pipeline, its calibration, and what it was trained on."""
@@ -239,10 +252,7 @@ def train(
                 "widen --from/--to or import more history."
             )
     numeric = feature_columns(data)
-    pipeline = _pipeline(kind, numeric)
-    pipeline.fit(part["train"][[*numeric, *CATEGORICAL]], part["train"]["label"])
-    calibrated = CalibratedClassifierCV(FrozenEstimator(pipeline), method="sigmoid")
-    calibrated.fit(part["calibration"][[*numeric, *CATEGORICAL]], part["calibration"]["label"])
+    pipeline, calibrated = fit(kind, numeric, part["train"], part["calibration"])
     name = name or f"churn-{kind}"
     model = ChurnModel(name, kind, horizon, card, pipeline, calibrated, {"features": numeric})
     tested = evaluate_model(model, part["test"])

@@ -1,0 +1,111 @@
+"""Score accounts with a stored churn model, and backtest a scorecard or a model over dates.
+
+`predict` writes each account's churn probability and top drivers to the
+`churn_predictions` table next to its health score (re-running a date for a
+model replaces that date's rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+
+from vigie.predict.backtest import Backtest
+from vigie.predict.features import build_features
+from vigie.predict.train import (
+    ChurnModel,
+    dataset,
+    evaluate_model,
+    evaluate_scorecard,
+    load_model,
+)
+from vigie.scorecard import spec
+from vigie.workspace import Workspace
+
+PREDICTIONS = "churn_predictions"
+TOP_DRIVERS = 3
+SCHEMA = ibis.schema(
+    {
+        "account_id": "string",
+        "as_of": "date",
+        "model": "string",
+        "probability": "float64",
+        "risk_band": "string",
+        "score": "float64",
+        "band": "string",
+        **{f"driver_{i}": "string" for i in range(1, TOP_DRIVERS + 1)},
+        **{f"driver_{i}_contribution": "float64" for i in range(1, TOP_DRIVERS + 1)},
+    }
+)
+
+
+def predict(workspace: Workspace, name: str, as_of: dt.date, persist: bool = True) -> pd.DataFrame:
+    """Churn probability and top drivers of every account active at `as_of`."""
+    model = load_model(workspace, name)
+    features = build_features(workspace, model.card, [as_of], model.horizon)
+    frame = prediction_rows(model, features)
+    if persist:
+        _replace(workspace, frame, name, as_of)
+    return frame
+
+
+def prediction_rows(model: ChurnModel, features: pd.DataFrame) -> pd.DataFrame:
+    probability = model.probability(features)
+    names, values = model.drivers(features, TOP_DRIVERS)
+    frame = pd.DataFrame(
+        {
+            "account_id": features["account_id"],
+            "as_of": features["as_of"],
+            "model": model.name,
+            "probability": probability,
+            "risk_band": model.risk_band(probability),
+            "score": features["score"],
+            "band": features["band"],
+        }
+    )
+    for i in range(TOP_DRIVERS):
+        frame[f"driver_{i + 1}"] = names[:, i]
+        frame[f"driver_{i + 1}_contribution"] = values[:, i]
+    return frame.sort_values("probability", ascending=False, ignore_index=True)
+
+
+def _replace(workspace: Workspace, frame: pd.DataFrame, name: str, as_of: dt.date) -> None:
+    """Rewrite the predictions table without this model's rows at `as_of`, plus the new ones."""
+    new = pa.Table.from_pandas(
+        frame[list(SCHEMA.names)], schema=SCHEMA.to_pyarrow(), preserve_index=False
+    )
+    con = workspace.con
+    if PREDICTIONS in con.list_tables():
+        table = con.table(PREDICTIONS)
+        kept = table.filter(~((table.model == name) & (table.as_of == as_of))).to_pyarrow()
+        new = pa.concat_tables([kept.cast(new.schema), new])
+    con.create_table(PREDICTIONS, new, overwrite=True)
+
+
+def backtest_scorecard(
+    workspace: Workspace, card: spec.Scorecard, dates: list[dt.date], horizon: int = 90
+) -> Backtest:
+    """How well the composite score ranked the accounts that churned within the horizon."""
+    return evaluate_scorecard(card, dataset(workspace, card, dates, horizon))
+
+
+def backtest_model(
+    workspace: Workspace, name: str, dates: list[dt.date]
+) -> tuple[Backtest, Backtest]:
+    """The model and its scorecard on the same rows; warns (in `extra`) about trained dates."""
+    model = load_model(workspace, name)
+    data = dataset(
+        workspace, model.card, dates, model.horizon, model.metadata.get("target", "churn")
+    )
+    result = evaluate_model(model, data)
+    seen = dt.date.fromisoformat(model.metadata["dates"]["calibration"][1])
+    overlap = [d for d in dates if d <= seen]
+    if overlap:
+        result.extra["warning"] = (
+            f"{len(overlap)} date(s) are on or before {seen}, the end of the model's "
+            "training/calibration dates: those metrics are optimistic."
+        )
+    return result, evaluate_scorecard(model.card, data)
