@@ -135,8 +135,14 @@ def test_signals_are_stored_idempotently_and_read_back(ws) -> None:
     again = compute_signals(ws, [AS_OF])
     assert_frame_equal(first, again)
     assert_frame_equal(stored_signals(ws), first, check_dtype=False)
-    assert len(recent_signals(ws, AS_OF + dt.timedelta(days=29))) == len(first)
-    assert recent_signals(ws, AS_OF + dt.timedelta(days=30)).empty
+    recent = recent_signals(ws, AS_OF + dt.timedelta(days=14), days=30, every=7)
+    renews = recent[recent["account_id"] == "RENEWS"].set_index("kind")
+    # Weekly dates 2025-05-19 .. 2025-06-16: no meeting yet on 05-19, usage stops after 05-31.
+    assert set(renews.index) == {"champion_left", "renewal_at_risk", "no_touch", "usage_drop"}
+    assert renews.loc["no_touch", "as_of"] == renews.loc["no_touch", "first_fired"]
+    assert recent["severity"].tolist() == sorted(recent["severity"], key="high medium low".find)
+    assert renews.loc["champion_left", "first_fired"] == AS_OF - dt.timedelta(days=14)
+    assert renews.loc["champion_left", "as_of"] == AS_OF + dt.timedelta(days=14)
     mine = signals_for(ws, "RENEWS", AS_OF)
     assert set(mine["kind"]) == {"champion_left", "renewal_at_risk"}
 

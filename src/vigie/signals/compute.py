@@ -30,7 +30,7 @@ from vigie.signals import (
     usage,
     voice,
 )
-from vigie.signals.base import KEYS, SIGNAL_SCHEMA, Context, emit, text
+from vigie.signals.base import KEYS, SEVERITY_RANK, SIGNAL_SCHEMA, Context, emit, text
 from vigie.signals.config import SignalConfig, load_config
 from vigie.workspace import Workspace
 
@@ -124,8 +124,10 @@ def _replace(workspace: Workspace, dates: list[dt.date], frame: pd.DataFrame) ->
                 [sorted(set(dates))],
             )
             raw.register("_vigie_new_signals", arrow)
-            raw.execute(f"INSERT INTO {SIGNALS} SELECT * FROM _vigie_new_signals")
-            raw.unregister("_vigie_new_signals")
+            try:
+                raw.execute(f"INSERT INTO {SIGNALS} SELECT * FROM _vigie_new_signals")
+            finally:
+                raw.unregister("_vigie_new_signals")
         except BaseException:
             raw.rollback()
             raise
@@ -178,6 +180,28 @@ def signals_for(workspace: Workspace, account: str, as_of: dt.date) -> pd.DataFr
     return frame[frame["account_id"] == account].reset_index(drop=True)
 
 
-def recent_signals(workspace: Workspace, end: dt.date, days: int = 30) -> pd.DataFrame:
-    """Stored firings with as_of in (end - days, end]: what the demo prints."""
-    return stored_signals(workspace, end - dt.timedelta(days=days - 1), end)
+def recent_signals(
+    workspace: Workspace,
+    end: dt.date,
+    days: int = 30,
+    every: int = 7,
+    config: SignalConfig | None = None,
+) -> pd.DataFrame:
+    """What fired in the last `days` before `end`: one row per account and kind, latest first.
+
+    Signals are computed (and stored) every `every` days back from `end`; each
+    row is the kind's latest firing on the account, with the date it first
+    fired in the period (`first_fired`). This is what the demo prints.
+    """
+    dates = [end - dt.timedelta(days=d) for d in range(0, days, every)]
+    fired = compute_signals(workspace, dates, config)
+    fired = fired.sort_values("as_of")
+    first = fired.groupby(["account_id", "kind"])["as_of"].min().rename("first_fired")
+    latest = fired.groupby(["account_id", "kind"]).tail(1).join(first, on=["account_id", "kind"])
+    order = latest["severity"].map(SEVERITY_RANK)
+    return (
+        latest.assign(_rank=order)
+        .sort_values(["_rank", "as_of", "account_id", "kind"], ascending=[False, False, True, True])
+        .drop(columns="_rank")
+        .reset_index(drop=True)
+    )
