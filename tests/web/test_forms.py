@@ -25,6 +25,7 @@ dimensions:
 ACCOUNTS_CSV = (
     b"account_id,name,segment,csm,customer_since\nNEW-1,New One,smb,Alice Martin,2025-01-01\n"
 )
+SENTIMENT = {"rating": "red", "reasons": ["competitor", "budget"], "comment": "trialling X"}
 BAD_ACCOUNTS_CSV = b"account_id,name,customer_since\nNEW-2,Bad Date,2025-13-45\n"
 
 
@@ -54,6 +55,9 @@ def _write(client, what: str):
         return _post(client, *_override(ALICE_ACCOUNT))
     if what == "override other book":
         return _post(client, *_override(OTHER_ACCOUNT))
+    if what.startswith("sentiment"):
+        account = ALICE_ACCOUNT if what == "sentiment own book" else OTHER_ACCOUNT
+        return _post(client, f"/accounts/{account}/sentiment", SENTIMENT)
     if what == "upload scorecard":
         return _post(client, "/scorecards", files={"file": ("tiny.yaml", VALID_CARD)})
     return _post(client, "/data/import", {"table": "accounts"}, {"file": ("acc.csv", ACCOUNTS_CSV)})
@@ -63,6 +67,8 @@ MATRIX = {
     # write: (admin, alice the CSM, victor the viewer) -> allowed?
     "override own book": (True, True, False),
     "override other book": (True, False, False),
+    "sentiment own book": (True, True, False),
+    "sentiment other book": (True, False, False),
     "upload scorecard": (True, False, False),
     "import data": (True, False, False),
 }
@@ -157,3 +163,28 @@ def test_language_choice_is_kept_per_user(client_for, workspace_dir) -> None:
     assert _post(client, "/language", {"language": "fr", "next": "/board"}).status_code == 303
     assert UserStore(workspace_dir).get("victor").language == "fr"
     assert '<html lang="fr">' in client.get("/board").text
+
+
+def test_sentiment_is_recorded_and_shown_in_history(client_for, workspace_dir) -> None:
+    client = client_for("alice", workspace_dir)
+    response = _post(client, f"/accounts/{ALICE_ACCOUNT}/sentiment", SENTIMENT)
+    assert response.status_code == 303
+    latest = client.get(f"/api/accounts/{ALICE_ACCOUNT}").json()["sentiments"][0]
+    assert (latest["author"], latest["rating"], latest["reasons"], latest["comment"]) == (
+        "alice",
+        "red",
+        ["competitor", "budget"],
+        "trialling X",
+    )
+    assert "trialling X" in client.get(f"/accounts/{ALICE_ACCOUNT}").text
+
+
+def test_unknown_sentiment_reason_is_refused_on_the_page(client_for, workspace_dir) -> None:
+    before = _rows(workspace_dir, "SELECT count(*) FROM sentiments")
+    response = _post(
+        client_for("alice", workspace_dir),
+        f"/accounts/{ALICE_ACCOUNT}/sentiment",
+        {**SENTIMENT, "reasons": ["astrology"]},
+    )
+    assert response.status_code == 400 and "astrology" in response.text
+    assert _rows(workspace_dir, "SELECT count(*) FROM sentiments") == before

@@ -22,7 +22,7 @@ def _latest(root) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize(
-    "page", ["/portfolio", "/board", "/accounts/ACC-00001", "/scorecards", "/data"]
+    "page", ["/portfolio", "/board", "/accounts/ACC-00001", "/review", "/scorecards", "/data"]
 )
 def test_every_page_renders_and_has_a_json_twin(client_for, page: str) -> None:
     client = client_for("victor")

@@ -61,9 +61,17 @@ def create_app(workspace_dir: Path | str) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     # Imported here: each module registers its routes on the router it exports.
-    from vigie.web.pages import account_routes, board, data, login, portfolio_routes, scorecards
+    from vigie.web.pages import (
+        account_routes,
+        board,
+        data,
+        login,
+        portfolio_routes,
+        review,
+        scorecards,
+    )
 
-    for module in (login, portfolio_routes, board, account_routes, scorecards, data):
+    for module in (login, portfolio_routes, board, account_routes, review, scorecards, data):
         app.include_router(module.router)
     return app
 

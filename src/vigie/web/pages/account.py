@@ -18,6 +18,8 @@ from vigie.engine.overrides import OVERALL, OVERRIDES
 from vigie.engine.scoring import DIMENSIONS, MEASURES, SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
 from vigie.errors import UnknownAccountError
+from vigie.signals.compute import stored_signals
+from vigie.signals.config import load_config
 from vigie.web.pages.common import BandInfo, bands, colour_of, latest_run, scorecard_spec
 from vigie.workspace import Workspace
 
@@ -89,6 +91,9 @@ class AccountPage(BaseModel):
     sentiments: list[dict[str, Any]]
     actions: list[dict[str, Any]]
     overrides: list[dict[str, Any]]
+    signals: list[dict[str, Any]]
+    """Signals stored for the score's date (`vigie signals` computes them)."""
+    sentiment_reasons: list[str]
     override_targets: list[str]
     scale: float | None
     """The scorecard's scale (e.g. 100 or 8) when its spec is known."""
@@ -161,6 +166,10 @@ def account_page(
         sentiments=_facts(ws, "sentiments", account_id, "rated_at"),
         actions=_facts(ws, "actions", account_id, "created_at"),
         overrides=_active_overrides(ws, card, account_id),
+        signals=stored_signals(ws, as_of, as_of, account_id)
+        .drop(columns=["account_id", "as_of"])
+        .to_dict("records"),
+        sentiment_reasons=list(load_config().sentiment.reasons),
         scale=spec.scale if spec else None,
         override_targets=[OVERALL] + ([f"{d}.{m}" for d, m, _ in spec.measures()] if spec else []),
     )

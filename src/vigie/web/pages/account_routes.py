@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from vigie.engine.overrides import add_override
 from vigie.errors import OverrideError, UnknownAccountError, VigieError
+from vigie.sentiment import record_sentiment
 from vigie.web.auth import check_csrf, current_user, require_editor, store_of
 from vigie.web.i18n import Formatter
 from vigie.web.pages.account import AccountPage, account_page, history_chart
@@ -76,13 +77,7 @@ def override_form(
     csrf_token: Annotated[str | None, Form()] = None,
 ) -> Response:
     check_csrf(request, csrf_token)
-    accounts = ws.table("accounts")
-    found = (
-        accounts.filter(accounts.account_id == account_id).select("csm").to_pyarrow().to_pylist()
-    )
-    if not found:
-        raise UnknownAccountError(f"No account {account_id!r} in workspace {ws.root}.")
-    require_editor(user, found[0]["csm"])
+    require_editor(user, _account_csm(ws, account_id))
     card_name, _ = latest_run(ws, None)
     card = scorecard_spec(ws.root, card_name)
     try:
@@ -96,3 +91,37 @@ def override_form(
         return _page(request, user, account_page(ws, account_id), str(exc), status=400)
     store_of(request).audit(user.username, "override", account_id, row)
     return RedirectResponse(f"/accounts/{account_id}", status_code=303)
+
+
+@router.post("/accounts/{account_id}/sentiment", include_in_schema=False)
+def sentiment_form(
+    request: Request,
+    account_id: str,
+    user: UserDep,
+    ws: WorkspaceDep,
+    rating: Annotated[str, Form()],
+    reasons: Annotated[list[str] | None, Form()] = None,
+    comment: Annotated[str | None, Form()] = None,
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    """A CSM's own colour for the account, with reasons and a comment."""
+    check_csrf(request, csrf_token)
+    require_editor(user, _account_csm(ws, account_id))
+    try:
+        row = record_sentiment(
+            ws, account_id, rating, reasons or [], (comment or "").strip() or None, user.username
+        )
+    except VigieError as exc:
+        return _page(request, user, account_page(ws, account_id), str(exc), status=400)
+    store_of(request).audit(user.username, "sentiment", account_id, row)
+    return RedirectResponse(f"/accounts/{account_id}#sentiments", status_code=303)
+
+
+def _account_csm(ws: Workspace, account_id: str) -> str | None:
+    accounts = ws.table("accounts")
+    found = (
+        accounts.filter(accounts.account_id == account_id).select("csm").to_pyarrow().to_pylist()
+    )
+    if not found:
+        raise UnknownAccountError(f"No account {account_id!r} in workspace {ws.root}.")
+    return found[0]["csm"]
