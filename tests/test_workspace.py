@@ -71,3 +71,14 @@ def test_cli_user_error_exits_2_without_traceback() -> None:
     assert proc.returncode == 2
     assert "Unknown table 'nope'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_cli_prints_brackets_in_error_messages_verbatim(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "vigie", "schema", "[dw]/x"], capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    assert "'[dw]/x'" in proc.stderr

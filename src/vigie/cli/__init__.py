@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from rich.markup import escape
+
 # Importing a module registers its commands on `app`.
 from vigie.cli import (  # noqa: F401
     demo_cmd,
@@ -24,5 +26,6 @@ def main() -> None:
     try:
         app()
     except VigieError as exc:
-        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        # The message is plain text: escape it so brackets in values are printed, not parsed.
+        err_console.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(exc.exit_code)
