@@ -14,6 +14,11 @@ from vigie.web.users import User
 router = APIRouter(include_in_schema=False)
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogue; the template translates it when rendering."""
+    return message
+
+
 def _safe_next(target: str | None) -> str:
     """Only local paths: never redirect a user to another site after login."""
     if target and target.startswith("/") and not target.startswith("//"):
@@ -44,12 +49,12 @@ def login(
     client = request.client.host if request.client else "?"
     context = {"next": _safe_next(next)}
     if limiter.blocked(client, username):
-        context["error"] = "Too many failed logins. Wait a few minutes and try again."
+        context["error"] = N_("Too many failed logins. Wait a few minutes and try again.")
         return render(request, None, "login.html", context, status_code=429)
     user = store_of(request).authenticate(username, password)
     if user is None:
         limiter.failed(client, username)
-        context["error"] = "Wrong user name or password."
+        context["error"] = N_("Wrong user name or password.")
         return render(request, None, "login.html", context, status_code=401)
     limiter.succeeded(client, username)
     request.session.clear()  # a fresh session (and CSRF token) after login
