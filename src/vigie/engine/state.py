@@ -45,7 +45,8 @@ def account_state(workspace: Workspace, dates: ir.Table) -> ir.Table:
     grid = (
         accounts.cross_join(dates)
         .left_join(at_date, ["account_id", "as_of"])
-        .drop("account_id_right", "as_of_right")
+        .drop("account_id_right")
+        .drop("as_of_right")  # one by one: a set would make the SQL order random
         .left_join(with_subs, "account_id")
         .drop("account_id_right")
     )

@@ -103,8 +103,10 @@ def compile_scores(
     With `cache`, shared intermediate tables are materialised now (see `metrics`), so
     the returned expression is small and fast to run; they live as long as it does.
     """
-    state = account_state(workspace, dates_table(dates))
-    state = state.cache() if cache else state
+    as_of = dates_table(dates)
+    if cache:  # register the in-memory dates first: Ibis's PySpark `.cache()` skips that step
+        workspace.con.execute(as_of.count())
+    state = _stage(account_state(workspace, as_of), cache)
     active = state.filter(state.active)
     grid = active.select(*KEYS)
     ctx = Context(workspace, card, cache)
@@ -118,7 +120,8 @@ def compile_scores(
         values = evaluate(ctx, measure.metric, grid).rename({f"m{slot.index}_raw": "value"})
         wide = wide.join(values, KEYS)
     overrides = applicable_overrides(workspace, card.name, grid, [s.key for s in slots])
-    wide = wide.left_join(overrides, KEYS).drop("account_id_right", "as_of_right")
+    # drop one by one: a set of names would make the SQL's column order random
+    wide = wide.left_join(overrides, KEYS).drop("account_id_right").drop("as_of_right")
     # Each stage refers to the previous one's columns; caching a stage keeps Ibis from
     # inlining every points expression into every score that uses it (huge SQL).
     wide = _stage(wide, cache)
@@ -222,8 +225,12 @@ def compile_scores(
 
 
 def _stage(table: ir.Table, cache: bool) -> ir.Table:
-    """Materialise a stage of the computation when the run caches (see compile_scores)."""
-    return table.cache() if cache else table
+    """Materialise a stage of the computation when the run caches (see compile_scores).
+
+    The cached table is cast back to the types Ibis computed: Spark stores a float
+    literal such as `1.0` as a DECIMAL column, which would otherwise leak into the scores.
+    """
+    return table.cache().cast(table.schema()) if cache else table
 
 
 def compile_sql(workspace: Workspace, card: spec.Scorecard, as_of: dt.date) -> str:
