@@ -135,3 +135,21 @@ def test_openapi_documents_every_json_twin(client_for) -> None:
         "/api/scorecards",
         "/api/data",
     } <= set(paths)
+
+
+def test_four_week_change_compares_with_the_score_28_days_earlier(
+    client_for, scored_workspace
+) -> None:
+    data = client_for("victor").get("/api/portfolio", params={"per_page": 500}).json()
+    with duckdb.connect(str(scored_workspace / "vigie.duckdb"), read_only=True) as con:
+        expected = dict(
+            con.sql(
+                "SELECT n.account_id, n.score_scaled - b.score_scaled FROM health_snapshots n "
+                "JOIN health_snapshots b ON b.account_id = n.account_id "
+                "AND b.as_of = n.as_of - INTERVAL 28 DAY "
+                "WHERE n.as_of = (SELECT max(as_of) FROM health_snapshots)"
+            ).fetchall()
+        )
+    changes = {r["account_id"]: r["change_4w"] for r in data["rows"]}
+    assert expected and {k: changes[k] for k in expected} == pytest.approx(expected)
+    assert all(changes[k] is None for k in set(changes) - set(expected))

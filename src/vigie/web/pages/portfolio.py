@@ -23,7 +23,7 @@ from vigie.engine.state import account_state, dates_table
 from vigie.web.pages.common import BandInfo, bands, colour_of, latest_run
 from vigie.workspace import Workspace
 
-SortKey = Literal["arr_at_risk", "arr", "score", "name", "renewal", "change_30d"]
+SortKey = Literal["arr_at_risk", "arr", "score", "name", "renewal", "change_4w"]
 TREND_DAYS = 28
 
 
@@ -64,7 +64,8 @@ class PortfolioRow(BaseModel):
     band: str | None
     colour: str
     coverage: float | None
-    delta_30d: float | None
+    change_4w: float | None
+    """Score now minus the score 4 weeks earlier (on the scorecard's scale)."""
     dimensions: dict[str, Cell]
     trend: list[float | None]
     """Scores over the last 4 weeks, oldest first."""
@@ -95,8 +96,13 @@ def view(ws: Workspace, card: str, as_of: dt.date, f: PortfolioFilters) -> ir.Ta
     """Latest snapshot x account state at the same date, filtered and sorted (not paged)."""
     snaps = ws.con.table(SNAPSHOTS)
     latest = snaps.filter(snaps.scorecard == card, snaps.as_of == as_of).select(
-        "account_id", "score", "score_scaled", "band", "coverage", "delta_30d"
+        "account_id", "score", "score_scaled", "band", "coverage"
     )
+    before = snaps.filter(
+        snaps.scorecard == card, snaps.as_of == as_of - dt.timedelta(days=TREND_DAYS)
+    ).select("account_id", earlier=snaps.score_scaled)
+    latest = latest.left_join(before, "account_id").drop("account_id_right")
+    latest = latest.mutate(change_4w=latest.score_scaled - latest.earlier).drop("earlier")
     state = account_state(ws, dates_table([as_of])).select(
         "account_id", "name", "segment", "csm", "arr", "days_to_renewal"
     )
@@ -123,7 +129,7 @@ def view(ws: Workspace, card: str, as_of: dt.date, f: PortfolioFilters) -> ir.Ta
         "score": t.score,
         "name": t.name,
         "renewal": t.days_to_renewal,
-        "change_30d": t.delta_30d,
+        "change_4w": t.change_4w,
     }[f.sort]
     descending = f.order == "desc" if f.order else f.sort in ("arr_at_risk", "arr")
     key = column.desc(nulls_first=False) if descending else column.asc(nulls_first=False)
@@ -184,7 +190,7 @@ def _row(
         band=_text(r["band"]),
         colour=colour_of(band_list, _text(r["band"])),
         coverage=_num(r["coverage"]),
-        delta_30d=_num(r["delta_30d"]),
+        change_4w=_num(r["change_4w"]),
         dimensions=cells.get(r["account_id"], {}),
         trend=trends.get(r["account_id"], []),
     )
@@ -248,7 +254,7 @@ def export_frame(ws: Workspace, f: PortfolioFilters) -> pd.DataFrame:
         score=t.score_scaled,
         band=t.band,
         coverage=t.coverage,
-        delta_30d=t.delta_30d,
+        change_4w=t.change_4w,
     ).to_pandas()
     dims = ws.con.table(DIMENSIONS)
     wide = (
