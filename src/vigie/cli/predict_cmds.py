@@ -160,11 +160,13 @@ def backtest_cmd(
         if model is not None:
             results += backtest_model(ws, model, _dates(ws, h, start, end, every))
         if scorecard is not None or model is None:
-            ref = scorecard or DEFAULT_SCORECARD
             dates = _dates(ws, h, start, end, every)
-            results.append(backtest_scorecard(ws, load_scorecard(ref), dates, h))
-            if weights:
-                tuning = _try_tune(ws, ref, dates, h)
+            card_result, tuning = backtest_scorecard(
+                ws, scorecard or DEFAULT_SCORECARD, dates, h, weights
+            )
+            seen = {(r.name, r.extra.get("scorecard_version")) for r in results}
+            if (card_result.name, card_result.extra["scorecard_version"]) not in seen:
+                results.append(card_result)  # else the model's own scorecard, already shown
     if html is not None:
         write_report(html, results, tuning)
     if as_json:
@@ -181,8 +183,9 @@ def backtest_cmd(
         console.print_json(json.dumps(payload))
         return
     for r in results:
-        if "warning" in r.extra:
-            console.print(f"[yellow]{r.name}: {r.extra['warning']}[/]")
+        for note in ("warning", "no_weights"):
+            if note in r.extra:
+                console.print(f"[yellow]{r.name}: {r.extra[note]}[/]")
     console.print(_headline_table(results, f"Backtest, horizon {h} days"))
     for r in results:
         console.print(_bands_table(r))
@@ -190,14 +193,6 @@ def backtest_cmd(
         console.print(tuning.sentence)
     if html is not None:
         console.print(f"Report written to [bold]{html}[/]")
-
-
-def _try_tune(ws: Workspace, ref: str, dates: list[dt.date], horizon: int) -> Tuning | None:
-    try:
-        return tune(ws, ref, dates, horizon)
-    except PredictionError as exc:
-        console.print(f"[yellow]No fitted weights: {exc}[/]")
-        return None
 
 
 @scorecard_app.command("tune")

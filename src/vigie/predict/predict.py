@@ -13,6 +13,7 @@ import ibis
 import pandas as pd
 import pyarrow as pa
 
+from vigie.errors import PredictionError
 from vigie.predict.backtest import Backtest
 from vigie.predict.features import build_features
 from vigie.predict.train import (
@@ -22,7 +23,8 @@ from vigie.predict.train import (
     evaluate_scorecard,
     load_model,
 )
-from vigie.scorecard import spec
+from vigie.predict.tune import Tuning, tune
+from vigie.scorecard.spec import load_scorecard
 from vigie.workspace import Workspace
 
 PREDICTIONS = "churn_predictions"
@@ -86,10 +88,25 @@ def _replace(workspace: Workspace, frame: pd.DataFrame, name: str, as_of: dt.dat
 
 
 def backtest_scorecard(
-    workspace: Workspace, card: spec.Scorecard, dates: list[dt.date], horizon: int = 90
-) -> Backtest:
-    """How well the composite score ranked the accounts that churned within the horizon."""
-    return evaluate_scorecard(card, dataset(workspace, card, dates, horizon))
+    workspace: Workspace,
+    ref: str,
+    dates: list[dt.date],
+    horizon: int = 90,
+    weights: bool = False,
+) -> tuple[Backtest, Tuning | None]:
+    """How well the composite score ranked the accounts that churned within the horizon;
+    with `weights`, also the fitted weights checked on held-out dates (None, with the reason
+    in `extra["no_weights"]`, when the dates are too few to split)."""
+    card = load_scorecard(ref)
+    data = dataset(workspace, card, dates, horizon)
+    result = evaluate_scorecard(card, data)
+    tuning = None
+    if weights:
+        try:
+            tuning = tune(workspace, ref, dates, horizon, data)
+        except PredictionError as exc:
+            result.extra["no_weights"] = str(exc)
+    return result, tuning
 
 
 def backtest_model(

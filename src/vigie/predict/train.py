@@ -218,9 +218,11 @@ def evaluate_model(model: ChurnModel, data: pd.DataFrame) -> Backtest:
 def evaluate_scorecard(card: spec.Scorecard, data: pd.DataFrame) -> Backtest:
     order = band_order(card)
     points = [c for c in data.columns if c.startswith(("points:", "dim:")) and "change" not in c]
-    return evaluate(
+    result = evaluate(
         scorecard_frame(data), card.name, "scorecard", order, card.bands[-1].name, points
     )
+    result.extra["scorecard_version"] = card.version
+    return result
 
 
 def train(
@@ -325,10 +327,10 @@ def save_model(workspace: Workspace, model: ChurnModel) -> Path:
 def load_model(workspace: Workspace, name: str) -> ChurnModel:
     folder = model_dir(workspace, name)
     if not (folder / "metadata.json").is_file():
-        found = sorted(p.name for p in (workspace.root / MODELS_FOLDER).glob("*/metadata.json"))
+        found = sorted(p.parent.name for p in folder.parent.glob("*/metadata.json"))
         raise PredictionError(
             f"No model {name!r} in {folder.parent}. Train one with `vigie train --name {name}`"
-            + (f"; models here: {', '.join(p.split('/')[0] for p in found)}." if found else ".")
+            + (f"; models here: {', '.join(found)}." if found else ".")
         )
     metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
     card = load_scorecard((folder / "scorecard.json").read_text(encoding="utf-8"))

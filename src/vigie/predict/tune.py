@@ -69,13 +69,23 @@ def scorecard_text(ref: str) -> str:
     raise PredictionError(f"No scorecard file or bundled template {ref!r}.")
 
 
-def tune(workspace: Workspace, ref: str, dates: list[dt.date], horizon: int = 90) -> Tuning:
-    """Fit weights on the earlier dates and compare both scorecards on the held-out ones."""
+def tune(
+    workspace: Workspace,
+    ref: str,
+    dates: list[dt.date],
+    horizon: int = 90,
+    data: pd.DataFrame | None = None,
+) -> Tuning:
+    """Fit weights on the earlier dates and compare both scorecards on the held-out ones.
+
+    `data` is the scorecard's `dataset` over `dates` when the caller already has it.
+    """
     text = scorecard_text(ref)
     card = load_scorecard(text)
     split = split_dates(dates, horizon)
     fit_dates = split.train + split.calibration
-    data = dataset(workspace, card, dates, horizon)
+    if data is None:
+        data = dataset(workspace, card, dates, horizon)
     slots = [(d, m) for d, m, _ in card.measures()]
     columns = [f"points:{d}.{m}" for d, m in slots]
     fit_rows = data[data["as_of"].isin(fit_dates)]
