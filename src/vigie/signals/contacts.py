@@ -32,6 +32,7 @@ def signals(ctx: Context) -> list[ir.Table]:
         new_exec=_.count(where=arrived & j.is_decision_maker.fill_null(False)),
         new_exec_roles=j.role.fill_null("decision maker")
         .collect(where=arrived & j.is_decision_maker.fill_null(False))
+        .sort()
         .join(", "),
         known_before=_.count(where=before_window),
     )

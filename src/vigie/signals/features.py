@@ -27,7 +27,7 @@ def signals(ctx: Context) -> list[ir.Table]:
     per_account = dropped.group_by(KEYS).agg(
         n=_.count(),
         uses=_.before.sum(),
-        names=_.event.collect(order_by=_.event).join(", "),
+        names=_.event.collect().sort().join(", "),
     )
     evidence = (
         "unused in the last "
