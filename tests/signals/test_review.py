@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import ibis
 import pandas as pd
@@ -215,3 +216,40 @@ def test_cli_sentiment_and_review(book) -> None:
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["review", "resolve", "WORRIED", "--decision", "maybe", "-w", root])
     assert isinstance(result.exception, ReviewError)
+
+
+def test_dimensions_in_low_bands_vote_for_their_risk_type(book) -> None:
+    from vigie.engine.scoring import DIMENSIONS
+
+    rows = [
+        {"account_id": "UNRATED", "as_of": AS_OF, "scorecard": "saas-standard",
+         "scorecard_version": "v", "dimension": dim, "score": score, "band": band}
+        for dim, score, band in (("support", 20.0, "red"), ("usage", 60.0, "yellow"),
+                                 ("relationship", 90.0, "green"), ("custom", 0.0, "red"))
+    ]  # fmt: skip
+    schema = SCHEMAS[DIMENSIONS]
+    frame = pd.DataFrame(rows)
+    for col in schema.names:
+        if col not in frame:
+            frame[col] = None
+    book.con.create_table(DIMENSIONS, schema=schema)
+    arrow = pa.Table.from_pandas(frame[list(schema.names)], schema=schema.to_pyarrow())
+    book.con.insert(DIMENSIONS, ibis.memtable(arrow))
+    empty = pd.DataFrame(columns=["account_id", "as_of", "kind", "severity", "evidence"])
+    risks = risk_types(book, empty, [AS_OF + dt.timedelta(days=3)])
+    # red support (2 points) beats yellow usage (1); green and unknown dimensions do not vote.
+    assert risks[["account_id", "risk_type", "points", "evidence"]].to_dict("records") == [
+        {"account_id": "UNRATED", "risk_type": "support", "points": 2.0,
+         "evidence": "support dimension red (20)"}
+    ]  # fmt: skip
+
+
+def test_cli_risk(book) -> None:
+    root = str(book.root)
+    book.close()
+    result = CliRunner().invoke(app, ["risk", "-w", root, "--as-of", "2025-06-02", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["account_id"]: r["risk_type"] for r in json.loads(result.output)}
+    # Every account has no meaningful interaction on record: relationship risk, at least.
+    assert set(rows) == {"HIDDEN", "WORRIED", "AGREED", "UNRATED"}
+    assert set(rows.values()) == {"relationship"}

@@ -8,11 +8,14 @@ the account's normal calendar (August, year end) and does not fire.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import ibis
 import ibis.expr.types as ir
 from ibis import _
 
 from vigie.signals.base import KEYS, Context, between, day, emit, text
+from vigie.signals.config import Usage
 
 YEAR = 365
 
@@ -80,53 +83,49 @@ def _with_last_year(ctx: Context) -> ir.Table:
     return joined.drop("ly_account_id", "ly_as_of")
 
 
+class _Ratio(NamedTuple):
+    """One ratio signal: its kind, the measure now and before, when it fires, how to say it."""
+
+    kind: str
+    now: str
+    before: str
+    threshold: float
+    minimum: float
+    label: str
+
+
+def _ratios(cfg: Usage) -> list[_Ratio]:
+    r, b = cfg.recent_days, cfg.baseline_days
+    return [
+        _Ratio("usage_drop", "recent_q", "base_q", cfg.drop_ratio, cfg.min_baseline_per_day,
+               f"usage per day, last {r} days vs the {b} days before"),
+        _Ratio("active_users_drop", "users_now", "users_before", cfg.users_ratio, 2,
+               f"active users, last {r} days vs the {r} days before"),
+        _Ratio("frequency_downgrade", "frequent_now", "frequent_before", cfg.frequent_ratio, 2,
+               f"users active on >= {cfg.frequent_days} days of {r}, now vs the {r} days before"),
+    ]  # fmt: skip
+
+
 def signals(ctx: Context) -> list[ir.Table]:
     cfg = ctx.config.usage
     t = _with_last_year(ctx)
-    specs = [
-        (
-            "usage_drop",
-            "recent_q",
-            "base_q",
-            cfg.drop_ratio,
-            cfg.min_baseline_per_day,
-            "usage per day, last {r} days vs the {b} days before",
-        ),
-        (
-            "active_users_drop",
-            "users_now",
-            "users_before",
-            cfg.users_ratio,
-            2,
-            "active users, last {r} days vs the {r} days before",
-        ),
-        (
-            "frequency_downgrade",
-            "frequent_now",
-            "frequent_before",
-            cfg.frequent_ratio,
-            2,
-            f"users active on >= {cfg.frequent_days} days of {{r}}, now vs the {{r}} days before",
-        ),
-    ]
     out = []
-    for kind, now_col, before_col, threshold, minimum, what in specs:
-        ratio = t[now_col].cast("float64") / t[before_col].cast("float64").nullif(0)
-        ly_ratio = t[f"ly_{now_col}"].cast("float64") / t[f"ly_{before_col}"].cast(
-            "float64"
-        ).nullif(0)
-        scored = t.mutate(_ratio=ratio, _ly=ly_ratio, _now=t[now_col], _before=t[before_col])
+    for spec in _ratios(cfg):
+        ratio = t[spec.now].cast("float64") / t[spec.before].cast("float64").nullif(0)
+        ly_now, ly_before = t[f"ly_{spec.now}"], t[f"ly_{spec.before}"]
+        ly_ratio = ly_now.cast("float64") / ly_before.cast("float64").nullif(0)
+        scored = t.mutate(_ratio=ratio, _ly=ly_ratio, _now=t[spec.now], _before=t[spec.before])
         seasonal = scored._ly.notnull() & (scored._ratio >= scored._ly - cfg.seasonal_tolerance)
-        fired = scored.filter(scored._before >= minimum, scored._ratio < threshold, ~seasonal)
-        label = what.format(r=cfg.recent_days, b=cfg.baseline_days)
+        fired = scored.filter(
+            scored._before >= spec.minimum, scored._ratio < spec.threshold, ~seasonal
+        )
         last_year = ibis.ifelse(
             fired._ly.isnull(),
             ibis.literal(" (no year of history for a seasonal check)"),
             "; last year at this date " + text(fired._ly, 2),
         )
         evidence = (
-            label
-            + ": "
+            f"{spec.label}: "
             + text(fired._now, 1)
             + " vs "
             + text(fired._before, 1)
@@ -135,6 +134,6 @@ def signals(ctx: Context) -> list[ir.Table]:
             + ")"
             + last_year
         )
-        severity = ibis.ifelse(fired._ratio < threshold / 2, "high", "medium")
-        out.append(emit(fired, kind, severity, fired._ratio, fired._before, evidence))
+        severity = ibis.ifelse(fired._ratio < spec.threshold / 2, "high", "medium")
+        out.append(emit(fired, spec.kind, severity, fired._ratio, fired._before, evidence))
     return out
