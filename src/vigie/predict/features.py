@@ -4,7 +4,7 @@ Every value is something Vigie itself computes as of D: the scorecard's
 measure raw values and points, dimension and composite scores (scored with
 `persist=False`, so nothing stored is read or changed), their changes over
 7, 28 and 91 days, the account's state at D from dated subscriptions (ARR,
-tenure, days to renewal), its segment, and recent signals when a `signals`
+tenure, days to renewal), its segment, and recent signal flags when a `signals`
 table exists. No feature can read a fact dated on or after D, because the
 engine cannot.
 """
@@ -97,7 +97,10 @@ def _state(workspace: Workspace, dates: list[dt.date], horizon: int) -> pd.DataF
 
 
 def _signals(workspace: Workspace, dates: list[dt.date]) -> pd.DataFrame | None:
-    """Per signal kind, how many fired in the SIGNAL_DAYS up to D (only if a signals table exists)."""
+    """Per signal kind, 1 if it fired in the SIGNAL_DAYS up to D, else 0 (if a signals table exists).
+
+    A flag rather than a count: how often a signal is stored depends on how often
+    signals were computed, not on the account."""
     if "signals" not in workspace.con.list_tables():
         return None
     signals = workspace.con.table("signals")
@@ -115,4 +118,4 @@ def _signals(workspace: Workspace, dates: list[dt.date]) -> pd.DataFrame | None:
     frame["as_of"] = pd.to_datetime(frame.pop("day")).dt.date
     wide = frame.pivot_table(index=KEYS, columns="kind", values="n", aggfunc="sum")
     wide.columns = [f"signal:{k}" for k in wide.columns]
-    return wide.astype(float).reset_index()
+    return (wide > 0).astype(float).reset_index()
