@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from vigie.cli import app
 from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
-from vigie.errors import ReviewError, SentimentError, UnknownAccountError
+from vigie.errors import ReviewError, SentimentError, UnknownAccountError, VigieError
 from vigie.review import resolve_review, review_history, review_queue
 from vigie.sentiment import record_sentiment, sentiment_history
 from vigie.signals.risk import risk_types
@@ -253,3 +253,29 @@ def test_cli_risk(book) -> None:
     # Every account has no meaningful interaction on record: relationship risk, at least.
     assert set(rows) == {"HIDDEN", "WORRIED", "AGREED", "UNRATED"}
     assert set(rows.values()) == {"relationship"}
+
+
+def test_cli_sentiment_import_is_all_or_nothing(book, tmp_path) -> None:
+    root = str(book.root)
+    book.close()
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "account_id,author,rated_at,rating,reasons,comment\n"
+        "UNRATED,cy,2025-05-01T09:00:00,yellow,budget|competitor,cuts\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "account_id,author,rated_at,rating,reasons,comment\n"
+        "UNRATED,cy,2025-05-02T09:00:00,green,,\n"
+        "UNRATED,cy,2025-05-03T09:00:00,purple,,\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    result = runner.invoke(app, ["sentiment", "--import", str(good), "-w", root])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["sentiment", "--import", str(bad), "-w", root])
+    assert isinstance(result.exception, VigieError)
+    result = runner.invoke(app, ["sentiment", "UNRATED", "-w", root, "--json"])
+    rows = json.loads(result.output)
+    assert [(r["rating"], r["reasons"]) for r in rows] == [("yellow", "budget, competitor")]
