@@ -19,6 +19,7 @@ from vigie.engine.scoring import score
 from vigie.errors import VigieError
 from vigie.scorecard.compile import compile_sql
 from vigie.scorecard.spec import DEFAULT_SCORECARD, load_scorecard
+from vigie.signals.compute import signals_for
 
 ScorecardOption = Annotated[
     str, typer.Option("--scorecard", "-s", help="Bundled template name or YAML file.")
@@ -214,9 +215,12 @@ def explain_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Why ACCOUNT's score moved between two stored dates, largest measure first."""
-    found = explain(open_workspace(workspace), account, start.date(), end.date(), scorecard)
+    ws = open_workspace(workspace)
+    found = explain(ws, account, start.date(), end.date(), scorecard)
+    signals = signals_for(ws, account, found.date_to)
     if as_json:
-        console.print_json(json.dumps(found.to_dict(), default=str))
+        payload = found.to_dict() | {"signals": signals.to_dict(orient="records")}
+        console.print_json(json.dumps(payload, default=str))
         return
     a, b = found.composite_from, found.composite_to
     console.print(
@@ -265,6 +269,19 @@ def explain_cmd(
             f"Override of {row.target} = {row.value:g} by {row.author} "
             f"({row.valid_from} to {row.until}, active on {at}): {row.reason}"
         )
+    _print_signals(signals, found.date_to)
+
+
+def _print_signals(signals: pd.DataFrame, as_of: dt.date) -> None:
+    if signals.empty:
+        console.print(f"No early-warning signal on {as_of}.")
+        return
+    table = Table(title=f"Signals on {as_of}")
+    for col in ("kind", "severity", "evidence"):
+        table.add_column(col)
+    for row in signals.itertuples():
+        table.add_row(row.kind, row.severity, row.evidence)
+    console.print(table)
 
 
 def _cell(value: object, fmt: str = ".4g") -> str:
