@@ -6,15 +6,20 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
 from vigie.cli.app import app, console
 from vigie.demo import build_demo, health_summary, portfolio_summary, weekly_dates
 from vigie.engine.scoring import score
+from vigie.review import review_queue
 from vigie.scorecard import load_scorecard
+from vigie.signals.compute import recent_signals
 
 DEMO_SCORECARD = "saas-standard"
+SHOWN = 12
+"""Rows shown per list: the demo points at the commands that show everything."""
 
 
 @app.command()
@@ -39,8 +44,13 @@ def demo(
         status.update(f"Scoring {len(dates)} weekly dates with {card.name}")
         result = score(workspace, card, dates)
         health = health_summary(workspace, result.snapshots, card.bands[-1].name)
+        status.update("Computing the early-warning signals of the last 30 days")
+        recent = recent_signals(workspace, built.end)
+        queue = review_queue(workspace, built.end)
     _print_portfolio(summary)
     _print_health(health, card.name)
+    _print_signals(recent)
+    _print_review(queue)
     console.print(
         f"\nWorkspace: [bold]{workspace.root}[/] — try [bold]vigie accounts -w {directory}[/]"
     )
@@ -88,3 +98,34 @@ def _print_health(health, card_name: str) -> None:
             f"{row.coverage:.0%}",
         )
     console.print(red)
+
+
+def _print_signals(recent: pd.DataFrame) -> None:
+    per_kind = recent.groupby("kind")["account_id"].nunique().sort_values(ascending=False)
+    console.print(
+        f"\n[bold]Signals fired in the last 30 days[/]: {len(recent):,} on "
+        f"{recent['account_id'].nunique():,} accounts — "
+        + ", ".join(f"{kind} {n}" for kind, n in per_kind.items())
+    )
+    table = Table(title="Most severe first (vigie signals shows all)", title_justify="left")
+    for heading in ("account", "kind", "severity", "first fired", "evidence"):
+        table.add_column(heading)
+    for row in recent.head(SHOWN).itertuples():
+        table.add_row(row.account_id, row.kind, row.severity, str(row.first_fired), row.evidence)
+    console.print(table)
+
+
+def _print_review(queue: pd.DataFrame) -> None:
+    table = Table(
+        title=f"Review queue: {len(queue)} accounts where the score and the CSM disagree "
+        "(vigie review)",
+        title_justify="left",
+    )
+    for heading in ("account", "name", "CSM", "ARR", "band", "CSM rating", "reasons", "stale"):
+        table.add_column(heading)
+    for row in queue.head(SHOWN).itertuples():
+        table.add_row(
+            row.account_id, row.name, str(row.csm), f"{row.arr:,.0f}", str(row.band),
+            str(row.rating), str(row.reasons or ""), "yes" if row.stale else "",
+        )  # fmt: skip
+    console.print(table)
