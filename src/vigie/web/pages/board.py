@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-import ibis
+import pyarrow.compute as pc
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
 from vigie.web.auth import current_user
-from vigie.web.pages.common import BandInfo, bands, latest_run, workspace
-from vigie.web.pages.portfolio import PortfolioFilters, view
+from vigie.web.pages.common import BandInfo, workspace
+from vigie.web.pages.latest import latest
+from vigie.web.pages.portfolio import PortfolioFilters, select
 from vigie.web.pages.portfolio_routes import FormFilters
 from vigie.web.render import render
 from vigie.web.users import User
@@ -46,22 +47,15 @@ class BoardPage(BaseModel):
 
 
 def board(ws: Workspace, f: PortfolioFilters) -> BoardPage:
-    card, as_of = latest_run(ws, f.scorecard)
-    band_list = bands(ws, card, as_of)
-    t = view(ws, card, as_of, f.model_copy(update={"sort": "arr_at_risk", "order": "desc"}))
-    rank = ibis.row_number().over(
-        group_by="band", order_by=[ibis.desc("arr_at_risk"), "account_id"]
-    )
-    ranked = t.mutate(rank=rank, total=t.count().over(group_by="band"))
-    top = ranked.filter(ranked.rank < CARDS_PER_COLUMN).order_by("band", "rank").to_pandas()
-    top = top.astype(object).where(top.notna(), None)
+    run = latest(ws, f.scorecard)
+    t = select(run.table, f.model_copy(update={"sort": "arr_at_risk", "order": "desc"}))
     columns = []
-    for info in band_list:
-        rows = top[top["band"] == info.name]
+    for info in run.bands:
+        rows = t.filter(pc.fill_null(pc.equal(t["band"], info.name), False))
         columns.append(
             Column(
                 band=info,
-                total=int(rows["total"].iloc[0]) if len(rows) else 0,
+                total=rows.num_rows,
                 cards=[
                     Card(
                         account_id=r["account_id"],
@@ -71,11 +65,11 @@ def board(ws: Workspace, f: PortfolioFilters) -> BoardPage:
                         score=r["score_scaled"],
                         arr_at_risk=r["arr_at_risk"],
                     )
-                    for r in rows.to_dict("records")
+                    for r in rows.slice(0, CARDS_PER_COLUMN).to_pylist()
                 ],
             )
         )
-    return BoardPage(scorecard=card, as_of=as_of, filters=f, columns=columns)
+    return BoardPage(scorecard=run.scorecard, as_of=run.as_of, filters=f, columns=columns)
 
 
 @router.get("/board", response_class=HTMLResponse, include_in_schema=False)

@@ -28,10 +28,10 @@ _GOOD, _MID, _BAD = (46, 125, 50), (249, 168, 37), (198, 40, 40)
 
 
 def workspace(request: Request) -> Iterator[Workspace]:
-    """FastAPI dependency: the workspace, connected for this request only."""
+    """FastAPI dependency: the workspace for this request only, connected on first use."""
     ws = Workspace.open(request.app.state.root)
     try:
-        ws.con  # noqa: B018 - connect now, so a lock held by another process shows here
+        yield ws
     except WorkspaceError as exc:
         if "lock" in str(exc).lower():
             raise WorkspaceBusyError(
@@ -39,8 +39,6 @@ def workspace(request: Request) -> Iterator[Workspace]:
                 "scoring run). Retry in a few seconds."
             ) from exc
         raise
-    try:
-        yield ws
     finally:
         ws.close()
 

@@ -1,8 +1,10 @@
-"""The portfolio: latest scores of every account, filtered, sorted and paged by the engine.
+"""The portfolio: latest scores of every account, filtered, sorted and paged.
 
 One function (`portfolio`) feeds the HTML page, its JSON twin and the exports.
-Filtering, sorting and paging are one Ibis query; only the page's rows (and
-their dimensions and 4-week trend) leave the backend.
+The latest run is built by the backend once per data change (`latest.py`);
+filters, sorting and paging then run on that Arrow table with Arrow's
+vectorised kernels, so a page costs milliseconds, and only the page's rows
+become Python objects.
 ARR at risk = ARR x (100 - score) / 100: the share of ARR the score does not
 vouch for, so a big yellow account can outrank a small red one.
 """
@@ -11,20 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Literal
+from typing import Any, Literal
 
-import ibis
-import ibis.expr.types as ir
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, Field
 
-from vigie.engine.scoring import DIMENSIONS, SNAPSHOTS
-from vigie.engine.state import account_state, dates_table
-from vigie.web.pages.common import BandInfo, bands, colour_of, latest_run
+from vigie.web.pages.common import BandInfo, colour_of
+from vigie.web.pages.latest import Latest, latest
 from vigie.workspace import Workspace
 
 SortKey = Literal["arr_at_risk", "arr", "score", "name", "renewal", "change_4w"]
-TREND_DAYS = 28
 
 
 class PortfolioFilters(BaseModel):
@@ -92,185 +92,118 @@ class PortfolioPage(BaseModel):
     rows: list[PortfolioRow]
 
 
-def view(ws: Workspace, card: str, as_of: dt.date, f: PortfolioFilters) -> ir.Table:
-    """Latest snapshot x account state at the same date, filtered and sorted (not paged)."""
-    snaps = ws.con.table(SNAPSHOTS)
-    latest = snaps.filter(snaps.scorecard == card, snaps.as_of == as_of).select(
-        "account_id", "score", "score_scaled", "band", "coverage"
-    )
-    before = snaps.filter(
-        snaps.scorecard == card, snaps.as_of == as_of - dt.timedelta(days=TREND_DAYS)
-    ).select("account_id", earlier=snaps.score_scaled)
-    latest = latest.left_join(before, "account_id").drop("account_id_right")
-    latest = latest.mutate(change_4w=latest.score_scaled - latest.earlier).drop("earlier")
-    state = account_state(ws, dates_table([as_of])).select(
-        "account_id", "name", "segment", "csm", "arr", "days_to_renewal"
-    )
-    t = latest.join(state, "account_id")
-    t = t.mutate(arr_at_risk=t.arr * (100 - t.score) / 100)
+SORT_COLUMNS = {
+    "arr_at_risk": "arr_at_risk",
+    "arr": "arr",
+    "score": "score",
+    "name": "name",
+    "renewal": "days_to_renewal",
+    "change_4w": "change_4w",
+}
+
+
+def select(t: pa.Table, f: PortfolioFilters) -> pa.Table:
+    """The rows the filters keep, in the requested order (nulls last, then by account id)."""
+    keep = []
     if f.band:
-        t = t.filter(t.band.isin(f.band))
+        keep.append(pc.is_in(t["band"], pa.array(f.band, pa.string())))
     if f.score_min is not None:
-        t = t.filter(t.score_scaled >= f.score_min)
+        keep.append(pc.greater_equal(t["score_scaled"], f.score_min))
     if f.score_max is not None:
-        t = t.filter(t.score_scaled <= f.score_max)
+        keep.append(pc.less_equal(t["score_scaled"], f.score_max))
     if f.csm:
-        t = t.filter(t.csm == f.csm)
+        keep.append(pc.equal(t["csm"], f.csm))
     if f.segment:
-        t = t.filter(t.segment == f.segment)
+        keep.append(pc.equal(t["segment"], f.segment))
     if f.renewal_within is not None:
-        t = t.filter(t.days_to_renewal.between(0, f.renewal_within))
+        days = t["days_to_renewal"]
+        keep.append(pc.and_(pc.greater_equal(days, 0), pc.less_equal(days, f.renewal_within)))
     if f.q:
         needle = f.q.lower()
-        t = t.filter(t.name.lower().contains(needle) | t.account_id.lower().contains(needle))
-    column = {
-        "arr_at_risk": t.arr_at_risk,
-        "arr": t.arr,
-        "score": t.score,
-        "name": t.name,
-        "renewal": t.days_to_renewal,
-        "change_4w": t.change_4w,
-    }[f.sort]
+        keep.append(
+            pc.or_(
+                pc.match_substring(pc.utf8_lower(t["name"]), needle),
+                pc.match_substring(pc.utf8_lower(t["account_id"]), needle),
+            )
+        )
+    if keep:
+        mask = keep[0]
+        for more in keep[1:]:
+            mask = pc.and_kleene(mask, more)
+        t = t.filter(pc.fill_null(mask, False))
     descending = f.order == "desc" if f.order else f.sort in ("arr_at_risk", "arr")
-    key = column.desc(nulls_first=False) if descending else column.asc(nulls_first=False)
-    return t.order_by(key, t.account_id)
+    order = [
+        (SORT_COLUMNS[f.sort], "descending" if descending else "ascending", "at_end"),
+        ("account_id", "ascending", "at_end"),
+    ]
+    return t.take(pc.sort_indices(t, sort_keys=order))
 
 
 def portfolio(ws: Workspace, f: PortfolioFilters) -> PortfolioPage:
-    card, as_of = latest_run(ws, f.scorecard)
-    band_list = bands(ws, card, as_of)
-    t = view(ws, card, as_of, f)
-    total = int(t.count().execute())
-    page = t.limit(f.per_page, offset=(f.page - 1) * f.per_page).to_pandas()
-    totals = t.group_by("band").agg(accounts=t.count(), arr=t.arr.sum()).to_pandas()
-    accounts = ws.table("accounts")
-    csms = _distinct(accounts.csm)
-    segments = _distinct(accounts.segment)
-    dims, cells = _dimension_cells(ws, card, as_of, list(page["account_id"]), band_list)
-    trends = _trends(ws, card, as_of, list(page["account_id"]))
-    by_band = {r.band: r for r in totals.itertuples()}
+    run = latest(ws, f.scorecard)
+    t = select(run.table, f)
+    page = t.slice((f.page - 1) * f.per_page, f.per_page).to_pylist()
+    totals = {
+        r["band"]: r
+        for r in t.group_by("band").aggregate([("account_id", "count"), ("arr", "sum")]).to_pylist()
+    }
     return PortfolioPage(
-        scorecard=card,
-        as_of=as_of,
+        scorecard=run.scorecard,
+        as_of=run.as_of,
         filters=f,
-        total=total,
-        pages=max(1, math.ceil(total / f.per_page)),
-        bands=band_list,
+        total=t.num_rows,
+        pages=max(1, math.ceil(t.num_rows / f.per_page)),
+        bands=run.bands,
         totals=[
             BandTotal(
                 name=b.name,
                 colour=b.colour,
-                accounts=int(by_band[b.name].accounts) if b.name in by_band else 0,
-                arr=_num(by_band[b.name].arr) or 0.0 if b.name in by_band else 0.0,
+                accounts=totals.get(b.name, {}).get("account_id_count", 0),
+                arr=totals.get(b.name, {}).get("arr_sum") or 0.0,
             )
-            for b in band_list
+            for b in run.bands
         ],
-        dimensions=dims,
-        csms=csms,
-        segments=segments,
-        rows=[_row(r, as_of, band_list, cells, trends) for r in page.to_dict("records")],
+        dimensions=run.dimensions,
+        csms=run.csms,
+        segments=run.segments,
+        rows=[_row(r, run) for r in page],
     )
 
 
-def _row(
-    r: dict, as_of: dt.date, band_list: list[BandInfo], cells: dict, trends: dict
-) -> PortfolioRow:
-    days = r["days_to_renewal"]
-    days = None if pd.isna(days) else int(days)
+def _row(r: dict[str, Any], run: Latest) -> PortfolioRow:
     return PortfolioRow(
         account_id=r["account_id"],
-        name=_text(r["name"]),
-        segment=_text(r["segment"]),
-        csm=_text(r["csm"]),
-        arr=_num(r["arr"]),
-        arr_at_risk=_num(r["arr_at_risk"]),
-        renewal_date=None if days is None else as_of + dt.timedelta(days=days),
-        days_to_renewal=days,
-        score=_num(r["score_scaled"]),
-        band=_text(r["band"]),
-        colour=colour_of(band_list, _text(r["band"])),
-        coverage=_num(r["coverage"]),
-        change_4w=_num(r["change_4w"]),
-        dimensions=cells.get(r["account_id"], {}),
-        trend=trends.get(r["account_id"], []),
+        name=r["name"],
+        segment=r["segment"],
+        csm=r["csm"],
+        arr=r["arr"],
+        arr_at_risk=r["arr_at_risk"],
+        renewal_date=r["renewal_date"],
+        days_to_renewal=r["days_to_renewal"],
+        score=r["score_scaled"],
+        band=r["band"],
+        colour=colour_of(run.bands, r["band"]),
+        coverage=r["coverage"],
+        change_4w=r["change_4w"],
+        dimensions={
+            d: Cell(
+                score=r[f"dim_{d}_score"],
+                band=r[f"dim_{d}_band"],
+                colour=colour_of(run.bands, r[f"dim_{d}_band"]),
+            )
+            for d in run.dimensions
+        },
+        trend=r["trend"] or [],
     )
-
-
-def _dimension_cells(
-    ws: Workspace, card: str, as_of: dt.date, ids: list[str], band_list: list[BandInfo]
-) -> tuple[list[str], dict[str, dict[str, Cell]]]:
-    """Dimension names of the scorecard, and each page account's dimension scores and colours."""
-    dims = ws.con.table(DIMENSIONS)
-    rows = dims.filter(dims.scorecard == card, dims.as_of == as_of, dims.account_id.isin(ids))
-    frame = rows.select("account_id", "dimension", "score", "band").to_pandas()
-    names = list(
-        dims.filter(dims.scorecard == card, dims.as_of == as_of)
-        .select("dimension")
-        .distinct()
-        .order_by("dimension")
-        .to_pandas()["dimension"]
-    )
-    cells: dict[str, dict[str, Cell]] = {}
-    for r in frame.to_dict("records"):
-        band = _text(r["band"])
-        cells.setdefault(r["account_id"], {})[r["dimension"]] = Cell(
-            score=_num(r["score"]), band=band, colour=colour_of(band_list, band)
-        )
-    return names, cells
-
-
-def _trends(
-    ws: Workspace, card: str, as_of: dt.date, ids: list[str]
-) -> dict[str, list[float | None]]:
-    snaps = ws.con.table(SNAPSHOTS)
-    start = as_of - dt.timedelta(days=TREND_DAYS)
-    recent = snaps.filter(
-        snaps.scorecard == card, snaps.as_of.between(start, as_of), snaps.account_id.isin(ids)
-    )
-    frame = recent.select("account_id", "as_of", "score_scaled").order_by("as_of").to_pandas()
-    return {
-        account: [_num(v) for v in group["score_scaled"]]
-        for account, group in frame.groupby("account_id", sort=False)
-    }
-
-
-def _distinct(column: ir.Column) -> list[str]:
-    values = column.name("v").as_table().filter(ibis._.v.notnull()).distinct().order_by("v")
-    return [str(v) for v in values.to_pandas()["v"]]
 
 
 def export_frame(ws: Workspace, f: PortfolioFilters) -> pd.DataFrame:
     """The whole filtered view (no paging) as a flat table for CSV and XLSX."""
-    card, as_of = latest_run(ws, f.scorecard)
-    t = view(ws, card, as_of, f)
-    frame = t.select(
-        "account_id",
-        "name",
-        "segment",
-        "csm",
-        "arr",
-        "arr_at_risk",
-        "days_to_renewal",
-        score=t.score_scaled,
-        band=t.band,
-        coverage=t.coverage,
-        change_4w=t.change_4w,
-    ).to_pandas()
-    dims = ws.con.table(DIMENSIONS)
-    wide = (
-        dims.filter(dims.scorecard == card, dims.as_of == as_of)
-        .select("account_id", "dimension", "band")
-        .to_pandas()
-        .pivot(index="account_id", columns="dimension", values="band")
-        .add_prefix("band_")
-        .reset_index()
-    )
-    return frame.merge(wide, on="account_id", how="left").assign(as_of=as_of, scorecard=card)
-
-
-def _num(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
-
-
-def _text(value: object) -> str | None:
-    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    run = latest(ws, f.scorecard)
+    t = select(run.table, f)
+    columns = ["account_id", "name", "segment", "csm", "arr", "arr_at_risk", "renewal_date",
+               "days_to_renewal", "score_scaled", "band", "coverage", "change_4w"]  # fmt: skip
+    frame = t.select(columns).to_pandas().rename(columns={"score_scaled": "score"})
+    for d in run.dimensions:
+        frame[f"band_{d}"] = t[f"dim_{d}_band"].to_pandas()
+    return frame.assign(as_of=run.as_of, scorecard=run.scorecard)
