@@ -17,7 +17,7 @@ from vigie.predict.backtest import Backtest, json_safe
 from vigie.predict.labels import labelled_dates
 from vigie.predict.predict import backtest_model, backtest_scorecard, predict
 from vigie.predict.report import HEADLINE, write_report
-from vigie.predict.train import MODEL_KINDS, train
+from vigie.predict.train import MODEL_KINDS, load_model, train
 from vigie.predict.tune import Tuning, tune
 from vigie.scorecard.spec import DEFAULT_SCORECARD, load_scorecard
 from vigie.workspace import Workspace
@@ -27,7 +27,8 @@ FromOption = Annotated[
     typer.Option(
         "--from",
         formats=["%Y-%m-%d"],
-        help="First as-of date [default: 91 days after the first usage event].",
+        help="First as-of date (default: 91 days after the first usage event; for "
+        "backtest --model, the model's first test date).",
     ),
 ]
 ToOption = Annotated[
@@ -35,8 +36,8 @@ ToOption = Annotated[
     typer.Option(
         "--to",
         formats=["%Y-%m-%d"],
-        help="Last as-of date [default: the last date "
-        "whose churn is known: end of data minus the horizon].",
+        help="Last as-of date (default: the last date "
+        "whose churn is known: end of data minus the horizon).",
     ),
 ]
 HorizonOption = Annotated[str, typer.Option("--horizon", help="Churn horizon: Nd or Nw.")]
@@ -76,7 +77,7 @@ def train_cmd(
     end: ToOption = None,
     every: EveryOption = "7d",
     scorecard: ScorecardOption = DEFAULT_SCORECARD,
-    name: Annotated[str | None, typer.Option(help="Model name [default: churn-MODEL].")] = None,
+    name: Annotated[str | None, typer.Option(help="Model name (default: churn-MODEL).")] = None,
     target: Annotated[str, typer.Option(help="churn or downsell.")] = "churn",
     as_json: JsonOption = False,
 ) -> None:
@@ -158,7 +159,11 @@ def backtest_cmd(
     tuning: Tuning | None = None
     with open_workspace(workspace) as ws, console.status("Backtesting"):
         if model is not None:
-            results += backtest_model(ws, model, _dates(ws, h, start, end, every))
+            first = start
+            if first is None:  # default: the model's held-out test dates onwards
+                test_start = load_model(ws, model).metadata["dates"]["test"][0]
+                first = dt.datetime.fromisoformat(test_start)
+            results += backtest_model(ws, model, _dates(ws, h, first, end, every))
         if scorecard is not None or model is None:
             dates = _dates(ws, h, start, end, every)
             card_result, tuning = backtest_scorecard(

@@ -241,7 +241,8 @@ def train(
     if kind not in MODEL_KINDS:
         raise PredictionError(f"Unknown model {kind!r}: use one of {', '.join(MODEL_KINDS)}.")
     split = split_dates(dates, horizon)
-    data = dataset(workspace, card, dates, horizon, target)
+    used = split.train + split.calibration + split.test  # the gaps' dates are never scored
+    data = dataset(workspace, card, used, horizon, target)
     part = {
         key: data[data["as_of"].isin(getattr(split, key))]
         for key in ("train", "calibration", "test")
