@@ -56,6 +56,7 @@ def test_reference_scores(ws: Workspace) -> None:
         assert sums[account] == pytest.approx(got.loc[account].score)
     stored = ws.con.table("health_snapshots").to_pandas()
     assert sorted(stored.account_id) == ["A1", "A2", "A3", "P1"]
+    assert list(stored.segment_rule.dropna()) == ["enterprise"]  # NULL stays NULL, not 'NaN'
 
 
 def test_rescoring_a_date_replaces_it(duck: Workspace) -> None:

@@ -263,7 +263,18 @@ def _rewrite(
     table it is reading. This costs O(stored history) and is not atomic across
     the three tables; re-running the same command repairs an interrupted run.
     """
-    table = workspace.con.table(name)
+    con = workspace.con
+    table = con.table(name)
     kept = table.filter(~((table.scorecard == card) & table.as_of.isin(dates))).to_pyarrow()
     combined = pa.concat_tables([kept.cast(new.schema), new])
-    workspace.con.create_table(name, combined, overwrite=True)
+    if con.name != "pyspark":
+        con.create_table(name, combined, overwrite=True)
+        return
+    # Not an Ibis memtable: on PySpark it goes through pandas, where pandas 3 turns a
+    # NULL string into the text 'NaN'. Spark 4 builds a DataFrame from Arrow directly.
+    view = f"_vigie_rewrite_{name}"
+    con._session.createDataFrame(combined).createOrReplaceTempView(view)
+    try:
+        con.create_table(name, con.table(view), overwrite=True)
+    finally:
+        con._session.catalog.dropTempView(view)
