@@ -15,7 +15,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_percent, get_decimal_symbol, get_group_symbol
 from babel.support import NullTranslations, Translations
 
 from vigie.web.users import LANGUAGES
@@ -48,6 +48,11 @@ def negotiate(accept_language: str | None) -> str:
     return best.language if best is not None else DEFAULT_LANGUAGE
 
 
+@cache
+def _symbols(language: str) -> tuple[str, str]:
+    return get_group_symbol(language), get_decimal_symbol(language)
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Everything a template needs to speak one language."""
@@ -61,10 +66,16 @@ class Formatter:
         return "" if value is None else format_date(value, format="medium", locale=self.language)
 
     def number(self, value: float | None, digits: int = 0) -> str:
+        """Grouped by thousands with the locale's symbols (both languages group by three).
+
+        Python's own formatting with the symbols swapped in: Babel's pattern formatter
+        costs ~70 µs a number, which a page of 50 accounts pays hundreds of times.
+        """
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
-        pattern = "#,##0" + ("." + "0" * digits if digits else "")
-        return format_decimal(value, format=pattern, locale=self.language)
+        group, decimal = _symbols(self.language)
+        text = f"{value:,.{digits}f}"
+        return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
 
     def signed(self, value: float | None, digits: int = 1) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value)):
