@@ -103,6 +103,10 @@ def test_a_csm_works_through_the_dashboard(page) -> None:
     page.click("#sentiment-form button[type=submit]")
     expect(page.locator("#sentiments li").first).to_contain_text("Budget freeze until Q3")
 
+    page.goto("/trends")
+    expect(page.locator("#chart .main-svg").first).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "trends.png", full_page=True)
+
     page.goto("/board")
     page.screenshot(path=SCREENSHOTS / "board.png", full_page=True)
     page.select_option("#language", "fr")

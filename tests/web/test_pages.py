@@ -22,7 +22,8 @@ def _latest(root) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize(
-    "page", ["/portfolio", "/board", "/accounts/ACC-00001", "/review", "/scorecards", "/data"]
+    "page",
+    ["/portfolio", "/board", "/accounts/ACC-00001", "/review", "/trends", "/scorecards", "/data"],
 )
 def test_every_page_renders_and_has_a_json_twin(client_for, page: str) -> None:
     client = client_for("victor")
@@ -153,3 +154,22 @@ def test_four_week_change_compares_with_the_score_28_days_earlier(
     changes = {r["account_id"]: r["change_4w"] for r in data["rows"]}
     assert expected and {k: changes[k] for k in expected} == pytest.approx(expected)
     assert all(changes[k] is None for k in set(changes) - set(expected))
+
+
+def test_trends_count_accounts_per_band_and_band_moves(client_for, scored_workspace) -> None:
+    data = client_for("victor").get("/api/trends").json()
+    with duckdb.connect(str(scored_workspace / "vigie.duckdb"), read_only=True) as con:
+        per_date = con.sql(
+            "SELECT as_of::VARCHAR, band, count(*) FROM health_snapshots "
+            "WHERE band IS NOT NULL GROUP BY ALL"
+        ).fetchall()
+        turned = con.sql(
+            "SELECT strftime(as_of, '%Y-%m'), count(*) FROM (SELECT as_of, band, "
+            "lag(band) OVER (PARTITION BY account_id ORDER BY as_of) AS before "
+            "FROM health_snapshots) WHERE band = 'red' AND before <> 'red' GROUP BY ALL"
+        ).fetchall()
+    got = {(p["as_of"], p["band"]): p["accounts"] for p in data["per_date"]}
+    assert got == {(d, b): n for d, b, n in per_date}
+    assert {m["month"]: m["turned_worst"] for m in data["per_month"] if m["turned_worst"]} == dict(
+        turned
+    )

@@ -69,9 +69,19 @@ def create_app(workspace_dir: Path | str) -> FastAPI:
         portfolio_routes,
         review,
         scorecards,
+        trends,
     )
 
-    for module in (login, portfolio_routes, board, account_routes, review, scorecards, data):
+    for module in (
+        login,
+        portfolio_routes,
+        board,
+        account_routes,
+        review,
+        trends,
+        scorecards,
+        data,
+    ):
         app.include_router(module.router)
     return app
 
