@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from vigie.engine.scoring import score
+from vigie.scorecard.metrics import FactPlan, plan_facts
 from vigie.scorecard.spec import load_scorecard
 from vigie.workspace import Workspace
 
@@ -52,3 +53,19 @@ def test_every_metric_kind_raw_value(ws: Workspace) -> None:
     plan = {a: got[("plan", a)].raw_text for a in ("A1", "A2", "A3")}
     assert plan == {"A1": "enterprise", "A2": "starter", "A3": "starter"}
     assert got[("plan", "A2")].points == 40.0
+
+
+def test_daily_tables_read_only_the_days_and_columns_a_run_needs() -> None:
+    # usage_events: 28d windows, and slope's 4 weekly windows reach 28 days before the
+    # first date (2024-02-01); tickets: `exists` reads all history; facts on or after the
+    # last date are never read. Tables read only raw (latest on ratings) are not listed.
+    card = load_scorecard(FIXTURES / "kinds.yaml")
+    plans = plan_facts(card, [D, dt.date(2024, 2, 1)])
+    assert plans == {
+        "usage_events": FactPlan(dt.date(2024, 1, 4), D, ("event", "user_id")),
+        "surveys": FactPlan(dt.date(2023, 8, 5), D, ("kind",)),  # csat, 180d
+        "tickets": FactPlan(None, D, ("severity",)),
+        "invoices": FactPlan(dt.date(2023, 2, 1), D, ()),  # 365d; `late` is no column
+    }
+    previous = load_scorecard(FIXTURES / "reference.yaml")  # change vs previous: 2 x 28d
+    assert plan_facts(previous, [D])["usage_events"] == FactPlan(dt.date(2024, 1, 5), D, ("event",))

@@ -19,7 +19,7 @@ from vigie.engine.overrides import applicable_overrides
 from vigie.engine.state import account_state, dates_table
 from vigie.scorecard import spec
 from vigie.scorecard.grading import grade
-from vigie.scorecard.metrics import KEYS, Context, condition, evaluate
+from vigie.scorecard.metrics import KEYS, Context, condition, evaluate, plan_facts
 from vigie.workspace import Workspace
 
 OVERALL = "overall"
@@ -109,7 +109,7 @@ def compile_scores(
     state = _stage(account_state(workspace, as_of), cache)
     active = state.filter(state.active)
     grid = active.select(*KEYS)
-    ctx = Context(workspace, card, cache)
+    ctx = Context(workspace, card, cache, plan_facts(card, dates))
     ctx.remember_state(grid, state)
     slots = [MeasureSlot(i, d, m) for i, (d, m, _) in enumerate(card.measures())]
 

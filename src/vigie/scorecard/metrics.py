@@ -18,6 +18,7 @@ DataFrames); Ibis drops them when the compiled expression is garbage-collected.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,8 @@ class Context:
     workspace: Workspace
     scorecard: spec.Scorecard
     cache: bool = False
+    plans: dict[str, FactPlan] = field(default_factory=dict)
+    """Per fact table, what its daily tables must cover (see `plan_facts`); absent = all."""
     memo: dict[Any, ir.Table] = field(default_factory=dict, compare=False, repr=False)
 
     def kept(self, key: Any, build: Callable[[], ir.Table], cache: bool = False) -> ir.Table:
@@ -64,18 +67,52 @@ class Context:
         """Reuse the run's own state for the main grid instead of deriving it again."""
         self.memo[("state", grid.select("as_of").distinct().op())] = state
 
+    def facts(self, name: str) -> ir.Table:
+        """The fact table cut to the run's days, with its `_day`.
+
+        Compared on the raw time column against literals, so DuckDB skips row groups.
+        """
+        table = self.workspace.table(name)
+        time = table[TABLES[name].time_column]
+        plan = self.plans.get(name)
+        if plan is not None:
+            bound = ibis.timestamp if time.type().is_timestamp() else ibis.date
+            preds = [time < bound(plan.end.isoformat())]
+            if plan.start is not None:
+                preds.append(time >= bound(plan.start.isoformat()))
+            table = table.filter(*preds)
+        return table.mutate(_day=_day(table[TABLES[name].time_column]))
+
+    def _base(self, name: str, where: spec.Where, column: str | None = None) -> ir.Table | None:
+        """The ONE per-account-per-day table of `name` (grouped by the plan's keys), or None.
+
+        Every `where` of a fact table filters this small table instead of scanning the facts
+        again. None when the run's plan does not hold the columns asked for.
+        """
+        plan = self.plans.get(name)
+        names = {c.name for c in TABLES[name].columns}
+        wanted = {c for c in [*where, column] if c in names}
+        if plan is None or not wanted <= set(plan.keys):
+            return None
+
+        def build() -> ir.Table:
+            table = self.facts(name)
+            return table.group_by("account_id", "_day", *plan.keys).agg(**_day_sums(name, table))
+
+        return self.kept(("base", name), build, True)
+
     def daily(self, name: str, where: spec.Where) -> ir.Table:
         """Per account and day: row count `n`, and `s_C` (sum), `c_C` (non-null count) per number."""
 
         def build() -> ir.Table:
-            table = _static(self.workspace.table(name), where)
-            table = table.mutate(_day=_day(table[TABLES[name].time_column]))
-            aggs: dict[str, ir.Value] = {"n": _.count()}
-            for col in TABLES[name].columns:
-                if col.type in NUMERIC and col.name in table.columns:
-                    aggs[f"s_{col.name}"] = table[col.name].cast("float64").sum()
-                    aggs[f"c_{col.name}"] = table[col.name].count()
-            return table.group_by("account_id", "_day").agg(**aggs)
+            base = self._base(name, where)
+            if base is None:
+                table = _static(self.facts(name), where)
+                return table.group_by("account_id", "_day").agg(**_day_sums(name, table))
+            grouped = ("account_id", "_day", *self.plans[name].keys)
+            table = _static(base, where)
+            sums = {c: table[c].sum() for c in table.columns if c not in grouped}
+            return table.group_by("account_id", "_day").agg(**sums)
 
         return self.kept(("daily", name, _where_key(where)), build, True)
 
@@ -83,9 +120,9 @@ class Context:
         """The distinct (account_id, _day, v) rows: what `distinct` counts over a window."""
 
         def build() -> ir.Table:
-            table = _static(self.workspace.table(name), where)
-            day = _day(table[TABLES[name].time_column])
-            return table.select("account_id", _day=day, v=table[column]).distinct()
+            base = self._base(name, where, column)
+            table = _static(self.facts(name) if base is None else base, where)
+            return table.select("account_id", "_day", v=table[column]).distinct()
 
         return self.kept(("values", name, _where_key(where), column), build, True)
 
@@ -109,7 +146,87 @@ def evaluate(ctx: Context, metric: Any, grid: ir.Table) -> ir.Table:
     return ctx.kept(key, lambda: METRICS[metric.kind](ctx, metric, grid))
 
 
+@dataclass(frozen=True)
+class FactPlan:
+    """What a run reads of one fact table through its daily tables.
+
+    Days in [start, end) (start None = all history); `keys` are the columns that the
+    run's `where`s and `distinct`s use, kept in the one per-account-per-day base table.
+    """
+
+    start: dt.date | None
+    end: dt.date
+    keys: tuple[str, ...]
+
+
+def plan_facts(card: spec.Scorecard, dates: list[dt.date]) -> dict[str, FactPlan]:
+    """Per fact table: [first date - longest look-back, last date) and the columns to keep.
+
+    Look-back = window plus the shifts of `change` and `slope`; a kind without window
+    (`days_since`, `exists`) reads all history. No window of a run ends after its last
+    as-of date, so later facts are never needed.
+    """
+    reach: dict[str, int | None] = {}
+    keys: dict[str, set[str]] = {}
+
+    def need(table: str, days: int | None, where: spec.Where, column: str | None = None) -> None:
+        if table not in reach or reach[table] is not None:
+            reach[table] = None if days is None else max(reach.get(table) or 0, days)
+        names = {c.name for c in TABLES[table].columns}
+        keys.setdefault(table, set()).update(c for c in [*where, column] if c in names)
+
+    def walk(m: Any, shift: int) -> None:
+        if m is None:  # an undefined name: `Context.named` reports it
+            return
+        if isinstance(m, spec.CountMetric | spec.SumMetric | spec.DistinctMetric):
+            column = m.column if isinstance(m, spec.DistinctMetric) else None
+            need(getattr(m, m.kind), shift + spec.window_days(m.window), m.where, column)
+            if m.per == "active_users":
+                need("usage_events", shift + spec.window_days(m.window), {}, "user_id")
+        elif isinstance(m, spec.AverageMetric):
+            need(m.average, shift + spec.window_days(m.window), m.where)
+        elif isinstance(m, spec.DaysSinceMetric | spec.ExistsMetric):
+            need(m.days_since if m.kind == "days_since" else m.exists, None, m.where)
+        elif isinstance(m, spec.RatioMetric):
+            for name in m.ratio:
+                walk(card.metrics.get(name), shift)
+        elif isinstance(m, spec.PercentileMetric):
+            walk(card.metrics.get(m.percentile), shift)
+        elif isinstance(m, spec.ChangeMetric):
+            inner = card.metrics.get(m.change)
+            back = spec.window_days(inner.window) if m.vs == "previous" and inner else 365
+            walk(inner, shift)
+            walk(inner, shift + back)
+        elif isinstance(m, spec.SlopeMetric):
+            inner = card.metrics.get(m.slope)
+            weekly = inner and inner.model_copy(update={"window": "7d"})
+            walk(weekly, shift + 7 * (m.weeks - 1))
+
+    for variant in [card, *(card.for_segment(s) for s in card.segments)]:
+        for _dim, _name, measure in variant.measures():
+            walk(measure.metric, 0)
+    first, last = min(dates), max(dates)
+    return {
+        table: FactPlan(
+            None if days is None else first - dt.timedelta(days=days),
+            last,
+            tuple(sorted(keys[table])),
+        )
+        for table, days in reach.items()
+    }
+
+
 # --- facts and conditions ---------------------------------------------------------------------
+
+
+def _day_sums(name: str, table: ir.Table) -> dict[str, ir.Value]:
+    """Row count `n`, and per numeric column its sum `s_C` and non-null count `c_C`."""
+    aggs: dict[str, ir.Value] = {"n": table.count()}
+    for col in TABLES[name].columns:
+        if col.type in NUMERIC and col.name in table.columns:
+            aggs[f"s_{col.name}"] = table[col.name].cast("float64").sum()
+            aggs[f"c_{col.name}"] = table[col.name].count()
+    return aggs
 
 
 def _where_key(where: spec.Where) -> str:
