@@ -173,3 +173,26 @@ def test_trends_count_accounts_per_band_and_band_moves(client_for, scored_worksp
     assert {m["month"]: m["turned_worst"] for m in data["per_month"] if m["turned_worst"]} == dict(
         turned
     )
+
+
+def test_churn_risk_appears_once_predictions_are_stored(client_for, workspace_dir) -> None:
+    client = client_for("victor", workspace_dir)
+    before = client.get("/api/portfolio").json()
+    assert not before["has_churn_risk"]
+    assert "Churn risk" not in client.get("/portfolio").text
+    as_of = before["as_of"]
+    with duckdb.connect(str(workspace_dir / "vigie.duckdb")) as con:
+        con.execute(
+            "CREATE TABLE churn_predictions AS SELECT * FROM (VALUES "
+            "('ACC-00002', DATE '2026-01-01', 'm', 0.10, 'low'),"
+            f"('ACC-00002', DATE '{as_of}', 'm', 0.80, 'high'),"
+            f"('ACC-00003', DATE '{as_of}', 'm', 0.40, 'medium'),"
+            f"('ACC-00004', DATE '{as_of}' + 7, 'm', 0.99, 'high')"
+            ") t(account_id, as_of, model, probability, risk_band)"
+        )
+    data = client.get("/api/portfolio", params={"sort": "churn_risk", "per_page": 500}).json()
+    assert data["has_churn_risk"]
+    top = [(r["account_id"], r["churn_risk"], r["risk_band"]) for r in data["rows"][:3]]
+    assert top[:2] == [("ACC-00002", 0.8, "high"), ("ACC-00003", 0.4, "medium")]
+    assert top[2][1] is None  # a prediction after the score date is not used
+    assert "Churn risk" in client.get("/portfolio").text

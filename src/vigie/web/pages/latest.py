@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from vigie.engine.scoring import DIMENSIONS, SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
+from vigie.predict.predict import PREDICTIONS
 from vigie.web.pages.common import BandInfo, bands, latest_run
 from vigie.workspace import Workspace
 
@@ -40,7 +41,8 @@ class Latest:
     segments: list[str]
     table: pa.Table
     """One row per scored account: state at as_of, score, band, change_4w, arr_at_risk,
-    `dim_<name>_score` / `dim_<name>_band` per dimension, and `trend` (scores, oldest first)."""
+    `dim_<name>_score` / `dim_<name>_band` per dimension, `trend` (scores, oldest first), and
+    `churn_risk` / `risk_band` from the latest stored churn prediction (null without one)."""
 
 
 def data_version(ws: Workspace) -> tuple | None:
@@ -110,6 +112,7 @@ def build(ws: Workspace, scorecard: str | None) -> Latest:
     )
     if names:
         t = t.left_join(wide, "account_id").drop("account_id_right")
+    t = t.left_join(_churn_risk(ws, as_of), "account_id").drop("account_id_right")
     t = t.mutate(
         arr_at_risk=t.arr * (100 - t.score) / 100,
         change_4w=t.score_scaled - t.earlier,
@@ -124,6 +127,20 @@ def build(ws: Workspace, scorecard: str | None) -> Latest:
         csms=_distinct(accounts.csm),
         segments=_distinct(accounts.segment),
         table=t.to_pyarrow(),
+    )
+
+
+def _churn_risk(ws: Workspace, as_of: dt.date) -> ibis.Table:
+    """Each account's latest stored churn prediction on or before as_of (`vigie predict`)."""
+    if PREDICTIONS not in ws.con.list_tables():
+        return ibis.memtable(
+            {"account_id": [], "churn_risk": [], "risk_band": []},
+            schema={"account_id": "string", "churn_risk": "float64", "risk_band": "string"},
+        )
+    p = ws.con.table(PREDICTIONS)
+    p = p.filter(p.as_of <= as_of)
+    return p.group_by("account_id").agg(
+        churn_risk=p.probability.argmax(p.as_of), risk_band=p.risk_band.argmax(p.as_of)
     )
 
 

@@ -24,7 +24,7 @@ from vigie.web.pages.common import BandInfo, colour_of
 from vigie.web.pages.latest import Latest, latest
 from vigie.workspace import Workspace
 
-SortKey = Literal["arr_at_risk", "arr", "score", "name", "renewal", "change_4w"]
+SortKey = Literal["arr_at_risk", "arr", "score", "name", "renewal", "change_4w", "churn_risk"]
 
 
 class PortfolioFilters(BaseModel):
@@ -66,6 +66,9 @@ class PortfolioRow(BaseModel):
     coverage: float | None
     change_4w: float | None
     """Score now minus the score 4 weeks earlier (on the scorecard's scale)."""
+    churn_risk: float | None
+    """Probability of churn within the model's horizon, from `vigie predict` (null without)."""
+    risk_band: str | None
     dimensions: dict[str, Cell]
     trend: list[float | None]
     """Scores over the last 4 weeks, oldest first."""
@@ -87,6 +90,8 @@ class PortfolioPage(BaseModel):
     bands: list[BandInfo]
     totals: list[BandTotal]
     dimensions: list[str]
+    has_churn_risk: bool
+    """True once `vigie predict` has stored predictions: the page shows the column."""
     csms: list[str]
     segments: list[str]
     rows: list[PortfolioRow]
@@ -99,6 +104,7 @@ SORT_COLUMNS = {
     "name": "name",
     "renewal": "days_to_renewal",
     "change_4w": "change_4w",
+    "churn_risk": "churn_risk",
 }
 
 
@@ -131,7 +137,7 @@ def select(t: pa.Table, f: PortfolioFilters) -> pa.Table:
         for more in keep[1:]:
             mask = pc.and_kleene(mask, more)
         t = t.filter(pc.fill_null(mask, False))
-    descending = f.order == "desc" if f.order else f.sort in ("arr_at_risk", "arr")
+    descending = f.order == "desc" if f.order else f.sort in ("arr_at_risk", "arr", "churn_risk")
     order = [
         (SORT_COLUMNS[f.sort], "descending" if descending else "ascending", "at_end"),
         ("account_id", "ascending", "at_end"),
@@ -164,6 +170,7 @@ def portfolio(ws: Workspace, f: PortfolioFilters) -> PortfolioPage:
             for b in run.bands
         ],
         dimensions=run.dimensions,
+        has_churn_risk=run.table["churn_risk"].null_count < run.table.num_rows,
         csms=run.csms,
         segments=run.segments,
         rows=[_row(r, run) for r in page],
@@ -185,6 +192,8 @@ def _row(r: dict[str, Any], run: Latest) -> PortfolioRow:
         colour=colour_of(run.bands, r["band"]),
         coverage=r["coverage"],
         change_4w=r["change_4w"],
+        churn_risk=r["churn_risk"],
+        risk_band=r["risk_band"],
         dimensions={
             d: Cell(
                 score=r[f"dim_{d}_score"],
@@ -202,7 +211,7 @@ def export_frame(ws: Workspace, f: PortfolioFilters) -> pd.DataFrame:
     run = latest(ws, f.scorecard)
     t = select(run.table, f)
     columns = ["account_id", "name", "segment", "csm", "arr", "arr_at_risk", "renewal_date",
-               "days_to_renewal", "score_scaled", "band", "coverage", "change_4w"]  # fmt: skip
+               "days_to_renewal", "score_scaled", "band", "coverage", "change_4w", "churn_risk"]  # fmt: skip
     frame = t.select(columns).to_pandas().rename(columns={"score_scaled": "score"})
     for d in run.dimensions:
         frame[f"band_{d}"] = t[f"dim_{d}_band"].to_pandas()
