@@ -1,0 +1,36 @@
+"""`vigie users add|list|remove|token` on a workspace."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from vigie.cli import app
+from vigie.web.users import UserStore
+from vigie.workspace import Workspace
+
+
+def test_users_commands(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    Workspace.init(root).close()
+    runner = CliRunner()
+    added = runner.invoke(
+        app,
+        ["users", "add", "ana", "--role", "csm", "--csm", "Ana Lima", "-w", str(root)],
+        env={"VIGIE_PASSWORD": "ana-password"},
+    )
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(app, ["users", "list", "--json", "-w", str(root)])
+    assert json.loads(listed.output) == [
+        {"username": "ana", "role": "csm", "csm": "Ana Lima", "language": "en"}
+    ]
+    token = runner.invoke(app, ["users", "token", "ana", "-w", str(root)]).output.strip()
+    assert UserStore(root).user_for_token(token).username == "ana"
+    again = runner.invoke(
+        app, ["users", "add", "ana", "-w", str(root)], env={"VIGIE_PASSWORD": "ana-password"}
+    )
+    assert again.exit_code != 0 and "already exists" in str(again.exception)
+    assert runner.invoke(app, ["users", "remove", "ana", "-w", str(root)]).exit_code == 0
+    assert UserStore(root).user_for_token(token) is None
