@@ -13,11 +13,17 @@ from rich.table import Table
 from vigie.cli.app import app, console
 from vigie.demo import build_demo, health_summary, portfolio_summary, weekly_dates
 from vigie.engine.scoring import score
+from vigie.predict.backtest import Backtest
+from vigie.predict.labels import labelled_dates
+from vigie.predict.predict import predict
+from vigie.predict.report import write_report
+from vigie.predict.train import train
 from vigie.review import review_queue
 from vigie.scorecard import load_scorecard
 from vigie.signals.compute import recent_signals
 
 DEMO_SCORECARD = "saas-standard"
+REPORT = "backtest-report.html"
 SHOWN = 12
 """Rows shown per list: the demo points at the commands that show everything."""
 
@@ -47,10 +53,17 @@ def demo(
         status.update("Computing the early-warning signals of the last 30 days")
         recent = recent_signals(workspace, built.end)
         queue = review_queue(workspace, built.end)
+        status.update("Training the churn model and backtesting it against the scorecard")
+        model, tested, baseline = train(workspace, card, labelled_dates(workspace))
+        report = write_report(
+            workspace.root / REPORT, [tested, baseline], title="Vigie demo: held-out test dates"
+        )
+        predictions = predict(workspace, model.name, built.end)
     _print_portfolio(summary)
     _print_health(health, card.name)
     _print_signals(recent)
     _print_review(queue)
+    _print_prediction(tested, baseline, report, predictions)
     console.print(
         f"\nWorkspace: [bold]{workspace.root}[/] — try [bold]vigie accounts -w {directory}[/]"
     )
@@ -129,3 +142,31 @@ def _print_review(queue: pd.DataFrame) -> None:
             str(row.rating), str(row.reasons or ""), "yes" if row.stale else "",
         )  # fmt: skip
     console.print(table)
+
+
+def _print_prediction(
+    tested: Backtest, baseline: Backtest, report: Path, predictions: pd.DataFrame
+) -> None:
+    table = Table(
+        title="Who predicted churn better on held-out dates (vigie backtest)", title_justify="left"
+    )
+    for heading in ("", "ROC AUC", "lift, riskiest 10 %", "churners caught in riskiest 10 %"):
+        table.add_column(heading, justify="left" if not heading else "right")
+    for result in (tested, baseline):
+        table.add_row(
+            result.name,
+            f"{result.roc_auc:.3f}",
+            f"{result.top_decile_lift:.2f}",
+            f"{result.top_decile_capture:.0%}",
+        )
+    console.print(table)
+    console.print(f"Backtest report: [bold]{report}[/]")
+    riskiest = Table(title="Highest churn risk today (vigie predict)", title_justify="left")
+    for heading in ("account", "churn probability", "score", "band", "top drivers"):
+        riskiest.add_column(heading)
+    for row in predictions.head(SHOWN).itertuples():
+        drivers = ", ".join(d for d in (row.driver_1, row.driver_2, row.driver_3) if d)
+        riskiest.add_row(
+            row.account_id, f"{row.probability:.1%}", f"{row.score:.1f}", str(row.band), drivers
+        )
+    console.print(riskiest)
