@@ -246,7 +246,10 @@ def _active_overrides(ws: Workspace, card: str, account_id: str) -> list[dict[st
 
 
 def history_chart(page: AccountPage, title: str) -> str:
-    """The score history as plotly figure JSON, the band areas drawn behind the line."""
+    """The score history as plotly figure JSON, the band areas drawn behind the line.
+
+    Templates embed it in a <script> with "</" escaped, so no text in it can end the block.
+    """
     fig = go.Figure()
     x = [h.as_of for h in page.history]
     seen = [h.score for h in page.history if h.score is not None]
