@@ -20,6 +20,7 @@ from vigie.schema import TABLES
 from vigie.simulate.calendar import add_months
 from vigie.simulate.portfolio import simulate
 from vigie.simulate.writer import write
+from vigie.web.users import UserStore
 from vigie.workspace import Workspace
 
 DATA_FOLDER = "data"
@@ -125,3 +126,35 @@ def health_summary(
         bands=bands,
         top_red=red[columns].reset_index(drop=True),
     )
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    csm: str | None
+    language: str
+
+
+def demo_logins(workspace: Workspace, as_of: dt.date) -> list[DemoLogin]:
+    """One login per role; the CSM owns the book with most ARR. Passwords are for the demo only."""
+    state = account_state(workspace, dates_table([as_of]))
+    books = state.group_by("csm").agg(arr=state.arr.sum()).order_by(ibis.desc("arr"))
+    top_csm = books.limit(1).to_pandas()["csm"].iloc[0]
+    return [
+        DemoLogin("admin", "vigie-admin", "admin", None, "en"),
+        DemoLogin("csm", "vigie-csm", "csm", top_csm, "en"),
+        DemoLogin("lecteur", "vigie-viewer", "viewer", None, "fr"),
+    ]
+
+
+def create_demo_users(workspace: Workspace, as_of: dt.date) -> list[DemoLogin]:
+    """The demo logins, (re)created so their passwords are the printed ones."""
+    store = UserStore(workspace.root)
+    logins = demo_logins(workspace, as_of)
+    for login in logins:
+        if store.get(login.username) is not None:
+            store.remove(login.username)
+        store.add(login.username, login.password, login.role, login.csm, login.language)
+    return logins

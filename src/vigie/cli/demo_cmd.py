@@ -11,7 +11,15 @@ import typer
 from rich.table import Table
 
 from vigie.cli.app import app, console
-from vigie.demo import build_demo, health_summary, portfolio_summary, weekly_dates
+from vigie.cli.web_cmds import serve_cmd
+from vigie.demo import (
+    DemoLogin,
+    build_demo,
+    create_demo_users,
+    health_summary,
+    portfolio_summary,
+    weekly_dates,
+)
 from vigie.engine.scoring import score
 from vigie.predict.backtest import Backtest
 from vigie.predict.labels import labelled_dates
@@ -36,8 +44,13 @@ def demo(
     accounts: Annotated[int, typer.Option(help="Accounts to simulate.")] = 500,
     months: Annotated[int, typer.Option(help="Months of history.")] = 24,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
+    serve: Annotated[
+        bool,
+        typer.Option(envvar="VIGIE_DEMO_SERVE", help="Serve the dashboard at the end."),
+    ] = True,
+    port: Annotated[int, typer.Option(help="Dashboard port.")] = 8000,
 ) -> None:
-    """Simulate a B2B book, import it, score it weekly and summarise it."""
+    """Simulate a book, import, score, raise signals, train, backtest, then serve the dashboard."""
     with console.status("Building the demo workspace") as status:
         built = build_demo(
             directory, accounts, months, seed, progress=lambda msg: status.update(msg)
@@ -59,15 +72,19 @@ def demo(
             workspace.root / REPORT, [tested, baseline], title="Vigie demo: held-out test dates"
         )
         predictions = predict(workspace, model.name, built.end)
+        logins = create_demo_users(workspace, built.end)
     _print_portfolio(summary)
     _print_health(health, card.name)
     _print_signals(recent)
     _print_review(queue)
     _print_prediction(tested, baseline, report, predictions)
+    _print_logins(logins)
     console.print(
         f"\nWorkspace: [bold]{workspace.root}[/] — try [bold]vigie accounts -w {directory}[/]"
     )
     workspace.close()
+    if serve:
+        serve_cmd(workspace=workspace.root, port=port)
 
 
 def _print_portfolio(summary) -> None:
@@ -170,3 +187,12 @@ def _print_prediction(
             row.account_id, f"{row.probability:.1%}", f"{row.score:.1f}", str(row.band), drivers
         )
     console.print(riskiest)
+
+
+def _print_logins(logins: list[DemoLogin]) -> None:
+    table = Table(title="Dashboard logins (demo only)", title_justify="left")
+    for heading in ("user", "password", "role", "book", "language"):
+        table.add_column(heading)
+    for login in logins:
+        table.add_row(login.username, login.password, login.role, login.csm or "", login.language)
+    console.print(table)
