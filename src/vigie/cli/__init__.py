@@ -10,6 +10,7 @@ from rich.markup import escape
 from vigie.cli import (  # noqa: F401
     demo_cmd,
     import_cmd,
+    playbook_cmds,
     predict_cmds,
     score_cmds,
     scorecard_cmds,
