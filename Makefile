@@ -31,11 +31,11 @@ test-fast: install
 
 lint: install
 	$(BIN)/ruff check
-	$(BIN)/ruff format --check
+	$(BIN)/ruff format --check src tests benchmarks
 
 format: install
 	$(BIN)/ruff check --fix
-	$(BIN)/ruff format
+	$(BIN)/ruff format src tests benchmarks
 
 bench: install
 	@for b in benchmarks/*_bench.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
