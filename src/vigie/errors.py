@@ -128,3 +128,7 @@ class WorkspaceBusyError(VigieError):
 
 class PredictionError(VigieError):
     """Churn training, prediction or backtest cannot run as asked (too few dates, unknown model...)."""
+
+
+class PlaybookError(VigieError):
+    """A playbook file, worklist, action or forecast request cannot be honoured as given."""

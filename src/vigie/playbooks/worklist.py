@@ -1,0 +1,178 @@
+"""The worklist: active accounts ranked by ARR at risk, each with its recommended next action.
+
+ARR at risk = ARR x risk x renewal proximity. Risk is the churn model's
+probability when `churn_predictions` holds one dated at or before D, else
+(100 - score) / 100; an account with neither counts 0.5 (unknown). Proximity
+grows linearly from 1 (renewal 180+ days away or unknown) to 2 (renewal today).
+The next action is the most urgent matching playbook (file order breaks ties)
+that has no open action for the account yet: no duplicate open action.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from vigie.engine.history import pick_scorecard, stored_snapshots
+from vigie.engine.scoring import DIMENSIONS
+from vigie.engine.state import account_state, dates_table
+from vigie.playbooks.rules import Playbook, matches
+from vigie.predict.predict import PREDICTIONS
+from vigie.sentiment import latest_sentiment
+from vigie.signals.compute import stored_signals
+from vigie.signals.risk import risk_types
+from vigie.workspace import Workspace
+
+PROXIMITY_DAYS = 180
+WORKLIST_COLUMNS = [
+    "account_id", "name", "csm", "segment", "arr", "score", "band", "risk", "days_to_renewal",
+    "arr_at_risk", "risk_type", "evidence", "playbook", "action", "owner", "priority", "due",
+]  # fmt: skip
+
+
+def _scores(workspace: Workspace, as_of: dt.date, scorecard: str | None) -> pd.DataFrame:
+    """Latest score <= D per account, its band position and how long the band has held."""
+    snaps = stored_snapshots(workspace)
+    name = pick_scorecard(snaps, scorecard, "this workspace")
+    rows = snaps.filter(snaps.scorecard == name, snaps.as_of <= as_of)
+    rows = rows.select("account_id", "as_of", "score_scaled", "band").to_pandas()
+    rows["as_of"] = pd.to_datetime(rows["as_of"]).dt.date
+    rows = rows.sort_values(["account_id", "as_of"], ignore_index=True)
+    # Bands ordered by their mean score: works for any scorecard's band names.
+    order = rows.groupby("band")["score_scaled"].mean().sort_values(ascending=False).index
+    position = {b: "middle" for b in order}
+    if len(order):
+        position[order[-1]] = "lowest"
+        position[order[0]] = "top"
+    latest = rows.groupby("account_id").tail(1).set_index("account_id")
+    changed = rows["band"] != rows.groupby("account_id")["band"].shift()
+    streak_start = rows[changed].groupby("account_id")["as_of"].last()
+    out = pd.DataFrame(
+        {
+            "score": latest["score_scaled"],
+            "band": latest["band"],
+            "band_position": latest["band"].map(position),
+            "score_date": latest["as_of"],
+            "band_held_days": (
+                pd.to_datetime(as_of) - pd.to_datetime(streak_start.reindex(latest.index))
+            ).dt.days,
+            "scorecard": name,
+        }
+    )
+    return out.reset_index()
+
+
+def _zero_dimensions(workspace: Workspace, scores: pd.DataFrame) -> pd.DataFrame:
+    """One dimension scored 0 per account at its latest score date, if any."""
+    if DIMENSIONS not in workspace.con.list_tables() or scores.empty:
+        return pd.DataFrame(columns=["account_id", "zero_dimension"])
+    t = workspace.con.table(DIMENSIONS)
+    t = t.filter(t.score == 0, t.scorecard == scores["scorecard"].iloc[0])
+    dims = t.select("account_id", "as_of", "dimension").to_pandas()
+    dims["as_of"] = pd.to_datetime(dims["as_of"]).dt.date
+    dims = dims.merge(
+        scores[["account_id", "score_date"]],
+        left_on=["account_id", "as_of"],
+        right_on=["account_id", "score_date"],
+    )
+    dims = dims.sort_values(["account_id", "dimension"]).groupby("account_id").head(1)
+    return dims[["account_id", "dimension"]].rename(columns={"dimension": "zero_dimension"})
+
+
+def _signals(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
+    """Risk type, evidence and fired kinds at the latest stored signal date <= D."""
+    columns = ["account_id", "risk_type", "evidence", "signal_kinds"]
+    signals = stored_signals(workspace, until=as_of)
+    if signals.empty:
+        return pd.DataFrame(columns=columns)
+    last = signals["as_of"].max()
+    signals = signals[signals["as_of"] == last]
+    kinds = "|" + signals.sort_values("kind").groupby("account_id")["kind"].agg("|".join) + "|"
+    risks = risk_types(workspace, signals, [last])[["account_id", "risk_type", "evidence"]]
+    return risks.merge(kinds.rename("signal_kinds").reset_index(), on="account_id", how="outer")
+
+
+def _probabilities(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
+    """The churn model's latest probability dated <= D per account."""
+    if PREDICTIONS not in workspace.con.list_tables():
+        return pd.DataFrame(columns=["account_id", "probability"])
+    t = workspace.con.table(PREDICTIONS).filter(lambda t: t.as_of <= as_of)
+    latest = t.group_by("account_id").agg(probability=t.probability.argmax(t.as_of))
+    return latest.to_pandas()
+
+
+def account_facts(
+    workspace: Workspace, as_of: dt.date, scorecard: str | None = None
+) -> pd.DataFrame:
+    """One row per account active at D with every fact the playbooks and the ranking read."""
+    state = account_state(workspace, dates_table([as_of]))
+    state = state.filter(state.active).select(
+        "account_id", "name", "segment", "csm", "arr", "days_to_renewal"
+    )
+    grid = state.mutate(as_of=as_of).select("account_id", "as_of")
+    sentiment = latest_sentiment(workspace, grid).select("account_id", sentiment="rating")
+    facts = state.left_join(sentiment, "account_id").drop("account_id_right").to_pandas()
+    scores = _scores(workspace, as_of, scorecard)
+    facts = facts.merge(scores, on="account_id", how="left")
+    facts = facts.merge(_zero_dimensions(workspace, scores), on="account_id", how="left")
+    facts = facts.merge(_signals(workspace, as_of), on="account_id", how="left")
+    facts = facts.merge(_probabilities(workspace, as_of), on="account_id", how="left")
+    facts["signal_kinds"] = facts["signal_kinds"].fillna("||")
+    by_score = ((100 - facts["score"]) / 100).clip(0, 1)
+    facts["risk"] = facts["probability"].fillna(by_score).fillna(0.5).astype(float)
+    days = facts["days_to_renewal"].astype(float)
+    closeness = ((PROXIMITY_DAYS - days) / PROXIMITY_DAYS).clip(0, 1).where(days >= 0, 0)
+    facts["proximity"] = 1 + closeness.fillna(0)
+    facts["arr_at_risk"] = facts["arr"].fillna(0) * facts["risk"] * facts["proximity"]
+    return facts
+
+
+def recommendations(
+    facts: pd.DataFrame, books: list[Playbook], open_actions: pd.DataFrame
+) -> pd.DataFrame:
+    """Every (account, playbook) match not already open: account_id, playbook, action fields."""
+    parts = [
+        pd.DataFrame(
+            {
+                "account_id": facts.loc[matches(book, facts), "account_id"],
+                "playbook": book.name,
+                "order": i,
+                "action": book.action.title,
+                "kind": book.action.kind,
+                "owner_rule": book.action.owner,
+                "due_days": book.action.due_days,
+                "priority": book.action.priority,
+            }
+        )
+        for i, book in enumerate(books)
+    ]
+    found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if found.empty:
+        return found
+    taken = open_actions[["account_id", "playbook"]].assign(taken=True)
+    found = found.merge(taken, on=["account_id", "playbook"], how="left")
+    return found[found["taken"].isna()].drop(columns="taken")
+
+
+def worklist(
+    facts: pd.DataFrame,
+    books: list[Playbook],
+    open_actions: pd.DataFrame,
+    as_of: dt.date,
+    csm: str | None = None,
+) -> pd.DataFrame:
+    """Accounts with a next action, largest ARR at risk first (account id breaks ties)."""
+    found = recommendations(facts, books, open_actions)
+    if found.empty:
+        return pd.DataFrame(columns=WORKLIST_COLUMNS)
+    best = found.sort_values(["priority", "order"]).groupby("account_id").head(1)
+    rows = facts.merge(best, on="account_id")
+    if csm is not None:
+        rows = rows[rows["csm"] == csm]
+    rows["owner"] = np.where(rows["owner_rule"] == "csm", rows["csm"], rows["owner_rule"])
+    due = pd.Timestamp(as_of) + pd.to_timedelta(rows["due_days"], unit="D")
+    rows["due"] = due.dt.date
+    rows = rows.sort_values(["arr_at_risk", "account_id"], ascending=[False, True])
+    return rows[WORKLIST_COLUMNS].reset_index(drop=True)
