@@ -1,0 +1,121 @@
+"""Worklist ranking, dedupe of open actions, and the action lifecycle on a tiny workspace."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
+from vigie.errors import PlaybookError
+from vigie.playbooks.actions import close_action, list_actions, open_actions
+from vigie.playbooks.rules import load_playbooks
+from vigie.playbooks.worklist import account_facts, worklist
+from vigie.schema import TABLES
+from vigie.workspace import Workspace
+
+D = dt.date(2024, 6, 1)
+
+
+def load(ws: Workspace, name: str, rows: list[dict]) -> None:
+    """Append rows (missing columns NULL) to a canonical table."""
+    schema = TABLES[name].ibis_schema()
+    frame = pd.DataFrame(rows)
+    for col in schema.names:
+        if col not in frame:
+            frame[col] = None
+    frame = frame[list(schema.names)]
+    arrow = pa.Table.from_pandas(frame, schema=schema.to_pyarrow(), preserve_index=False)
+    ws.con.insert(name, ibis.memtable(arrow))
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    workspace = Workspace.init(tmp_path / "ws")
+    # (id, arr, score, band, subscription end): ARR x risk x proximity decides the order.
+    spec = [
+        ("big_ok", 100_000.0, 85.0, "green", None),
+        ("mid_red", 20_000.0, 20.0, "red", None),
+        ("small_red_renewing", 12_000.0, 20.0, "red", dt.date(2024, 6, 30)),
+    ]
+    load(workspace, "accounts", [{"account_id": a, "name": a, "csm": "ann"} for a, *_ in spec])
+    load(
+        workspace,
+        "subscriptions",
+        [
+            {"subscription_id": f"S-{a}", "account_id": a, "start_date": dt.date(2023, 1, 1),
+             "end_date": end, "arr": arr, "seats": 5}
+            for a, arr, _, _, end in spec
+        ],
+    )  # fmt: skip
+    snaps = pd.DataFrame(
+        [
+            {"account_id": a, "as_of": D - dt.timedelta(days=1), "scorecard": "t",
+             "scorecard_version": "1", "score": s, "score_scaled": s, "band": b}
+            for a, _, s, b, _ in spec
+        ]
+    )  # fmt: skip
+    for col in SCHEMAS[SNAPSHOTS].names:
+        snaps[col] = snaps.get(col)
+    workspace.con.create_table(
+        SNAPSHOTS, ibis.memtable(snaps[list(SCHEMAS[SNAPSHOTS].names)], schema=SCHEMAS[SNAPSHOTS])
+    )
+    yield workspace
+    workspace.close()
+
+
+def test_ranked_by_arr_at_risk(ws: Workspace) -> None:
+    facts = account_facts(ws, D)
+    rows = worklist(facts, load_playbooks(), list_actions(ws, status="open"), D)
+    # big_ok: 100k x 0.15 x 1 = 15k; small_red: 12k x 0.8 x (1 + 151/180) = 17.6k; mid_red 16k.
+    assert list(rows["account_id"]) == ["small_red_renewing", "mid_red", "big_ok"]
+    assert rows.set_index("account_id")["playbook"].to_dict() == {
+        "small_red_renewing": "renewal-at-risk",
+        "mid_red": "tier-urgent",
+        "big_ok": "tier-expansion",
+    }
+    assert rows["arr_at_risk"].iloc[0] == pytest.approx(12_000 * 0.8 * (1 + 151 / 180))
+    assert set(rows["owner"]) == {"ann"}
+
+
+def test_open_action_is_not_recommended_twice(ws: Workspace) -> None:
+    books = load_playbooks()
+    facts = account_facts(ws, D)
+    first = worklist(facts, books, list_actions(ws, status="open"), D)
+    todo = first.rename(columns={"action": "reason"}).assign(due_days=3)
+    created = open_actions(ws, todo)
+    assert len(created) == 3
+    assert open_actions(ws, todo).empty  # same reason still open: nothing new
+    again = worklist(facts, books, list_actions(ws, status="open"), D)
+    # The renewal account's next rule is its tier; the others have nothing else to do.
+    assert again.set_index("account_id")["playbook"].to_dict() == {
+        "small_red_renewing": "tier-urgent"
+    }
+
+
+def test_lifecycle_done_and_dismissed(ws: Workspace) -> None:
+    rows = pd.DataFrame(
+        {"account_id": ["mid_red", "big_ok"], "playbook": ["p", "q"], "reason": ["r", "s"],
+         "owner": ["ann", "ann"], "due_days": [1, 2]}
+    )  # fmt: skip
+    created = open_actions(ws, rows, now=dt.datetime(2024, 6, 1, 9))
+    a, b = created["action_id"]
+    close_action(ws, a, "done", outcome="renewed", notes="exec call went well")
+    close_action(ws, b, "dismissed", notes="not relevant")
+    table = list_actions(ws).set_index("action_id")
+    assert table.loc[a, ["status", "outcome", "notes"]].tolist() == [
+        "done", "renewed", "exec call went well",
+    ]  # fmt: skip
+    assert table.loc[b, "status"] == "dismissed"
+    assert table["completed_at"].notna().all()
+    assert table.loc[a, "due_at"] == pd.Timestamp("2024-06-02 09:00")
+    with pytest.raises(PlaybookError, match="already done"):
+        close_action(ws, a, "dismissed")
+    with pytest.raises(PlaybookError, match="No action"):
+        close_action(ws, "A-missing", "done")
+    assert len(list_actions(ws)) == 2  # refusals changed nothing
