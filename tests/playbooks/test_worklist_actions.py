@@ -8,30 +8,17 @@ from pathlib import Path
 
 import ibis
 import pandas as pd
-import pyarrow as pa
 import pytest
+from playbook_helpers import load
 
 from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
 from vigie.errors import PlaybookError
 from vigie.playbooks.actions import close_action, list_actions, open_actions
 from vigie.playbooks.rules import load_playbooks
 from vigie.playbooks.worklist import account_facts, worklist
-from vigie.schema import TABLES
 from vigie.workspace import Workspace
 
 D = dt.date(2024, 6, 1)
-
-
-def load(ws: Workspace, name: str, rows: list[dict]) -> None:
-    """Append rows (missing columns NULL) to a canonical table."""
-    schema = TABLES[name].ibis_schema()
-    frame = pd.DataFrame(rows)
-    for col in schema.names:
-        if col not in frame:
-            frame[col] = None
-    frame = frame[list(schema.names)]
-    arrow = pa.Table.from_pandas(frame, schema=schema.to_pyarrow(), preserve_index=False)
-    ws.con.insert(name, ibis.memtable(arrow))
 
 
 @pytest.fixture

@@ -94,7 +94,7 @@ def _signals(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
     return risks.merge(kinds.rename("signal_kinds").reset_index(), on="account_id", how="outer")
 
 
-def _probabilities(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
+def churn_probabilities(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
     """The churn model's latest probability dated <= D per account."""
     if PREDICTIONS not in workspace.con.list_tables():
         return pd.DataFrame(columns=["account_id", "probability"])
@@ -118,7 +118,7 @@ def account_facts(
     facts = facts.merge(scores, on="account_id", how="left")
     facts = facts.merge(_zero_dimensions(workspace, scores), on="account_id", how="left")
     facts = facts.merge(_signals(workspace, as_of), on="account_id", how="left")
-    facts = facts.merge(_probabilities(workspace, as_of), on="account_id", how="left")
+    facts = facts.merge(churn_probabilities(workspace, as_of), on="account_id", how="left")
     facts["signal_kinds"] = facts["signal_kinds"].fillna("||")
     by_score = ((100 - facts["score"]) / 100).clip(0, 1)
     facts["risk"] = facts["probability"].fillna(by_score).fillna(0.5).astype(float)

@@ -1,0 +1,147 @@
+"""Renewal forecast as of D: ARR renewing by month and quarter, expected ARR lost, GRR and NRR.
+
+Renewals are the subscriptions covering D whose term ends within the horizon.
+Each renewing account's churn probability comes from the churn model's latest
+prediction dated at or before D when there is one; otherwise from history: the
+share of scored accounts in the same band that stopped paying within a year,
+counted on scores dated at least a year before D (so every outcome is known by
+D), falling back to the whole portfolio's rate for accounts without a band.
+Forecast GRR = (ARR at D - expected ARR lost) / ARR at D; NRR adds the past
+year's expansion rate (ARR gained by accounts active a year ago and at D,
+divided by their ARR a year ago).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import ibis
+import pandas as pd
+from ibis import _
+
+from vigie.engine.scoring import SNAPSHOTS
+from vigie.engine.state import account_state, dates_table
+from vigie.errors import PlaybookError
+from vigie.playbooks.worklist import churn_probabilities
+from vigie.predict.labels import revenue_stops
+from vigie.workspace import Workspace
+
+YEAR = 365
+PERIOD_COLUMNS = ["period", "renewals", "accounts", "arr_renewing", "expected_arr_lost"]
+
+
+@dataclass(frozen=True)
+class Forecast:
+    as_of: dt.date
+    arr: float
+    renewals: pd.DataFrame
+    """One row per renewing subscription with its account's probability and source."""
+    by_month: pd.DataFrame
+    by_quarter: pd.DataFrame
+    expected_arr_lost: float
+    expansion_rate: float
+    grr: float
+    nrr: float
+
+
+def _band_rates(workspace: Workspace, as_of: dt.date) -> tuple[pd.DataFrame, float | None]:
+    """Churn-within-a-year rate per band, from scores dated a year or more before D."""
+    if SNAPSHOTS not in workspace.con.list_tables():
+        return pd.DataFrame(columns=["band", "band_rate"]), None
+    snaps = workspace.con.table(SNAPSHOTS)
+    snaps = snaps.filter(snaps.as_of <= as_of - dt.timedelta(days=YEAR))
+    snaps = snaps.select("account_id", "as_of", "band").distinct()
+    stops = revenue_stops(workspace)
+    churned = snaps.semi_join(
+        stops,
+        [
+            snaps.account_id == stops.account_id,
+            stops.stop_date > snaps.as_of,
+            stops.stop_date <= snaps.as_of + ibis.interval(days=YEAR),
+        ],
+    ).mutate(churned=1)
+    flagged = snaps.left_join(churned, ["account_id", "as_of", "band"]).select(
+        "band", churned=_.churned.fill_null(0)
+    )
+    rates = flagged.group_by("band").agg(band_rate=_.churned.mean(), n=_.count()).to_pandas()
+    n = rates["n"].sum()
+    overall = float((rates["band_rate"] * rates["n"]).sum() / n) if n else None
+    return rates[["band", "band_rate"]], overall
+
+
+def _bands_at(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
+    """Each account's band on its latest score dated at or before D."""
+    if SNAPSHOTS not in workspace.con.list_tables():
+        return pd.DataFrame(columns=["account_id", "band"])
+    snaps = workspace.con.table(SNAPSHOTS).filter(lambda t: t.as_of <= as_of)
+    return snaps.group_by("account_id").agg(band=snaps.band.argmax(snaps.as_of)).to_pandas()
+
+
+def _periods(renewals: pd.DataFrame, column: str) -> pd.DataFrame:
+    grouped = renewals.groupby(column).agg(
+        renewals=("subscription_id", "count"),
+        accounts=("account_id", "nunique"),
+        arr_renewing=("arr", "sum"),
+        expected_arr_lost=("expected_arr_lost", "sum"),
+    )
+    return grouped.reset_index().rename(columns={column: "period"})[PERIOD_COLUMNS]
+
+
+def _expansion_rate(workspace: Workspace, as_of: dt.date) -> float:
+    before = as_of - dt.timedelta(days=YEAR)
+    state = account_state(workspace, dates_table([before, as_of]))
+    state = state.filter(state.active).select("account_id", "as_of", "arr").to_pandas()
+    state["as_of"] = pd.to_datetime(state["as_of"]).dt.date
+    wide = state.pivot_table(index="account_id", columns="as_of", values="arr").dropna()
+    if wide.empty or before not in wide or wide[before].sum() == 0:
+        return 0.0
+    gained = (wide[as_of] - wide[before]).clip(lower=0).sum()
+    return float(gained / wide[before].sum())
+
+
+def forecast(workspace: Workspace, as_of: dt.date, months: int = 12) -> Forecast:
+    """The renewal forecast over the `months` after D (see module docstring)."""
+    if months < 1:
+        raise PlaybookError(f"--months must be at least 1 (got {months}).")
+    end = (pd.Timestamp(as_of) + pd.DateOffset(months=months)).date()
+    subs = workspace.table("subscriptions")
+    covering = subs.filter(
+        subs.start_date <= as_of, subs.end_date.isnull() | (subs.end_date > as_of)
+    )
+    arr = float(covering.arr.sum().execute() or 0.0)
+    renewing = covering.filter(covering.end_date <= end).select(
+        "subscription_id", "account_id", "end_date", "arr"
+    )
+    renewals = renewing.to_pandas()
+    model = churn_probabilities(workspace, as_of).rename(columns={"probability": "model_p"})
+    rates, overall = _band_rates(workspace, as_of)
+    renewals = renewals.merge(model, on="account_id", how="left")
+    renewals = renewals.merge(_bands_at(workspace, as_of), on="account_id", how="left")
+    renewals = renewals.merge(rates, on="band", how="left")
+    renewals["probability"] = (
+        renewals["model_p"].fillna(renewals["band_rate"]).fillna(overall).astype(float)
+    )
+    renewals["source"] = "none"
+    renewals.loc[renewals["band_rate"].notna(), "source"] = "band_history"
+    renewals.loc[renewals["band_rate"].isna() & (overall is not None), "source"] = "history"
+    renewals.loc[renewals["model_p"].notna(), "source"] = "model"
+    renewals["expected_arr_lost"] = renewals["arr"] * renewals["probability"]
+    ends = pd.to_datetime(renewals["end_date"])
+    renewals["month"] = ends.dt.strftime("%Y-%m")
+    renewals["quarter"] = ends.dt.year.astype(str) + "-Q" + ends.dt.quarter.astype(str)
+    renewals = renewals.sort_values(["end_date", "account_id"], ignore_index=True)
+    lost = float(renewals["expected_arr_lost"].sum())
+    expansion = _expansion_rate(workspace, as_of)
+    grr = (arr - lost) / arr if arr else float("nan")
+    return Forecast(
+        as_of=as_of,
+        arr=arr,
+        renewals=renewals.drop(columns=["model_p", "band_rate"]),
+        by_month=_periods(renewals, "month"),
+        by_quarter=_periods(renewals, "quarter"),
+        expected_arr_lost=lost,
+        expansion_rate=expansion,
+        grr=grr,
+        nrr=grr + expansion,
+    )

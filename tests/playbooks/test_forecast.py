@@ -1,0 +1,105 @@
+"""Forecast sums reconcile with the subscriptions; probabilities from the model or history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import ibis
+import pandas as pd
+import pytest
+from playbook_helpers import load
+
+from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
+from vigie.playbooks.forecast import forecast
+from vigie.predict.predict import PREDICTIONS
+from vigie.predict.predict import SCHEMA as PREDICTION_SCHEMA
+from vigie.workspace import Workspace
+
+D = dt.date(2024, 6, 1)
+S = D - dt.timedelta(days=500)  # history: scores whose one-year outcome is known by D
+
+
+def days(n: int) -> dt.date:
+    return D + dt.timedelta(days=n)
+
+
+def table(ws: Workspace, name: str, rows: list[dict], schema: ibis.Schema) -> None:
+    frame = pd.DataFrame(rows)
+    for col in schema.names:
+        if col not in frame:
+            frame[col] = None
+    ws.con.create_table(name, ibis.memtable(frame[list(schema.names)], schema=schema))
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    workspace = Workspace.init(tmp_path / "ws")
+    subs = [  # (subscription, account, start, end, arr)
+        ("a", "A", days(-400), days(20), 1000.0),  # renews in June, model says 0.5
+        ("b", "B", days(-400), days(50), 2000.0),  # renews in July, red band
+        ("c", "C", days(-400), days(100), 500.0),  # renews in September, green band
+        ("x", "X", days(-400), days(400), 100.0),  # beyond the 12-month horizon
+        ("o1", "O", days(-900), days(-100), 3000.0),  # grew 3000 -> 4000: expansion
+        ("o2", "O", days(-100), None, 4000.0),
+        ("e", "E", days(-900), days(-10), 700.0),  # ended before D
+        ("f", "F", days(10), None, 900.0),  # starts after D
+        ("h1", "H1", days(-900), S + dt.timedelta(days=100), 100.0),  # red, churned
+        ("h2", "H2", days(-900), days(-10), 100.0),  # red, stayed the year
+        ("g1", "G1", days(-900), days(-100), 100.0),  # green, stayed the year
+    ]
+    ids = sorted({s[1] for s in subs})
+    load(workspace, "accounts", [{"account_id": a, "name": a} for a in ids])
+    load(
+        workspace,
+        "subscriptions",
+        [
+            {"subscription_id": s, "account_id": a, "start_date": b, "end_date": e, "arr": arr}
+            for s, a, b, e, arr in subs
+        ],
+    )
+    snaps = [("H1", S, "red"), ("H2", S, "red"), ("G1", S, "green")]
+    snaps += [("B", days(-1), "red"), ("C", days(-1), "green")]
+    table(
+        workspace,
+        SNAPSHOTS,
+        [{"account_id": a, "as_of": d, "scorecard": "t", "band": b} for a, d, b in snaps],
+        SCHEMAS[SNAPSHOTS],
+    )
+    table(
+        workspace,
+        PREDICTIONS,
+        [{"account_id": "A", "as_of": days(-1), "model": "m", "probability": 0.5},
+         {"account_id": "A", "as_of": days(5), "model": "m", "probability": 0.9}],  # after D
+        PREDICTION_SCHEMA,
+    )  # fmt: skip
+    yield workspace
+    workspace.close()
+
+
+def test_renewals_reconcile_with_subscriptions(ws: Workspace) -> None:
+    f = forecast(ws, D)
+    assert f.arr == 1000 + 2000 + 500 + 100 + 4000
+    assert list(f.renewals["subscription_id"]) == ["a", "b", "c"]
+    assert f.by_month[["period", "arr_renewing"]].values.tolist() == [
+        ["2024-06", 1000.0], ["2024-07", 2000.0], ["2024-09", 500.0],
+    ]  # fmt: skip
+    assert f.by_quarter[["period", "arr_renewing"]].values.tolist() == [
+        ["2024-Q2", 1000.0], ["2024-Q3", 2500.0],
+    ]  # fmt: skip
+    assert f.by_month["arr_renewing"].sum() == f.by_quarter["arr_renewing"].sum() == 3500
+
+
+def test_expected_loss_from_model_then_band_history(ws: Workspace) -> None:
+    f = forecast(ws, D)
+    got = f.renewals.set_index("account_id")[["probability", "source"]]
+    assert got.loc["A"].tolist() == [0.5, "model"]  # the prediction dated after D is ignored
+    assert got.loc["B"].tolist() == [0.5, "band_history"]  # one of two red accounts churned
+    assert got.loc["C"].tolist() == [0.0, "band_history"]
+    assert f.expected_arr_lost == 500 + 1000
+    assert f.by_month["expected_arr_lost"].sum() == pytest.approx(f.expected_arr_lost)
+    assert f.grr == pytest.approx((7600 - 1500) / 7600)
+    # Accounts active a year ago and at D: A, B, C, X (3600) and O (3000 -> 4000).
+    assert f.expansion_rate == pytest.approx(1000 / 6600)
+    assert f.nrr == pytest.approx(f.grr + 1000 / 6600)
