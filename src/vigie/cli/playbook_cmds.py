@@ -1,1 +1,191 @@
-"""Commands being written in this session."""
+"""`vigie worklist`, `vigie actions ...`, `vigie forecast`: thin doors to vigie.playbooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from vigie.cli.app import JsonOption, WorkspaceOption, app, console, open_workspace
+from vigie.errors import PlaybookError
+from vigie.playbooks.actions import close_action, list_actions, open_actions
+from vigie.playbooks.forecast import forecast
+from vigie.playbooks.rules import load_playbooks
+from vigie.playbooks.worklist import account_facts, worklist
+
+DateOption = Annotated[
+    dt.datetime | None,
+    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Default: today (UTC)."),
+]
+actions_app = typer.Typer(
+    help="Actions on accounts: list, add, done, dismiss.", no_args_is_help=True
+)
+app.add_typer(actions_app, name="actions")
+
+
+def _date(as_of: dt.datetime | None) -> dt.date:
+    return as_of.date() if as_of else dt.datetime.now(dt.UTC).date()
+
+
+def _cell(value: object) -> str:
+    if value is None or (not isinstance(value, str | list) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
+    return str(value)
+
+
+def _show(frame: pd.DataFrame, columns: list[str], title: str) -> None:
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col)
+    for row in frame[columns].itertuples(index=False):
+        table.add_row(*[_cell(v) for v in row])
+    console.print(table)
+
+
+def _json(frame: pd.DataFrame) -> None:
+    console.print_json(frame.to_json(orient="records", date_format="iso"))
+
+
+@app.command("worklist")
+def worklist_cmd(
+    workspace: WorkspaceOption = Path("."),
+    as_of: DateOption = None,
+    csm: Annotated[str | None, typer.Option("--csm", help="Only this CSM's accounts.")] = None,
+    playbooks: Annotated[
+        Path | None, typer.Option("--playbooks", help="Playbook YAML (default: bundled).")
+    ] = None,
+    scorecard: Annotated[str | None, typer.Option("--scorecard")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Show the top N.")] = None,
+    record: Annotated[
+        bool, typer.Option("--record", help="Open the listed actions (never twice).")
+    ] = False,
+    as_json: JsonOption = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write an Excel file.")] = None,
+) -> None:
+    """Accounts ranked by ARR at risk, with risk type, evidence and the next action."""
+    ws = open_workspace(workspace)
+    day = _date(as_of)
+    books = load_playbooks(playbooks)
+    rows = worklist(
+        account_facts(ws, day, scorecard), books, list_actions(ws, status="open"), day, csm
+    )
+    rows = rows.head(limit) if limit is not None else rows
+    if record:
+        todo = rows.rename(columns={"action": "reason"})
+        todo["due_days"] = (pd.to_datetime(todo["due"]) - pd.Timestamp(day)).dt.days
+        created = open_actions(ws, todo)
+        console.print(f"Opened {len(created)} action(s).")
+    if xlsx is not None:
+        rows.to_excel(xlsx, index=False, sheet_name="worklist")
+        console.print(f"Wrote {len(rows)} row(s) to {xlsx}.")
+    elif as_json:
+        _json(rows)
+    elif as_csv:
+        print(rows.to_csv(index=False), end="")
+    else:
+        columns = ["account_id", "csm", "arr", "arr_at_risk", "band", "risk_type", "playbook", "due"]
+        _show(rows, columns, f"Worklist as of {day}: {len(rows)} account(s)")
+
+
+@actions_app.command("list")
+def actions_list(
+    workspace: WorkspaceOption = Path("."),
+    status: Annotated[str | None, typer.Option("--status", help="open, done, dismissed.")] = None,
+    account: Annotated[str | None, typer.Option("--account")] = None,
+    owner: Annotated[str | None, typer.Option("--owner")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Actions, newest first."""
+    frame = list_actions(open_workspace(workspace), status, account, owner)
+    if as_json:
+        _json(frame)
+        return
+    columns = ["action_id", "account_id", "playbook", "reason", "owner", "due_at", "status"]
+    _show(frame, [*columns, "outcome"], f"{len(frame)} action(s)")
+
+
+@actions_app.command("add")
+def actions_add(
+    account: Annotated[str, typer.Argument(help="Account id.")],
+    reason: Annotated[str, typer.Option("--reason", help="What to do and why.")],
+    playbook: Annotated[str, typer.Option("--playbook", help="Playbook name.")] = "manual",
+    owner: Annotated[str | None, typer.Option("--owner")] = None,
+    due_days: Annotated[int, typer.Option("--due-days", min=0)] = 7,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Open an action by hand (refused if the same playbook is already open on the account)."""
+    ws = open_workspace(workspace)
+    row = {"account_id": account, "playbook": playbook, "reason": reason, "owner": owner}
+    created = open_actions(ws, pd.DataFrame([{**row, "due_days": due_days}]))
+    if created.empty:
+        raise PlaybookError(
+            f"{account} already has an open {playbook!r} action; close it first "
+            "(`vigie actions done|dismiss ID`)."
+        )
+    console.print(f"Opened {created['action_id'].iloc[0]}.")
+
+
+def _close(workspace: Path, action_id: str, status: str, outcome: str | None, notes: str | None):
+    row = close_action(open_workspace(workspace), action_id, status, outcome, notes)
+    console.print(f"{row['action_id']} is {row['status']}.")
+
+
+@actions_app.command("done")
+def actions_done(
+    action_id: Annotated[str, typer.Argument()],
+    outcome: Annotated[str | None, typer.Option("--outcome", help="What happened.")] = None,
+    notes: Annotated[str | None, typer.Option("--notes")] = None,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Mark an open action done, with its outcome."""
+    _close(workspace, action_id, "done", outcome, notes)
+
+
+@actions_app.command("dismiss")
+def actions_dismiss(
+    action_id: Annotated[str, typer.Argument()],
+    notes: Annotated[str | None, typer.Option("--notes", help="Why it was dismissed.")] = None,
+    workspace: WorkspaceOption = Path("."),
+) -> None:
+    """Dismiss an open action (not needed, not relevant)."""
+    _close(workspace, action_id, "dismissed", None, notes)
+
+
+@app.command("forecast")
+def forecast_cmd(
+    workspace: WorkspaceOption = Path("."),
+    as_of: DateOption = None,
+    months: Annotated[int, typer.Option("--months", help="Horizon in months.")] = 12,
+    as_json: JsonOption = False,
+) -> None:
+    """Renewals by month and quarter, expected ARR lost, forecast GRR and NRR."""
+    f = forecast(open_workspace(workspace), _date(as_of), months)
+    summary = {
+        "as_of": f.as_of.isoformat(),
+        "arr": f.arr,
+        "expected_arr_lost": f.expected_arr_lost,
+        "expansion_rate": f.expansion_rate,
+        "grr": f.grr,
+        "nrr": f.nrr,
+        "probability_sources": f.renewals["source"].value_counts().to_dict(),
+    }
+    if as_json:
+        by = {"by_month": f.by_month, "by_quarter": f.by_quarter}
+        tables = {k: json.loads(v.to_json(orient="records")) for k, v in by.items()}
+        console.print_json(json.dumps({**summary, **tables}))
+        return
+    _show(f.by_month, list(f.by_month.columns), f"Renewals by month after {f.as_of}")
+    _show(f.by_quarter, list(f.by_quarter.columns), "Renewals by quarter")
+    console.print(
+        f"ARR {f.arr:,.0f}; expected ARR lost {f.expected_arr_lost:,.0f}; "
+        f"forecast GRR {f.grr:.1%}, NRR {f.nrr:.1%} (expansion {f.expansion_rate:.1%}); "
+        f"probabilities from: {summary['probability_sources']}"
+    )
