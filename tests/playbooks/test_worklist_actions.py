@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import ibis
 import pandas as pd
 import pytest
 from playbook_helpers import load
+from typer.testing import CliRunner
 
+from vigie.cli import app
 from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
 from vigie.errors import PlaybookError
 from vigie.playbooks.actions import close_action, list_actions, open_actions
@@ -106,3 +109,30 @@ def test_lifecycle_done_and_dismissed(ws: Workspace) -> None:
     with pytest.raises(PlaybookError, match="No action"):
         close_action(ws, "A-missing", "done")
     assert len(list_actions(ws)) == 2  # refusals changed nothing
+
+
+def test_cli_worklist_record_and_actions(ws: Workspace, tmp_path: Path) -> None:
+    root = str(ws.root)
+    ws.close()
+    runner = CliRunner()
+    base = ["worklist", "-w", root, "--as-of", "2024-06-01"]
+    result = runner.invoke(app, [*base, "--csv", "--csm", "ann"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("account_id,name,csm")
+    assert [line.split(",")[0] for line in lines[1:]] == ["small_red_renewing", "mid_red", "big_ok"]
+    assert "Opened 3 action(s)." in runner.invoke(app, [*base, "--record"]).output
+    assert "Opened 1 action(s)." in runner.invoke(app, [*base, "--record"]).output
+    assert "Opened 0 action(s)." in runner.invoke(app, [*base, "--record"]).output
+    out = tmp_path / "w.xlsx"
+    assert runner.invoke(app, [*base, "--xlsx", str(out)]).exit_code == 0
+    assert pd.read_excel(out).empty  # every recommendation is now an open action
+    listed = json.loads(runner.invoke(app, ["actions", "list", "-w", root, "--json"]).output)
+    assert len(listed) == 4 and {a["status"] for a in listed} == {"open"}
+    first = listed[0]["action_id"]
+    result = runner.invoke(app, ["actions", "done", first, "-w", root, "--outcome", "renewed"])
+    assert result.exit_code == 0 and f"{first} is done." in result.output
+    again = runner.invoke(
+        app, ["actions", "add", "mid_red", "--reason", "x", "--playbook", "tier-urgent", "-w", root]
+    )
+    assert isinstance(again.exception, PlaybookError)

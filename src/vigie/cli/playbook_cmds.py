@@ -91,7 +91,16 @@ def worklist_cmd(
     elif as_csv:
         print(rows.to_csv(index=False), end="")
     else:
-        columns = ["account_id", "csm", "arr", "arr_at_risk", "band", "risk_type", "playbook", "due"]
+        columns = [
+            "account_id",
+            "csm",
+            "arr",
+            "arr_at_risk",
+            "band",
+            "risk_type",
+            "playbook",
+            "due",
+        ]
         _show(rows, columns, f"Worklist as of {day}: {len(rows)} account(s)")
 
 
