@@ -32,8 +32,10 @@ WORKLIST_COLUMNS = [
 ]  # fmt: skip
 
 
-def _scores(workspace: Workspace, as_of: dt.date, scorecard: str | None) -> pd.DataFrame:
-    """Latest score <= D per account, its band position and how long the band has held."""
+def scored_history(
+    workspace: Workspace, as_of: dt.date, scorecard: str | None
+) -> tuple[pd.DataFrame, str]:
+    """Stored scores dated <= D, oldest first, with each band's position (top/middle/lowest)."""
     snaps = stored_snapshots(workspace)
     name = pick_scorecard(snaps, scorecard, "this workspace")
     rows = snaps.filter(snaps.scorecard == name, snaps.as_of <= as_of)
@@ -46,6 +48,13 @@ def _scores(workspace: Workspace, as_of: dt.date, scorecard: str | None) -> pd.D
     if len(order):
         position[order[-1]] = "lowest"
         position[order[0]] = "top"
+    rows["band_position"] = rows["band"].map(position)
+    return rows, name
+
+
+def _scores(workspace: Workspace, as_of: dt.date, scorecard: str | None) -> pd.DataFrame:
+    """Latest score <= D per account, its band position and how long the band has held."""
+    rows, name = scored_history(workspace, as_of, scorecard)
     latest = rows.groupby("account_id").tail(1).set_index("account_id")
     changed = rows["band"] != rows.groupby("account_id")["band"].shift()
     streak_start = rows[changed].groupby("account_id")["as_of"].last()
@@ -53,7 +62,7 @@ def _scores(workspace: Workspace, as_of: dt.date, scorecard: str | None) -> pd.D
         {
             "score": latest["score_scaled"],
             "band": latest["band"],
-            "band_position": latest["band"].map(position),
+            "band_position": latest["band_position"],
             "score_date": latest["as_of"],
             "band_held_days": (
                 pd.to_datetime(as_of) - pd.to_datetime(streak_start.reindex(latest.index))
