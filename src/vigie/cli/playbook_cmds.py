@@ -14,6 +14,7 @@ from rich.table import Table
 from vigie.cli.app import JsonOption, WorkspaceOption, app, console, open_workspace
 from vigie.errors import PlaybookError
 from vigie.playbooks.actions import close_action, list_actions, open_actions
+from vigie.playbooks.effectiveness import effectiveness
 from vigie.playbooks.forecast import forecast
 from vigie.playbooks.rules import load_playbooks
 from vigie.playbooks.worklist import account_facts, worklist
@@ -166,6 +167,29 @@ def actions_dismiss(
 ) -> None:
     """Dismiss an open action (not needed, not relevant)."""
     _close(workspace, action_id, "dismissed", None, notes)
+
+
+@actions_app.command("effectiveness")
+def actions_effectiveness(
+    workspace: WorkspaceOption = Path("."),
+    as_of: DateOption = None,
+    scorecard: Annotated[str | None, typer.Option("--scorecard")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Accounts turning red per month; recovery rate and saved ARR per playbook vs no action."""
+    e = effectiveness(open_workspace(workspace), _date(as_of), scorecard)
+    if as_json:
+        tables = {"turned_red": e.turned_red, "playbooks": e.playbooks}
+        console.print_json(
+            json.dumps({k: json.loads(v.to_json(orient="records")) for k, v in tables.items()})
+        )
+        return
+    _show(e.turned_red, list(e.turned_red.columns), "Accounts turning red, by month")
+    _show(
+        e.playbooks,
+        list(e.playbooks.columns),
+        "Recoveries (lowest band to top band within 90 days)",
+    )
 
 
 @app.command("forecast")
