@@ -3,7 +3,9 @@
 Files are staged in DuckDB as typed rows next to their original text, every
 rule is checked on the staged rows, and only then are rows written, in one
 transaction. On a DuckDB workspace the staging happens in the workspace's own
-connection (TEMP tables, then INSERT ... SELECT), so nothing leaves the engine.
+connection (TEMP tables, then INSERT ... SELECT), so nothing leaves the engine;
+tables whose rules are all row-local first try the one-pass insert of
+`vigie.io.direct`, which falls back here on any problem.
 On other backends (PostgreSQL, Spark) staging uses an in-memory DuckDB, the
 keys needed for the checks are pulled from the workspace, and rows are
 written through Ibis.
@@ -24,6 +26,7 @@ from typing import Any
 import duckdb
 
 from vigie.errors import ImportModeError, ImportValidationError
+from vigie.io import direct
 from vigie.io.mapping import load_mapping
 from vigie.io.sources import ReadOptions
 from vigie.io.sql import ident
@@ -102,10 +105,15 @@ def import_files(
     files = [Path(p) for p in paths]
     if workspace.backend_name == "duckdb":
         con = workspace.con.con  # the DuckDB connection under Ibis: stage next to the tables
-        staging = Staging(con, spec, loaded, date_format, options)
-        counts = _run(
-            staging, files, mode, moment, _local_table, _transaction, write_duckdb, dry_run
-        )
+        counts = None
+        if direct.applies(spec, mode, dry_run):
+            staging = Staging(con, spec, loaded, date_format, options)
+            counts = direct.insert_checked(staging, files, mode, moment, _local_table)
+        if counts is None:  # a problem to report, or rules that span rows: stage first
+            staging = Staging(con, spec, loaded, date_format, options)
+            counts = _run(
+                staging, files, mode, moment, _local_table, _transaction, write_duckdb, dry_run
+            )
     else:
         with duckdb.connect() as con:
             staging = Staging(con, spec, loaded, date_format, options)

@@ -69,13 +69,14 @@ class Staging:
         self._create_view()
         return problems
 
-    def _stage_file(self, index: int, source: Source) -> list[Problem]:
+    def select(self, source: Source) -> tuple[str, list[Problem]]:
+        """SQL typing `source`'s rows next to their text, or the required columns it lacks."""
         plan = plan_columns(self.table, source.columns, source.name, self.mapping)
         if plan.extras:
             self.extras[source.name] = plan.extras
         if plan.missing_required:
             listed = ", ".join(source.columns)
-            return [
+            return "", [
                 Problem(
                     source.name,
                     None,
@@ -94,12 +95,18 @@ class Staging:
             for c in self.table.columns
         )
         numbered = f"{ROW}, " if source.numbered else ""
+        return (
+            f"SELECT {numbered}{outer} FROM (SELECT {numbered}{inner} FROM {source.relation})",
+            [],
+        )
+
+    def _stage_file(self, index: int, source: Source) -> list[Problem]:
+        select, missing = self.select(source)
+        if missing:
+            return missing
         name = f"{self.view}_{index}"
         try:
-            self.con.execute(
-                f"CREATE TEMP TABLE {name} AS SELECT {numbered}{outer} FROM "
-                f"(SELECT {numbered}{inner} FROM {source.relation})"
-            )
+            self.con.execute(f"CREATE TEMP TABLE {name} AS {select}")
         except duckdb.Error as exc:
             sql_errors = (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException)
             if self.mapping is not None and isinstance(exc, sql_errors):

@@ -70,7 +70,7 @@ def validate(
     already there is a problem; in replace mode the table's current keys will be
     gone, so a self-reference must be satisfied by the import itself.
     """
-    found = _row_checks(con, stage, _checks(table, date_format, now))
+    found = _failing(con, stage, row_checks(table, date_format, now))
     found += _duplicate_keys(con, stage, table, sources)
     if mode == "append":
         found += _existing_keys(con, stage, table, existing)
@@ -78,7 +78,8 @@ def validate(
     return _locate(con, found, sources, table)
 
 
-def _checks(table: Table, date_format: str | None, now: dt.datetime) -> list[Check]:
+def row_checks(table: Table, date_format: str | None, now: dt.datetime) -> list[Check]:
+    """One check per row-local rule (type, required, allowed, not future, ordered...)."""
     checks = []
     for column in table.columns:
         c, raw = ident(column.name), ident(raw_name(column))
@@ -143,7 +144,7 @@ def _checks(table: Table, date_format: str | None, now: dt.datetime) -> list[Che
     return checks
 
 
-def _row_checks(con: duckdb.DuckDBPyConnection, stage: str, checks: list[Check]) -> list[Found]:
+def _failing(con: duckdb.DuckDBPyConnection, stage: str, checks: list[Check]) -> list[Found]:
     counts = con.execute(
         "SELECT " + ", ".join(f"count_if({c.condition})" for c in checks) + f" FROM {stage}"
     ).fetchone()
