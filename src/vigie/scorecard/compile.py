@@ -109,7 +109,11 @@ def compile_scores(
     state = _stage(account_state(workspace, as_of), cache)
     active = state.filter(state.active)
     grid = active.select(*KEYS)
-    ctx = Context(workspace, card, cache, plan_facts(card, dates))
+    # Spark runs every cached table as its own jobs (seconds each, even on tiny data) and
+    # reuses identical subtrees inside one query: there only the score stages are cached
+    # (tests/scoring on Spark: reference scores 24.7 s -> 12.4 s, persistence 18.2 s -> 12.7 s).
+    metric_cache = cache and workspace.con.name != "pyspark"
+    ctx = Context(workspace, card, metric_cache, plan_facts(card, dates))
     ctx.remember_state(grid, state)
     slots = [MeasureSlot(i, d, m) for i, (d, m, _) in enumerate(card.measures())]
 
