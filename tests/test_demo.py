@@ -32,6 +32,9 @@ def test_demo_builds_scores_warns_predicts_and_creates_logins(tmp_path: Path) ->
         "Review queue",
         "Who predicted churn better on held-out dates",
         "Highest churn risk today",
+        "of each CSM's worklist, by ARR at risk",
+        "(vigie forecast)",
+        "forecast GRR",
         "Dashboard logins (demo only)",
     ):
         assert section in proc.stdout, section

@@ -21,6 +21,10 @@ from vigie.demo import (
     weekly_dates,
 )
 from vigie.engine.scoring import score
+from vigie.playbooks.actions import list_actions
+from vigie.playbooks.forecast import Forecast, forecast
+from vigie.playbooks.rules import load_playbooks
+from vigie.playbooks.worklist import account_facts, worklist
 from vigie.predict.backtest import Backtest
 from vigie.predict.labels import labelled_dates
 from vigie.predict.predict import predict
@@ -72,12 +76,22 @@ def demo(
             workspace.root / REPORT, [tested, baseline], title="Vigie demo: held-out test dates"
         )
         predictions = predict(workspace, model.name, built.end)
+        status.update("Ranking each CSM's worklist and forecasting renewals")
+        todo = worklist(
+            account_facts(workspace, built.end),
+            load_playbooks(),
+            list_actions(workspace, status="open"),
+            built.end,
+        )
+        outlook = forecast(workspace, built.end)
         logins = create_demo_users(workspace, built.end)
     _print_portfolio(summary)
     _print_health(health, card.name)
     _print_signals(recent)
     _print_review(queue)
     _print_prediction(tested, baseline, report, predictions)
+    _print_worklists(todo)
+    _print_forecast(outlook)
     _print_logins(logins)
     console.print(
         f"\nWorkspace: [bold]{workspace.root}[/] — try [bold]vigie accounts -w {directory}[/]"
@@ -196,3 +210,33 @@ def _print_logins(logins: list[DemoLogin]) -> None:
     for login in logins:
         table.add_row(login.username, login.password, login.role, login.csm or "", login.language)
     console.print(table)
+
+
+def _print_worklists(todo: pd.DataFrame, per_csm: int = 3) -> None:
+    table = Table(
+        title=f"Top {per_csm} of each CSM's worklist, by ARR at risk (vigie worklist --csm NAME)",
+        title_justify="left",
+    )
+    for heading in ("CSM", "account", "ARR at risk", "risk type", "next action", "due"):
+        table.add_column(heading)
+    for csm, rows in todo.groupby("csm", sort=True):
+        for row in rows.head(per_csm).itertuples():
+            table.add_row(
+                str(csm), row.account_id, f"{row.arr_at_risk:,.0f}", row.risk_type if pd.notna(row.risk_type) else "",
+                row.action, str(row.due),
+            )  # fmt: skip
+    console.print(table)
+
+
+def _print_forecast(outlook: Forecast) -> None:
+    table = Table(title=f"Renewals after {outlook.as_of} (vigie forecast)", title_justify="left")
+    columns = list(outlook.by_quarter.columns)
+    for heading in columns:
+        table.add_column(heading, justify="right")
+    for row in outlook.by_quarter.itertuples(index=False):
+        table.add_row(*(f"{v:,.0f}" if isinstance(v, float) else str(v) for v in row))
+    console.print(table)
+    console.print(
+        f"ARR {outlook.arr:,.0f}; expected ARR lost {outlook.expected_arr_lost:,.0f}; "
+        f"forecast GRR {outlook.grr:.1%}, NRR {outlook.nrr:.1%}"
+    )
