@@ -8,6 +8,7 @@ from rich.markup import escape
 
 # Importing a module registers its commands on `app`.
 from vigie.cli import (  # noqa: F401
+    alert_cmds,
     demo_cmd,
     import_cmd,
     playbook_cmds,
