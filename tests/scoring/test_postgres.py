@@ -1,0 +1,38 @@
+"""The same scorecard on PostgreSQL gives the same scores as on DuckDB (one Ibis expression)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import ibis
+import pandas as pd
+import pytest
+
+from conftest import FIXTURES, fixture_frames, load_tables
+from vigie.engine.scoring import score
+from vigie.scorecard import load_scorecard
+from vigie.workspace import Workspace
+
+pytestmark = pytest.mark.postgres
+DATES = [dt.date(2024, 2, 16), dt.date(2024, 3, 1)]
+COLUMNS = ["account_id", "as_of", "score", "band", "coverage"]
+
+
+@pytest.mark.parametrize("card", ["reference.yaml", "kinds.yaml"])
+def test_postgres_scores_equal_duckdb(postgres_dir: str, duck: Workspace, card: str) -> None:
+    scorecard = load_scorecard(FIXTURES / card)
+    con = ibis.postgres.connect(host=postgres_dir, port=5432, user="postgres", database="postgres")
+    try:
+        pg = Workspace.from_connection(Path(postgres_dir) / "ws", con)
+        load_tables(pg, fixture_frames())
+        on_pg = score(pg, scorecard, DATES, persist=False)
+    finally:
+        con.disconnect()
+    on_duck = score(duck, scorecard, DATES, persist=False)
+    for frame in ("snapshots", "measures"):
+        keys = ["account_id", "as_of"] + (["measure"] if frame == "measures" else [])
+        a = getattr(on_pg, frame).sort_values(keys).reset_index(drop=True)
+        b = getattr(on_duck, frame).sort_values(keys).reset_index(drop=True)
+        columns = COLUMNS if frame == "snapshots" else [*keys, "raw_value", "points", "weight"]
+        pd.testing.assert_frame_equal(a[columns], b[columns])
