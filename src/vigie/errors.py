@@ -132,3 +132,7 @@ class PredictionError(VigieError):
 
 class PlaybookError(VigieError):
     """A playbook file, worklist, action or forecast request cannot be honoured as given."""
+
+
+class AlertError(VigieError):
+    """An alert config, channel or run that cannot be honoured as given."""
