@@ -104,3 +104,18 @@ def test_persist_replaces_rows_on_every_backend(ws: Workspace) -> None:
             ("card", 3.0),
             ("other", 2.0),
         ]
+
+
+def test_weekly_history_fills_30_and_90_day_deltas(duck: Workspace) -> None:
+    """Weekly scores have nothing exactly 30 or 90 days back: the latest within 6 days before counts."""
+    card = load_scorecard(REFERENCE)
+    weekly = [D - WEEK * k for k in range(14, -1, -1)]  # D - 98 days ... D
+    snaps = score(duck, card, weekly).snapshots
+    a2 = snaps[snaps.account_id == "A2"].set_index("as_of").score
+    now = snaps[(snaps.account_id == "A2") & (snaps.as_of == D)].iloc[0]
+    assert now.delta_30d == pytest.approx(a2[D] - a2[D - 5 * WEEK])  # D-35 in [D-36, D-30]
+    assert now.delta_90d == pytest.approx(a2[D] - a2[D - 13 * WEEK])  # D-91 in [D-96, D-90]
+    first = snaps[(snaps.account_id == "A2") & (snaps.as_of == weekly[0])].iloc[0]
+    assert pd.isna(first.delta_7d) and pd.isna(first.delta_30d)
+    again = score(duck, card, [D]).snapshots  # the same deltas from stored history
+    assert again[again.account_id == "A2"].iloc[0].delta_90d == pytest.approx(now.delta_90d)

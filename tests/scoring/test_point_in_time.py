@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+from scoring_data import fixture_frames, load_tables
 
-from conftest import fixture_frames, load_tables
 from vigie.engine.scoring import score
 from vigie.schema import TABLES, ColumnType
 from vigie.scorecard.spec import load_scorecard

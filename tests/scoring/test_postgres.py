@@ -8,8 +8,8 @@ from pathlib import Path
 import ibis
 import pandas as pd
 import pytest
+from scoring_data import FIXTURES, fixture_frames, load_tables
 
-from conftest import FIXTURES, fixture_frames, load_tables
 from vigie.engine.scoring import score
 from vigie.scorecard import load_scorecard
 from vigie.workspace import Workspace

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 SNAPSHOTS, DIMENSIONS, MEASURES = "health_snapshots", "health_dimensions", "health_measures"
 DELTA_DAYS = (7, 30, 90)
+DELTA_TOLERANCE_DAYS = 6
+"""A weekly history has no score exactly 30 or 90 days back: the latest in the 6 days before counts."""
 _KEY = {
     "account_id": "string",
     "as_of": "date",
@@ -168,34 +170,55 @@ def _measure_rows(wide: pd.DataFrame, i: int, dim: str, name: str, tag: dict) ->
 
 
 def _earlier_scores(workspace: Workspace, card: str, dates: list[dt.date]) -> pd.DataFrame | None:
-    """Stored scores of this scorecard at the dates the deltas need (never the whole history).
+    """Stored scores of this scorecard in the ranges the deltas read (never the whole history).
 
     The run's own dates are left out: their stored rows are about to be replaced.
     """
     if SNAPSHOTS not in workspace.con.list_tables():
         return None
-    needed = {d - dt.timedelta(days=k) for d in dates for k in DELTA_DAYS} - set(dates)
+    first = min(dates) - dt.timedelta(days=max(DELTA_DAYS) + DELTA_TOLERANCE_DAYS)
     table = workspace.con.table(SNAPSHOTS)
-    rows = table.filter(table.scorecard == card, table.as_of.isin(sorted(needed)))
+    rows = table.filter(
+        table.scorecard == card,
+        table.as_of >= first,
+        table.as_of < max(dates),
+        ~table.as_of.isin(sorted(set(dates))),
+    )
     frame = rows.select("account_id", "as_of", "score").to_pandas()
     frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
     return frame
 
 
 def _with_deltas(snapshots: pd.DataFrame, stored: pd.DataFrame | None) -> pd.DataFrame:
-    """delta_Nd = score now - score N days earlier (same run or stored history), else NULL."""
+    """delta_Nd = score now - the latest score dated in [D - N - tolerance, D - N], else NULL.
+
+    The latest such score comes from the same run or from stored history.
+    """
     history = snapshots[["account_id", "as_of", "score"]]
     if stored is not None and len(stored):
         history = pd.concat([history, stored[["account_id", "as_of", "score"]]], ignore_index=True)
+    history = history.assign(at=_day_number(history["as_of"])).sort_values("at")
+    rows = snapshots[["account_id"]].assign(
+        at=_day_number(snapshots["as_of"]), row=np.arange(len(snapshots))
+    )
     out = snapshots
     for days in DELTA_DAYS:
-        earlier = history.assign(as_of=history["as_of"] + dt.timedelta(days=days))
-        earlier = earlier.rename(columns={"score": "earlier"})
-        merged = out[["account_id", "as_of"]].merge(earlier, on=["account_id", "as_of"], how="left")
-        out = out.assign(
-            **{f"delta_{days}d": (out["score"].to_numpy() - merged["earlier"].to_numpy())}
-        )
+        wanted = rows.assign(at=rows["at"] - days).sort_values("at")
+        found = pd.merge_asof(
+            wanted,
+            history[["account_id", "at", "score"]],
+            on="at",
+            by="account_id",
+            direction="backward",
+            tolerance=DELTA_TOLERANCE_DAYS,
+        ).sort_values("row")
+        out = out.assign(**{f"delta_{days}d": out["score"].to_numpy() - found["score"].to_numpy()})
     return out
+
+
+def _day_number(dates: pd.Series) -> np.ndarray:
+    """Days since 1970-01-01: integer keys for an as-of join, whatever the datetime unit."""
+    return np.array(dates.tolist(), dtype="datetime64[D]").astype(np.int64)
 
 
 def persist_scores(
