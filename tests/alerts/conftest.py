@@ -8,20 +8,18 @@ import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import ibis
 import pandas as pd
 import pyarrow as pa
 import pytest
 from aiosmtpd.controller import Controller
+from alert_helpers import D1, D2
 
 from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
 from vigie.schema import TABLES
 from vigie.signals.base import SIGNAL_SCHEMA
 from vigie.workspace import Workspace
-
-D1, D2 = dt.date(2026, 3, 1), dt.date(2026, 3, 8)
 
 
 def load(ws: Workspace, name: str, rows: list[dict]) -> None:
@@ -178,31 +176,3 @@ def webhook() -> Iterator[tuple[Receiver, str]]:
     server.shutdown()
     server.server_close()
     thread.join()
-
-
-def write_config(folder: Path, smtp_port: int | None, url: str | None, extra: str = "") -> Path:
-    channels = []
-    if url:
-        channels.append(f"  webhook: {{url: '{url}', timeout_seconds: 5}}")
-    if smtp_port:
-        channels.append(
-            f"  email: {{host: 127.0.0.1, port: {smtp_port}, security: none, "
-            "sender: vigie@example.com, timeout_seconds: 5}"
-        )
-    text = f"""
-dedupe_hours: 24
-retries: 2
-backoff_seconds: 0
-recipients: {{"Alice Martin": alice@example.com}}
-default_recipient: team@example.com
-channels:
-{chr(10).join(channels)}
-rules:
-  - {{name: band_change, kind: band_change}}
-  - {{name: score_drop, kind: score_drop, threshold: 10}}
-  - {{name: signals, kind: signal, signal_kinds: [usage_drop]}}
-  - {{name: overdue, kind: action_overdue}}
-{extra}"""
-    path = folder / "alerts.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path

@@ -7,9 +7,9 @@ from email import message_from_string
 from pathlib import Path
 
 import pytest
+from alert_helpers import D2, write_config
 from typer.testing import CliRunner
 
-from conftest import D2, write_config
 from vigie.alerts.config import load_alert_config
 from vigie.alerts.deliver import delivery_log, run_alerts
 from vigie.alerts.detect import detect

@@ -1,0 +1,36 @@
+"""Dates of the alert fixture and an alert config file pointing at the local receivers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+D1, D2 = dt.date(2026, 3, 1), dt.date(2026, 3, 8)
+
+
+def write_config(folder: Path, smtp_port: int | None, url: str | None, extra: str = "") -> Path:
+    channels = []
+    if url:
+        channels.append(f"  webhook: {{url: '{url}', timeout_seconds: 5}}")
+    if smtp_port:
+        channels.append(
+            f"  email: {{host: 127.0.0.1, port: {smtp_port}, security: none, "
+            "sender: vigie@example.com, timeout_seconds: 5}"
+        )
+    text = f"""
+dedupe_hours: 24
+retries: 2
+backoff_seconds: 0
+recipients: {{"Alice Martin": alice@example.com}}
+default_recipient: team@example.com
+channels:
+{chr(10).join(channels)}
+rules:
+  - {{name: band_change, kind: band_change}}
+  - {{name: score_drop, kind: score_drop, threshold: 10}}
+  - {{name: signals, kind: signal, signal_kinds: [usage_drop]}}
+  - {{name: overdue, kind: action_overdue}}
+{extra}"""
+    path = folder / "alerts.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
