@@ -11,7 +11,7 @@ from alert_helpers import D2, write_config
 from typer.testing import CliRunner
 
 from vigie.alerts.config import load_alert_config
-from vigie.alerts.deliver import delivery_log, run_alerts
+from vigie.alerts.deliver import delivery_log, run_alerts, send_test
 from vigie.alerts.detect import detect
 from vigie.cli.app import app
 from vigie.errors import AlertError
@@ -149,3 +149,41 @@ def test_cli_run_and_test(alert_ws, smtp, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "4 alert(s) delivered, 0 failed" in result.output
     assert len(box.messages) == 3
+
+
+def test_smtp_login_uses_the_password_from_the_environment(
+    alert_ws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from conftest import Mailbox, free_port
+
+    def authenticator(server, session, envelope, mechanism, auth_data) -> AuthResult:
+        return AuthResult(success=(auth_data.login, auth_data.password) == (b"vigie", b"s3cret"))
+
+    box, port = Mailbox(), free_port()
+    controller = Controller(
+        box,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=authenticator,
+        auth_required=True,
+        auth_require_tls=False,
+    )
+    controller.start()
+    try:
+        path = write_config(tmp_path, port, None)
+        path.write_text(
+            path.read_text().replace(
+                "security: none,", "security: none, username: vigie, password_env: VIGIE_TEST_PW,"
+            )
+        )
+        config = load_alert_config(path)
+        with pytest.raises(AlertError, match="VIGIE_TEST_PW is not set"):
+            send_test(config, "email")
+        monkeypatch.setenv("VIGIE_TEST_PW", "s3cret")
+        assert send_test(config, "email") == "team@example.com"
+        assert len(box.messages) == 1
+    finally:
+        controller.stop()
