@@ -168,7 +168,6 @@ def test_smtp_login_uses_the_password_from_the_environment(
         hostname="127.0.0.1",
         port=port,
         authenticator=authenticator,
-        auth_required=True,
         auth_require_tls=False,
     )
     controller.start()
