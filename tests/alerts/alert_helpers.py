@@ -1,11 +1,31 @@
-"""Dates of the alert fixture and an alert config file pointing at the local receivers."""
+"""Dates of the alert fixture, the local SMTP handler, and an alert config pointing at the receivers."""
 
 from __future__ import annotations
 
 import datetime as dt
+import socket
 from pathlib import Path
 
 D1, D2 = dt.date(2026, 3, 1), dt.date(2026, 3, 8)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Mailbox:
+    """aiosmtpd handler keeping every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], str]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(
+            (envelope.mail_from, list(envelope.rcpt_tos), envelope.content.decode("utf-8"))
+        )
+        return "250 OK"
 
 
 def write_config(folder: Path, smtp_port: int | None, url: str | None, extra: str = "") -> Path:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from aiosmtpd.controller import Controller
-from alert_helpers import D1, D2
+from alert_helpers import D1, D2, Mailbox, free_port
 
 from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
 from vigie.schema import TABLES
@@ -42,12 +41,6 @@ def create(ws: Workspace, name: str, schema: ibis.Schema, rows: list[dict]) -> N
             frame[col] = None
     arrow = pa.Table.from_pandas(frame[list(schema.names)], schema=schema.to_pyarrow())
     ws.con.create_table(name, arrow, overwrite=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -117,19 +110,6 @@ def alert_ws(workspace: Workspace) -> Workspace:
         ],
     )
     return workspace
-
-
-class Mailbox:
-    """aiosmtpd handler keeping every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], str]] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.messages.append(
-            (envelope.mail_from, list(envelope.rcpt_tos), envelope.content.decode("utf-8"))
-        )
-        return "250 OK"
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from email import message_from_string
 from pathlib import Path
 
 import pytest
-from alert_helpers import D2, write_config
+from alert_helpers import D2, Mailbox, free_port, write_config
 from typer.testing import CliRunner
 
 from vigie.alerts.config import load_alert_config
@@ -156,8 +156,6 @@ def test_smtp_login_uses_the_password_from_the_environment(
 ) -> None:
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
-
-    from conftest import Mailbox, free_port
 
     def authenticator(server, session, envelope, mechanism, auth_data) -> AuthResult:
         return AuthResult(success=(auth_data.login, auth_data.password) == (b"vigie", b"s3cret"))
