@@ -68,6 +68,8 @@ class Column:
     """Describes today's state: never read it when computing as of a past date."""
     default: Any = None
     """Value used when an optional column is absent from the file."""
+    free_text: bool = False
+    """Words people wrote: scored for tone at import, dropped by `--no-text`."""
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,8 @@ TABLES: dict[str, Table] = {
                 _col(
                     "csat", F, "Satisfaction rating given on the ticket (1-5).", non_negative=True
                 ),
+                _col("subject", S, "Ticket subject line.", free_text=True),
+                _col("description", S, "What the customer wrote when opening it.", free_text=True),
             ),
             primary_key=("ticket_id",),
             ordered=(("opened_at", "closed_at"),),
@@ -230,7 +234,7 @@ TABLES: dict[str, Table] = {
                 _col("kind", S, "Survey kind.", required=True, allowed=SURVEY_KINDS),
                 _col("score", F, "Answer score.", required=True, non_negative=True),
                 _col("answered_at", TS, "When answered (UTC).", required=True, not_future=True),
-                _col("comment", S, "Free-text comment."),
+                _col("comment", S, "Free-text comment.", free_text=True),
             ),
             primary_key=("response_id",),
             time_column="answered_at",
@@ -264,6 +268,7 @@ TABLES: dict[str, Table] = {
                 _col("direction", S, "Who initiated it.", allowed=DIRECTIONS),
                 _col("responded", B, "Whether the customer responded."),
                 _col("contact_id", S, "Contact involved."),
+                _col("notes", S, "Notes, summary or email body of the exchange.", free_text=True),
             ),
             primary_key=("interaction_id",),
             time_column="occurred_at",
@@ -292,7 +297,7 @@ TABLES: dict[str, Table] = {
                 _col("rated_at", TS, "When rated (UTC).", required=True, not_future=True),
                 _col("rating", S, "Colour given.", required=True, allowed=SENTIMENT_RATINGS),
                 _col("reasons", L, "Reasons, separated by '|'.", allowed=SENTIMENT_REASONS),
-                _col("comment", S, "Free-text comment."),
+                _col("comment", S, "Free-text comment.", free_text=True),
             ),
             primary_key=("account_id", "author", "rated_at"),
             time_column="rated_at",
@@ -363,6 +368,7 @@ def schema_as_dict(table: Table) -> dict[str, Any]:
                 "references": c.references,
                 "not_future": c.not_future,
                 "current": c.current,
+                "free_text": c.free_text,
                 "default": c.default,
             }
             for c in table.columns
@@ -380,6 +386,8 @@ def data_model_markdown() -> str:
         f"Schema version {SCHEMA_VERSION}. All timestamps are UTC; ids are strings.",
         "Columns marked *current* describe today: point-in-time computations never read them",
         "and derive the state at a past date from dated rows (subscriptions) instead.",
+        "Columns marked *free text* are scored for tone and churn-intent phrases at import",
+        "(see docs/tone.md) and are dropped, keeping only those numbers, by `vigie import --no-text`.",
         "",
     ]
     for table in TABLES.values():
@@ -407,6 +415,8 @@ def data_model_markdown() -> str:
                 rules.append("not in the future")
             if c.current:
                 rules.append("*current*")
+            if c.free_text:
+                rules.append("*free text*")
             if c.default is not None:
                 rules.append(f"default `{c.default}`")
             lines.append(

@@ -88,8 +88,21 @@ def test_timestamps_with_offsets_are_stored_in_utc_and_extra_columns_ignored(
             True,
             "billing",
             None,
+            None,
+            None,
         ),
-        ("T2", "A2", dt.datetime(2024, 2, 1, 8, 0), None, "critical", False, None, None),
+        (
+            "T2",
+            "A2",
+            dt.datetime(2024, 2, 1, 8, 0),
+            None,
+            "critical",
+            False,
+            None,
+            None,
+            None,
+            None,
+        ),
     ]
 
 

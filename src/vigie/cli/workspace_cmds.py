@@ -52,7 +52,7 @@ def schema(
         for c in t.columns:
             rules = [f"one of {', '.join(c.allowed)}"] if c.allowed else []
             rules += [">= 0"] * c.non_negative + [f"-> {c.references}"] * bool(c.references)
-            rules += ["current"] * c.current
+            rules += ["current"] * c.current + ["free text"] * c.free_text
             key = " (key)" if c.name in t.primary_key else ""
             grid.add_row(c.name + key, c.type.value, "yes" if c.required else "", "; ".join(rules))
         console.print(grid)
