@@ -71,7 +71,9 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
         workspace,
         PREDICTIONS,
         [{"account_id": "A", "as_of": days(-1), "model": "m", "probability": 0.5},
-         {"account_id": "A", "as_of": days(5), "model": "m", "probability": 0.9}],  # after D
+         {"account_id": "A", "as_of": days(5), "model": "m", "probability": 0.9},  # after D
+         {"account_id": "C", "as_of": days(-1), "model": "m", "probability": 0.9}],  # C renews
+        # at day 100, beyond the 90-day horizon of a prediction made at day -1
         PREDICTION_SCHEMA,
     )  # fmt: skip
     yield workspace
@@ -96,7 +98,7 @@ def test_expected_loss_from_model_then_band_history(ws: Workspace) -> None:
     got = f.renewals.set_index("account_id")[["probability", "source"]]
     assert got.loc["A"].tolist() == [0.5, "model"]  # the prediction dated after D is ignored
     assert got.loc["B"].tolist() == [0.5, "band_history"]  # one of two red accounts churned
-    assert got.loc["C"].tolist() == [0.0, "band_history"]
+    assert got.loc["C"].tolist() == [0.0, "band_history"]  # outside the model's horizon
     assert f.expected_arr_lost == 500 + 1000
     assert f.by_month["expected_arr_lost"].sum() == pytest.approx(f.expected_arr_lost)
     assert f.grr == pytest.approx((7600 - 1500) / 7600)

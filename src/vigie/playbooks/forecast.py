@@ -1,9 +1,10 @@
 """Renewal forecast as of D: ARR renewing by month and quarter, expected ARR lost, GRR and NRR.
 
 Renewals are the subscriptions covering D whose term ends within the horizon.
-Each renewing account's churn probability comes from the churn model's latest
-prediction dated at or before D when there is one; otherwise from history: the
-share of scored accounts in the same band that stopped paying within a year,
+Each renewal's churn probability comes from the churn model's latest prediction
+dated at or before D when the renewal falls inside that prediction's horizon
+(a 90-day probability says nothing about a renewal in nine months); otherwise
+from history: the share of scored accounts in the same band that stopped paying within a year,
 counted on scores dated at least a year before D (so every outcome is known by
 D), falling back to the whole portfolio's rate for accounts without a band.
 Forecast GRR = (ARR at D - expected ARR lost) / ARR at D; NRR adds the past
@@ -14,6 +15,7 @@ divided by their ARR a year ago).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 import ibis
@@ -23,8 +25,9 @@ from ibis import _
 from vigie.engine.scoring import SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
 from vigie.errors import PlaybookError
-from vigie.playbooks.worklist import churn_probabilities
-from vigie.predict.labels import revenue_stops
+from vigie.predict.labels import DEFAULT_HORIZON, revenue_stops
+from vigie.predict.predict import PREDICTIONS
+from vigie.predict.train import model_dir
 from vigie.workspace import Workspace
 
 YEAR = 365
@@ -78,6 +81,29 @@ def _bands_at(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
     return snaps.group_by("account_id").agg(band=snaps.band.argmax(snaps.as_of)).to_pandas()
 
 
+def _model_probabilities(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
+    """Each account's latest prediction dated <= D, with the last day its horizon covers."""
+    if PREDICTIONS not in workspace.con.list_tables():
+        return pd.DataFrame(columns=["account_id", "model_p", "covers_until"])
+    t = workspace.con.table(PREDICTIONS).filter(lambda t: t.as_of <= as_of)
+    latest = t.group_by("account_id").agg(
+        model_p=t.probability.argmax(t.as_of), model=t.model.argmax(t.as_of), made=t.as_of.max()
+    )
+    latest = latest.to_pandas()
+    horizons = {name: _horizon(workspace, name) for name in latest["model"].unique()}
+    days = pd.to_timedelta(latest["model"].map(horizons), unit="D")
+    latest["covers_until"] = (pd.to_datetime(latest["made"]) + days).dt.date
+    return latest[["account_id", "model_p", "covers_until"]]
+
+
+def _horizon(workspace: Workspace, model: str) -> int:
+    """The model's horizon from its stored metadata (the default when the artefact is gone)."""
+    metadata = model_dir(workspace, model) / "metadata.json"
+    if not metadata.is_file():
+        return DEFAULT_HORIZON
+    return int(json.loads(metadata.read_text(encoding="utf-8"))["horizon_days"])
+
+
 def _periods(renewals: pd.DataFrame, column: str) -> pd.DataFrame:
     grouped = renewals.groupby(column).agg(
         renewals=("subscription_id", "count"),
@@ -114,9 +140,10 @@ def forecast(workspace: Workspace, as_of: dt.date, months: int = 12) -> Forecast
         "subscription_id", "account_id", "end_date", "arr"
     )
     renewals = renewing.to_pandas()
-    model = churn_probabilities(workspace, as_of).rename(columns={"probability": "model_p"})
     rates, overall = _band_rates(workspace, as_of)
-    renewals = renewals.merge(model, on="account_id", how="left")
+    renewals = renewals.merge(_model_probabilities(workspace, as_of), on="account_id", how="left")
+    outside = ~(pd.to_datetime(renewals["end_date"]) <= pd.to_datetime(renewals["covers_until"]))
+    renewals.loc[outside, "model_p"] = None
     renewals = renewals.merge(_bands_at(workspace, as_of), on="account_id", how="left")
     renewals = renewals.merge(rates, on="band", how="left")
     renewals["probability"] = (
@@ -137,7 +164,7 @@ def forecast(workspace: Workspace, as_of: dt.date, months: int = 12) -> Forecast
     return Forecast(
         as_of=as_of,
         arr=arr,
-        renewals=renewals.drop(columns=["model_p", "band_rate"]),
+        renewals=renewals.drop(columns=["model_p", "covers_until", "band_rate"]),
         by_month=_periods(renewals, "month"),
         by_quarter=_periods(renewals, "quarter"),
         expected_arr_lost=lost,
