@@ -31,6 +31,7 @@ from vigie.engine.state import ACCOUNT_COLUMNS, account_state
 from vigie.errors import ScorecardError, ScorecardProblem
 from vigie.schema import TABLES, ColumnType
 from vigie.scorecard import spec
+from vigie.scorecard.tone_metric import tone
 from vigie.workspace import Workspace
 
 KEYS = ["account_id", "as_of"]
@@ -488,4 +489,5 @@ METRICS: dict[str, Callable[[Context, Any, ir.Table], ir.Table]] = {
     "percentile": percentile,
     "attribute": attribute,
     "sql": sql,
+    "tone": tone,
 }

@@ -161,6 +161,27 @@ class SqlMetric(_Metric):
     sql: str
 
 
+TEXT_SOURCES = ("interaction", "ticket", "survey", "sentiment")
+TEXT_DIRECTIONS = ("inbound", "outbound", "internal")
+CONTACT_ROLES = ("champion", "decision_maker", "any")
+"""Filters of the `tone` metric: values of texts.source / texts.direction, and who wrote."""
+
+
+class ToneMetric(_Metric):
+    """Average tone (-1..1) of the texts written in the window before D (the derived `texts` table).
+
+    Values are checked in `validate.py` (with their YAML line), like `where` conditions.
+    """
+
+    kind: ClassVar[str] = "tone"
+    tone: Literal["texts"]
+    window: Window = "90d"
+    source: str | list[str] | None = None
+    direction: str | list[str] | None = None
+    contact_role: str | list[str] | None = None
+    min_texts: int = Field(default=1, ge=1)
+
+
 METRIC_MODELS: dict[str, type[_Metric]] = {
     m.kind: m
     for m in (
@@ -178,9 +199,10 @@ METRIC_MODELS: dict[str, type[_Metric]] = {
         PercentileMetric,
         AttributeMetric,
         SqlMetric,
+        ToneMetric,
     )
 }
-WINDOWED = (CountMetric, SumMetric, DistinctMetric, AverageMetric, NpsMetric)
+WINDOWED = (CountMetric, SumMetric, DistinctMetric, AverageMetric, NpsMetric, ToneMetric)
 
 
 def _kind_of(kinds: tuple[str, ...]) -> Any:
@@ -209,7 +231,8 @@ Metric = Annotated[
     | Annotated[SlopeMetric, Tag("slope")]
     | Annotated[PercentileMetric, Tag("percentile")]
     | Annotated[AttributeMetric, Tag("attribute")]
-    | Annotated[SqlMetric, Tag("sql")],
+    | Annotated[SqlMetric, Tag("sql")]
+    | Annotated[ToneMetric, Tag("tone")],
     Discriminator(
         _kind_of(tuple(METRIC_MODELS)),
         custom_error_type="unknown_metric_kind",
@@ -320,12 +343,25 @@ class Band(_Model):
         return self.min if self.min is not None else self.above  # type: ignore[return-value]
 
 
+class Suggestion(_Model):
+    """A value proposed to the CSM for a hand-rated measure; shown next to the rating, never scored.
+
+    `from` names a metric under `metrics:`; its value picks a band like a `bands` grade
+    (value >= bound and < next bound gives that band's value; below the first, the first).
+    """
+
+    from_: str = Field(alias="from")
+    bands: list[tuple[float, float]] = Field(min_length=1)
+
+
 class Measure(_Model):
     metric: Metric
     grade: Grade
     weight: float = Field(default=1.0, gt=0)
     missing: Missing | None = None
     description: str = ""
+    suggest: Suggestion | None = Field(default=None, exclude=True)
+    """Left out of the version hash: a suggestion never changes a score."""
 
 
 class Dimension(_Model):

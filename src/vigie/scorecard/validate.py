@@ -19,13 +19,24 @@ from vigie.engine.state import ACCOUNT_COLUMNS, STATE_COLUMNS
 from vigie.errors import ScorecardError, ScorecardProblem
 from vigie.schema import TABLES, ColumnType
 from vigie.scorecard.metrics import INTERVAL_ENDS
-from vigie.scorecard.spec import GRADE_MODELS, METRIC_MODELS, Scorecard, parse_yaml, yaml_to_plain
+from vigie.scorecard.spec import (
+    CONTACT_ROLES,
+    GRADE_MODELS,
+    METRIC_MODELS,
+    TEXT_DIRECTIONS,
+    TEXT_SOURCES,
+    Scorecard,
+    parse_yaml,
+    yaml_to_plain,
+)
 from vigie.workspace import Workspace
 
 Path = tuple[str | int, ...]
 
 TABLE_KINDS = ("count", "sum", "distinct", "average", "days_since", "exists", "latest", "nps")
-WINDOWED_KINDS = ("count", "sum", "distinct", "average", "nps")
+WINDOWED_KINDS = ("count", "sum", "distinct", "average", "nps", "tone")
+TONE_FILTERS = {"source": TEXT_SOURCES, "direction": TEXT_DIRECTIONS, "contact_role": CONTACT_ROLES}
+"""The `tone` metric's filters and the values each accepts."""
 REFERENCE_KINDS = ("ratio", "change", "slope", "percentile")
 NUMERIC = (ColumnType.INTEGER, ColumnType.FLOAT, ColumnType.BOOLEAN)
 SPECIAL_CONDITIONS = {"active": tuple(INTERVAL_ENDS), "late": ("invoices",)}
@@ -203,6 +214,8 @@ class _Checker:
                     path = ("dimensions", dim_name, "measures", m_name)
                     self._check_metric((*path, "metric"), measure.get("metric"))
                     self._check_grade((*path, "grade"), measure.get("grade"), measure.get("metric"))
+                    if isinstance(measure.get("suggest"), dict):
+                        self._check_suggest((*path, "suggest"), measure)
         segments = self.tree.get("segments")
         for i, segment in enumerate(segments if isinstance(segments, list) else []):
             if isinstance(segment, dict):
@@ -262,6 +275,19 @@ class _Checker:
                 )
         elif kind == "attribute" and metric[kind] not in ACCOUNT_ATTRIBUTES:
             self.add((*path, kind), f"unknown account attribute {metric[kind]!r}; {_fields()}")
+        elif kind == "tone":
+            self._check_tone(path, metric)
+
+    def _check_tone(self, path: Path, metric: dict[str, Any]) -> None:
+        """Each filter value must be one the texts table can hold (a typo would match nothing)."""
+        for key, allowed in TONE_FILTERS.items():
+            wanted = metric.get(key)
+            for value in wanted if isinstance(wanted, list) else [wanted]:
+                if value is not None and value not in allowed:
+                    self.add(
+                        (*path, key),
+                        f"{value!r} never occurs as a text's {key}; allowed: {', '.join(allowed)}",
+                    )
 
     def _check_reference(self, path: Path, kind: str, ref: Any) -> None:
         if ref not in self.named:
@@ -276,7 +302,7 @@ class _Checker:
         ):
             self.add(
                 path,
-                f"{kind} needs a windowed metric (count, sum, distinct, average, nps); {ref!r} is not",
+                f"{kind} needs a windowed metric ({', '.join(WINDOWED_KINDS)}); {ref!r} is not",
             )
 
     def _check_table_metric(self, path: Path, kind: str, metric: dict[str, Any]) -> None:
@@ -390,6 +416,41 @@ class _Checker:
                             (*path, kind, value[0]),
                             f"{value[0]!r} never occurs: exists gives true or false",
                         )
+
+    def _check_suggest(self, path: Path, measure: dict[str, Any]) -> None:
+        """`from` names a numeric metric under `metrics:`; bands ascend; values fit the grade."""
+        suggest = measure["suggest"]
+        source = suggest.get("from")
+        if source is not None and source not in self.named:
+            known = ", ".join(map(str, self.named)) or "none defined"
+            self.add(
+                (*path, "from"),
+                f"suggest refers to undefined metric {source!r}; define it under `metrics:` ({known})",
+            )
+        elif source is not None and self._output(self.named[source]) != "number":
+            self.add(
+                (*path, "from"), f"suggest needs a metric that gives a number; {source!r} does not"
+            )
+        grade = measure.get("grade")
+        points = grade.get("points") if isinstance(grade, dict) else None
+        top = points.get("max") if isinstance(points, dict) else None
+        previous = None
+        steps = suggest.get("bands")
+        for i, step in enumerate(steps if isinstance(steps, list) else []):
+            if not (isinstance(step, list) and len(step) == 2 and all(map(_number, step))):
+                continue  # reported by the shape check
+            bound, value = step
+            if previous is not None and bound <= previous:
+                self.add(
+                    (*path, "bands", i),
+                    f"band bounds must be strictly ascending: {bound} comes after {previous}",
+                )
+            if _number(top) and not 0 <= value <= top:
+                self.add(
+                    (*path, "bands", i),
+                    f"a suggested rating must be on the measure's 0..{top:g} scale, got {value}",
+                )
+            previous = bound
 
     def _check_steps(self, path: Path, kind: str, steps: Any) -> None:
         previous = None
