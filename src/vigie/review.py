@@ -24,6 +24,7 @@ import pyarrow as pa
 from vigie.engine.scoring import SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
 from vigie.errors import ReviewError, UnknownAccountError
+from vigie.io.insert import insert_arrow
 from vigie.schema import SENTIMENT_RATINGS
 from vigie.scorecard.spec import load_scorecard
 from vigie.sentiment import latest_sentiment
@@ -195,7 +196,7 @@ def resolve_review(
     }
     resolutions_table(workspace)
     arrow = pa.Table.from_pylist([row], schema=SCHEMA.to_pyarrow())
-    workspace.con.insert(RESOLUTIONS, ibis.memtable(arrow))
+    insert_arrow(workspace.con, RESOLUTIONS, arrow)
     return row
 
 

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from vigie.errors import SentimentError, UnknownAccountError
 from vigie.io.importer import ImportMode, ImportReport, import_files
+from vigie.io.insert import insert_arrow
 from vigie.schema import SENTIMENT_RATINGS, TABLES
 from vigie.signals.config import SignalConfig, load_config
 from vigie.workspace import Workspace
@@ -60,7 +61,7 @@ def record_sentiment(
         "comment": comment,
     }
     schema = TABLES["sentiments"].ibis_schema().to_pyarrow()
-    workspace.con.insert("sentiments", ibis.memtable(pa.Table.from_pylist([row], schema=schema)))
+    insert_arrow(workspace.con, "sentiments", pa.Table.from_pylist([row], schema=schema))
     return row
 
 

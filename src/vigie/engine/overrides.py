@@ -19,6 +19,7 @@ import pyarrow as pa
 from ibis import _
 
 from vigie.errors import OverrideError, UnknownAccountError
+from vigie.io.insert import insert_arrow
 from vigie.scorecard import spec
 from vigie.workspace import Workspace
 
@@ -108,5 +109,5 @@ def add_override(
     }
     overrides_table(workspace)
     arrow = pa.Table.from_pylist([row], schema=SCHEMA.to_pyarrow())
-    workspace.con.insert(OVERRIDES, ibis.memtable(arrow))
+    insert_arrow(workspace.con, OVERRIDES, arrow)
     return row

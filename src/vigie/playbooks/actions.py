@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from vigie.errors import PlaybookError
+from vigie.io.insert import insert_arrow
 from vigie.schema import TABLES
 from vigie.workspace import Workspace
 
@@ -43,7 +44,7 @@ def _write(workspace: Workspace, frame: pd.DataFrame, overwrite: bool) -> None:
     arrow = pa.Table.from_pandas(
         frame[list(schema.names)], schema=schema.to_pyarrow(), preserve_index=False
     )
-    workspace.con.insert("actions", ibis.memtable(arrow), overwrite=overwrite)
+    insert_arrow(workspace.con, "actions", arrow, overwrite=overwrite)
 
 
 def open_actions(
