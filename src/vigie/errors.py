@@ -136,3 +136,7 @@ class PlaybookError(VigieError):
 
 class AlertError(VigieError):
     """An alert config, channel or run that cannot be honoured as given."""
+
+
+class ToneError(VigieError):
+    """Tone scoring, its intent-phrase config or `vigie tone train` cannot run as given."""

@@ -1,0 +1,46 @@
+"""Language of each text: 'en', 'fr' or 'other', detected offline by lingua.
+
+The detector knows a handful of languages, not just English and French, so a
+German or Spanish email is called 'other' instead of being forced into one of
+the two. Lingua's low-accuracy mode (trigrams only) is two to three times
+faster, and as accurate as the full mode on CS texts of 40 characters or more
+(measured on generated EN/FR notes), but it misreads about one text in six
+under that ("Login fails" as French). So short texts, the ambiguous ones and
+also the cheap ones, go through the high-accuracy detector and longer texts
+through the fast one. Both detect a batch in parallel in lingua's Rust core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+LANGUAGES = (Language.ENGLISH, Language.FRENCH, Language.GERMAN, Language.SPANISH)
+CODES = {Language.ENGLISH: "en", Language.FRENCH: "fr"}
+SHORT = 40
+"""Characters under which a text goes to the high-accuracy detector."""
+
+
+@cache
+def _detector(low_accuracy: bool) -> LanguageDetector:
+    builder = LanguageDetectorBuilder.from_languages(*LANGUAGES).with_preloaded_language_models()
+    if low_accuracy:
+        builder = builder.with_low_accuracy_mode()
+    return builder.build()
+
+
+def detect_languages(texts: Sequence[str]) -> list[str]:
+    """'en', 'fr' or 'other' for each text, in order."""
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    codes = np.full(len(texts), "other", dtype=object)
+    for low_accuracy, chosen in ((False, lengths < SHORT), (True, lengths >= SHORT)):
+        positions = np.flatnonzero(chosen)
+        if positions.size:
+            found = _detector(low_accuracy).detect_languages_in_parallel_of(
+                [texts[i] for i in positions]
+            )
+            codes[positions] = [CODES.get(language, "other") for language in found]
+    return codes.tolist()
