@@ -10,7 +10,14 @@ import typer
 
 from vigie.alerts.config import load_alert_config
 from vigie.alerts.deliver import run_alerts, send_test
-from vigie.cli.app import JsonOption, WorkspaceOption, app, console, open_workspace
+from vigie.cli.app import (
+    JsonOption,
+    WorkspaceOption,
+    app,
+    console,
+    open_workspace,
+    print_records,
+)
 
 alerts_app = typer.Typer(help="Alerts to CSMs by webhook and email.", no_args_is_help=True)
 app.add_typer(alerts_app, name="alerts")
@@ -44,7 +51,7 @@ def run_cmd(
     day = as_of.date() if as_of else dt.datetime.now(dt.UTC).date()
     rows = run_alerts(ws, day, settings)
     if as_json:
-        console.print_json(rows.to_json(orient="records", date_format="iso"))
+        print_records(rows)
         return
     sent = int((rows["status"] == "sent").sum())
     failed = rows[rows["status"] == "failed"]

@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from vigie.workspace import Workspace
 
@@ -39,3 +41,27 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts
 
 def open_workspace(path: Path) -> Workspace:
     return Workspace.open(path)
+
+
+def _cell(value: object) -> str:
+    """Empty for missing values, thousands separators for amounts, two decimals for rates."""
+    if value is None or (not isinstance(value, str | list) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
+    return str(value)
+
+
+def print_table(frame: pd.DataFrame, columns: list[str], title: str) -> None:
+    """Rows of `frame` as a Rich table, for people."""
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col)
+    for row in frame[columns].itertuples(index=False):
+        table.add_row(*[_cell(v) for v in row])
+    console.print(table)
+
+
+def print_records(frame: pd.DataFrame) -> None:
+    """Rows of `frame` as a JSON list of objects (dates in ISO), for scripts."""
+    console.print_json(frame.to_json(orient="records", date_format="iso"))

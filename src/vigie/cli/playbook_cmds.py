@@ -9,9 +9,16 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.table import Table
 
-from vigie.cli.app import JsonOption, WorkspaceOption, app, console, open_workspace
+from vigie.cli.app import (
+    JsonOption,
+    WorkspaceOption,
+    app,
+    console,
+    open_workspace,
+    print_records,
+    print_table,
+)
 from vigie.errors import PlaybookError
 from vigie.playbooks.actions import close_action, list_actions, open_actions
 from vigie.playbooks.effectiveness import effectiveness
@@ -31,27 +38,6 @@ app.add_typer(actions_app, name="actions")
 
 def _date(as_of: dt.datetime | None) -> dt.date:
     return as_of.date() if as_of else dt.datetime.now(dt.UTC).date()
-
-
-def _cell(value: object) -> str:
-    if value is None or (not isinstance(value, str | list) and pd.isna(value)):
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
-    return str(value)
-
-
-def _show(frame: pd.DataFrame, columns: list[str], title: str) -> None:
-    table = Table(title=title, title_justify="left")
-    for col in columns:
-        table.add_column(col)
-    for row in frame[columns].itertuples(index=False):
-        table.add_row(*[_cell(v) for v in row])
-    console.print(table)
-
-
-def _json(frame: pd.DataFrame) -> None:
-    console.print_json(frame.to_json(orient="records", date_format="iso"))
 
 
 @app.command("worklist")
@@ -88,7 +74,7 @@ def worklist_cmd(
         rows.to_excel(xlsx, index=False, sheet_name="worklist")
         console.print(f"Wrote {len(rows)} row(s) to {xlsx}.")
     elif as_json:
-        _json(rows)
+        print_records(rows)
     elif as_csv:
         print(rows.to_csv(index=False), end="")
     else:
@@ -102,7 +88,7 @@ def worklist_cmd(
             "playbook",
             "due",
         ]
-        _show(rows, columns, f"Worklist as of {day}: {len(rows)} account(s)")
+        print_table(rows, columns, f"Worklist as of {day}: {len(rows)} account(s)")
 
 
 @actions_app.command("list")
@@ -116,10 +102,10 @@ def actions_list(
     """Actions, newest first."""
     frame = list_actions(open_workspace(workspace), status, account, owner)
     if as_json:
-        _json(frame)
+        print_records(frame)
         return
     columns = ["action_id", "account_id", "playbook", "reason", "owner", "due_at", "status"]
-    _show(frame, [*columns, "outcome"], f"{len(frame)} action(s)")
+    print_table(frame, [*columns, "outcome"], f"{len(frame)} action(s)")
 
 
 @actions_app.command("add")
@@ -184,8 +170,8 @@ def actions_effectiveness(
             json.dumps({k: json.loads(v.to_json(orient="records")) for k, v in tables.items()})
         )
         return
-    _show(e.turned_red, list(e.turned_red.columns), "Accounts turning red, by month")
-    _show(
+    print_table(e.turned_red, list(e.turned_red.columns), "Accounts turning red, by month")
+    print_table(
         e.playbooks,
         list(e.playbooks.columns),
         "Recoveries (lowest band to top band within 90 days)",
@@ -215,8 +201,8 @@ def forecast_cmd(
         tables = {k: json.loads(v.to_json(orient="records")) for k, v in by.items()}
         console.print_json(json.dumps({**summary, **tables}))
         return
-    _show(f.by_month, list(f.by_month.columns), f"Renewals by month after {f.as_of}")
-    _show(f.by_quarter, list(f.by_quarter.columns), "Renewals by quarter")
+    print_table(f.by_month, list(f.by_month.columns), f"Renewals by month after {f.as_of}")
+    print_table(f.by_quarter, list(f.by_quarter.columns), "Renewals by quarter")
     console.print(
         f"ARR {f.arr:,.0f}; expected ARR lost {f.expected_arr_lost:,.0f}; "
         f"forecast GRR {f.grr:.1%}, NRR {f.nrr:.1%} (expansion {f.expansion_rate:.1%}); "

@@ -10,7 +10,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from vigie.cli.app import JsonOption, WorkspaceOption, app, console, open_workspace
+from vigie.cli.app import (
+    JsonOption,
+    WorkspaceOption,
+    app,
+    console,
+    open_workspace,
+    print_records,
+)
 from vigie.cli.scorecard_cmds import scorecard_app
 from vigie.errors import PredictionError
 from vigie.predict.backtest import Backtest, json_safe
@@ -118,7 +125,7 @@ def predict_cmd(
     with open_workspace(workspace) as ws:
         frame = predict(ws, model, as_of.date())
     if as_json:
-        console.print_json(frame.to_json(orient="records", date_format="iso"))
+        print_records(frame)
         return
     table = Table(title=f"{model}: riskiest accounts as of {as_of.date()} ({len(frame)} scored)")
     for heading in ("account", "churn probability", "risk", "score", "band", "top drivers"):

@@ -7,11 +7,17 @@ import json
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
-from rich.table import Table
 
-from vigie.cli.app import JsonOption, WorkspaceOption, app, console, open_workspace
+from vigie.cli.app import (
+    JsonOption,
+    WorkspaceOption,
+    app,
+    console,
+    open_workspace,
+    print_records,
+    print_table,
+)
 from vigie.errors import VigieError
 from vigie.review import DECISIONS, resolve_review, review_queue
 from vigie.sentiment import import_sentiments, record_sentiment, sentiment_history
@@ -43,27 +49,6 @@ def _dates(
     return [start.date() + dt.timedelta(days=d) for d in range(0, days + 1, every)]
 
 
-def _cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.2f}"
-    return str(value)
-
-
-def _print_frame(frame: pd.DataFrame, columns: list[str], title: str) -> None:
-    table = Table(title=title, title_justify="left")
-    for col in columns:
-        table.add_column(col)
-    for row in frame[columns].itertuples(index=False):
-        table.add_row(*[_cell(v) for v in row])
-    console.print(table)
-
-
-def _print_json(frame: pd.DataFrame) -> None:
-    console.print_json(frame.to_json(orient="records", date_format="iso"))
-
-
 @app.command("signals")
 def signals_cmd(
     workspace: WorkspaceOption = Path("."),
@@ -86,10 +71,10 @@ def signals_cmd(
     if kind is not None:
         frame = frame[frame["kind"] == kind]
     if as_json:
-        _print_json(frame)
+        print_records(frame)
         return
     columns = ["as_of", "account_id", "kind", "severity", "evidence"]
-    _print_frame(frame, columns, f"{len(frame)} signal(s)")
+    print_table(frame, columns, f"{len(frame)} signal(s)")
 
 
 @app.command("risk")
@@ -105,9 +90,9 @@ def risk_cmd(
     dates = _dates(as_of, None, None, 1)
     risks = risk_types(ws, compute_signals(ws, dates, settings), dates, settings)
     if as_json:
-        _print_json(risks)
+        print_records(risks)
         return
-    _print_frame(
+    print_table(
         risks, ["account_id", "risk_type", "points", "evidence"], f"Risk types as of {dates[0]}"
     )
 
@@ -145,9 +130,9 @@ def sentiment_cmd(
     history = sentiment_history(ws, account)
     history["reasons"] = history["reasons"].map(lambda r: ", ".join(r) if r is not None else "")
     if as_json:
-        _print_json(history)
+        print_records(history)
         return
-    _print_frame(
+    print_table(
         history, ["rated_at", "author", "rating", "reasons", "comment"], f"Sentiment of {account}"
     )
 
@@ -175,7 +160,7 @@ def review_list(
         console.print_json(json.dumps(queue.to_dict(orient="records"), default=str))
         return
     columns = ["account_id", "name", "arr", "band", "rating", "direction", "stale", "signals"]
-    _print_frame(queue, columns, f"Review queue as of {day}: {len(queue)} account(s)")
+    print_table(queue, columns, f"Review queue as of {day}: {len(queue)} account(s)")
 
 
 @review_app.command("resolve")
