@@ -19,6 +19,7 @@ from vigie.simulate.model import (
 )
 from vigie.simulate.names import csm_names
 from vigie.simulate.tables import canonical, ids
+from vigie.simulate.wording import LANGUAGES
 
 BOOK_SIZE = np.array([80, 35, 12])
 """Accounts per CSM in each segment: high-touch enterprise books are small."""
@@ -97,6 +98,8 @@ def _attributes(pop: Population) -> np.ndarray:
         np.char.mod("%.2f", health_end),
         ', "region": "',
         np.array(REGIONS)[pop.region],
+        '", "language": "',
+        np.array(LANGUAGES)[pop.language],
         '"}',
     ]
     result = np.array(parts[0])

@@ -49,6 +49,9 @@ SEATS_RANGE = np.array([[3, 40], [15, 200], [60, 1200]])
 BASE_HEALTH = np.array([0.66, 0.7, 0.72])
 TERMS = ((1, 12), (12, 24, 36), (12, 24, 36))
 TERM_SHARE = ((0.2, 0.8), (0.0, 0.9, 0.1), (0.0, 0.7, 0.3))
+FRENCH_SHARE = np.array([0.1, 0.7, 0.05])
+"""Share of French-speaking accounts per region (na: Quebec; eu: France, Belgium,
+Switzerland...): about 30 % of the book."""
 INDUSTRIES = (
     "software",
     "retail",
@@ -74,6 +77,8 @@ class Population:
     cal: Calendar
     segment: np.ndarray
     region: np.ndarray
+    language: np.ndarray
+    """0 English, 1 French: the language the account writes in."""
     industry: np.ndarray
     archetype: np.ndarray
     driver: np.ndarray
@@ -205,11 +210,13 @@ def build_population(accounts: int, months: int, seed: int, end: date) -> Popula
     ).astype(np.int64)
     usage_scale = rng.lognormal(0, 0.2, n) * np.where(archetype == HAPPY_LOW, 0.3, 1.0)
     health = _health(rng, segment, archetype, event_month, churn_month, months)
+    language = (stream(seed, "language").random(n) < FRENCH_SHARE[region]).astype(np.int64)
     return Population(
         seed=seed,
         cal=cal,
         segment=segment,
         region=region,
+        language=language,
         industry=industry,
         archetype=archetype,
         driver=driver,

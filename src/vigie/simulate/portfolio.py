@@ -18,6 +18,7 @@ from vigie.simulate.names import company_names
 from vigie.simulate.people import build_interactions, build_people
 from vigie.simulate.support import build_tickets
 from vigie.simulate.tables import arrow_schema
+from vigie.simulate.texts import add_texts
 from vigie.simulate.voice import build_ratings, build_sentiments, build_surveys
 
 MAX_MONTHS = 60
@@ -34,6 +35,9 @@ class Portfolio:
     tables: dict[str, pa.Table]
     """Every canonical table except usage_events (held as a generator)."""
     population: Population
+    text_truth: dict[str, pa.Table]
+    """Hidden labels of the generated texts, row-aligned with interactions, tickets, surveys
+    and sentiments: language, tone level (-2..2) and churn-intent kind. For tests only."""
     _usage: Callable[[], Iterator[pa.Table]]
 
     def usage_chunks(self) -> Iterator[pa.Table]:
@@ -84,6 +88,7 @@ def simulate(
         "actions": arrow_schema("actions").empty_table(),
     }
     assert set(tables) | {"usage_events"} == set(TABLES), "a canonical table is missing"
+    text_truth = add_texts(pop, tables)
     return Portfolio(
         accounts_count=accounts,
         months=months,
@@ -91,5 +96,6 @@ def simulate(
         end=end,
         tables=tables,
         population=pop,
+        text_truth=text_truth,
         _usage=lambda: usage_chunks(pop, commercial, ids),
     )

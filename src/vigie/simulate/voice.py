@@ -24,41 +24,8 @@ from vigie.simulate.model import (
 from vigie.simulate.people import SLOTS, Interactions, People, quiet
 from vigie.simulate.tables import canonical, ids
 
-COMMENTS = {
-    "low": (
-        "Too many bugs lately, the team is frustrated.",
-        "Support takes days to answer.",
-        "We are evaluating other tools.",
-        "Hard to justify the price this year.",
-    ),
-    "mid": (
-        "Does the job, reporting could be faster.",
-        "Fine overall, onboarding new users is slow.",
-        "Useful, but the integrations need work.",
-    ),
-    "high": (
-        "Great product, the dashboards save us hours.",
-        "Our CSM is fantastic.",
-        "The automation features changed how we work.",
-        "Reliable and easy to roll out to new teams.",
-    ),
-}
-SENTIMENT_COMMENTS = {
-    "green": ("Good call, happy customer.", "QBR went well, roadmap aligned.", "Engaged team."),
-    "yellow": ("Some concerns raised, follow up needed.", "Less engaged than last quarter."),
-    "red": ("At risk: escalate to leadership.", "Customer is unhappy, renewal in doubt."),
-}
 RATED_MEASURES = ("usage", "relationship", "satisfaction", "payment")
 """Hand-rated criteria of the starter-8 scorecard, each on 0-2."""
-
-
-def _comment(rng: np.random.Generator, level: np.ndarray, p: float) -> pa.Array:
-    """A free-text comment for a share `p` of answers, in tone with the score level."""
-    text = np.full(level.size, "", dtype=object)
-    for name, options in COMMENTS.items():
-        rows = level == name
-        text[rows] = np.array(options)[rng.integers(0, len(options), rows.sum())]
-    return pa.array(text, type=pa.string(), mask=rng.random(level.size) >= p)
 
 
 def satisfaction(pop: Population) -> np.ndarray:
@@ -112,10 +79,6 @@ def build_surveys(pop: Population, people: People, account_ids: np.ndarray) -> p
     order = np.argsort(np.where(keep, time, np.datetime64("2200-01-01")), kind="stable")
     order = order[: keep.sum()]
     kind, score = np.concatenate(parts["kind"])[order], np.concatenate(parts["score"])[order]
-    fraction = np.select(
-        [kind == "nps", kind == "csat"], [score / 10, (score - 1) / 4], (score - 1) / 6
-    )
-    level = np.select([fraction < 0.6, fraction < 0.85], ["low", "mid"], "high")
     return canonical(
         "surveys",
         {
@@ -125,7 +88,6 @@ def build_surveys(pop: Population, people: People, account_ids: np.ndarray) -> p
             "kind": kind,
             "score": score,
             "answered_at": time[order],
-            "comment": _comment(rng, level, 0.4),
         },
     )
 
@@ -171,10 +133,6 @@ def build_sentiments(
         pa.array(np.array(SENTIMENT_REASONS)[cols]),
         mask=pa.array(~reason.any(axis=1)),
     )
-    comment = np.empty(a.size, dtype=object)
-    for colour, options in SENTIMENT_COMMENTS.items():
-        rows_ = rating == colour
-        comment[rows_] = np.array(options)[rng.integers(0, len(options), rows_.sum())]
     order = np.argsort(time, kind="stable")
     return canonical(
         "sentiments",
@@ -184,7 +142,6 @@ def build_sentiments(
             "rated_at": time,
             "rating": rating,
             "reasons": reasons,
-            "comment": pa.array(comment, type=pa.string()),
         },
     ).take(order)
 
