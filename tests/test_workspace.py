@@ -41,7 +41,8 @@ def test_open_without_workspace_says_how_to_fix(tmp_path: Path) -> None:
 def test_newer_schema_version_is_refused(tmp_path: Path) -> None:
     Workspace.init(tmp_path).close()
     config = tmp_path / "vigie.toml"
-    config.write_text(config.read_text().replace("schema_version = 1", "schema_version = 99"))
+    current = f"schema_version = {SCHEMA_VERSION}"
+    config.write_text(config.read_text().replace(current, "schema_version = 99"))
     with pytest.raises(WorkspaceError, match="newer than this Vigie"):
         Workspace.open(tmp_path)
 

@@ -20,7 +20,7 @@ import ibis.expr.datatypes as dt
 
 from vigie.errors import UnknownTableError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class ColumnType(StrEnum):

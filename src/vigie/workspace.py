@@ -3,6 +3,12 @@
 Every command, web view and Python call receives a `Workspace`. It is the only
 module that knows which backend is connected; everything else builds Ibis
 expressions on the tables it hands out.
+
+Settings in vigie.toml (documented in docs/importing.md and docs/tone.md):
+`[workspace] backend`, `[workspace] schema_version`, and `[text] keep`
+(false: imports store no free text, only its tone scores, as `--no-text`).
+Opening a workspace of an older schema version migrates it: the columns added
+since are added (nullable) and vigie.toml is rewritten with the new version.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import Self
 
 import ibis
 import ibis.expr.types as ir
+import sqlglot as sg
 from ibis.backends import BaseBackend
 
 from vigie.errors import WorkspaceError
@@ -32,10 +39,13 @@ class Workspace:
         backend_url: str,
         schema_version: int,
         con: BaseBackend | None = None,
+        keep_text: bool = True,
     ) -> None:
         self.root = root
         self.backend_url = backend_url
         self.schema_version = schema_version
+        self.keep_text = keep_text
+        """`[text] keep`: False stores no free text at import, only its tone scores."""
         # An already-connected backend: tests, notebooks, a shared Spark session.
         if con is not None:
             self.__dict__["con"] = con
@@ -81,24 +91,59 @@ class Workspace:
             section = data["workspace"]
             backend_url = str(section["backend"])
             version = int(section["schema_version"])
+            keep_text = data.get("text", {}).get("keep", True)
         except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
             raise WorkspaceError(f"{config} is not a valid Vigie configuration: {exc}") from None
+        if not isinstance(keep_text, bool):
+            raise WorkspaceError(f"{config}: [text] keep must be true or false, not {keep_text!r}.")
         if version > SCHEMA_VERSION:
             raise WorkspaceError(
                 f"{config} has schema version {version}, newer than this Vigie "
                 f"({SCHEMA_VERSION}). Upgrade Vigie to open it."
             )
-        return cls(root, backend_url, version)
+        workspace = cls(root, backend_url, version, keep_text=keep_text)
+        if version < SCHEMA_VERSION:
+            workspace._migrate()
+        return workspace
 
     def _write_config(self) -> None:
+        text = (
+            ""
+            if self.keep_text
+            else "\n[text]\n# false: imports keep no free text, only its tone scores.\nkeep = false\n"
+        )
         (self.root / CONFIG_FILE).write_text(
             "# Vigie workspace. backend is an Ibis URL: duckdb://FILE (relative to this\n"
             "# folder), postgres://user:password@host:port/database, or pyspark://WAREHOUSE_DIR.\n"
             "[workspace]\n"
             f'backend = "{self.backend_url}"\n'
-            f"schema_version = {self.schema_version}\n",
+            f"schema_version = {self.schema_version}\n" + text,
             encoding="utf-8",
         )
+
+    def _migrate(self) -> None:
+        """Bring an older workspace to SCHEMA_VERSION: add the (nullable) columns added since."""
+        existing = set(self.con.list_tables())
+        types = self.con.compiler.type_mapper
+        for table in TABLES.values():
+            if table.name not in existing:
+                continue
+            present = set(self.con.table(table.name).columns)
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                name = sg.to_identifier(table.name, quoted=True).sql(self.con.dialect)
+                col = sg.to_identifier(column.name, quoted=True).sql(self.con.dialect)
+                kind = types.to_string(column.type.ibis_type)
+                add = (
+                    f"ADD COLUMNS ({col} {kind})"
+                    if self.con.name == "pyspark"
+                    else (f"ADD COLUMN {col} {kind}")
+                )
+                self.con.raw_sql(f"ALTER TABLE {name} {add}")
+        self.create_missing_tables()
+        self.schema_version = SCHEMA_VERSION
+        self._write_config()
 
     @cached_property
     def con(self) -> BaseBackend:

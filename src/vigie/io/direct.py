@@ -25,11 +25,19 @@ from vigie.schema import Table
 
 
 def applies(table: Table, mode: ImportMode, dry_run: bool) -> bool:
-    """Rules are row-local: no key to compare across rows, no reference into the import."""
+    """Rules are row-local: no key to compare across rows, no reference into the import.
+
+    Tables with free text always take the staged path, whose writer also scores
+    the text into `texts` (today every such table has a primary key anyway).
+    """
     self_reference = any(
         c.references is not None and c.references.split(".")[0] == table.name for c in table.columns
     )
-    return not (table.primary_key or self_reference or dry_run) and mode != ImportMode.UPSERT
+    free_text = any(c.free_text for c in table.columns)
+    return (
+        not (table.primary_key or self_reference or free_text or dry_run)
+        and mode != ImportMode.UPSERT
+    )
 
 
 def _broken(staging: Staging, now: dt.datetime, existing: KeyRelation) -> str:

@@ -5,7 +5,8 @@ rule is checked on the staged rows, and only then are rows written, in one
 transaction. On a DuckDB workspace the staging happens in the workspace's own
 connection (TEMP tables, then INSERT ... SELECT), so nothing leaves the engine;
 tables whose rules are all row-local first try the one-pass insert of
-`vigie.io.direct`, which falls back here on any problem.
+`vigie.io.direct`, which falls back here on any problem. Free text is scored
+into the derived `texts` table by the writers (see `vigie.io.writers`).
 On other backends (PostgreSQL, Spark) staging uses an in-memory DuckDB, the
 keys needed for the checks are pulled from the workspace, and rows are
 written through Ibis.
@@ -32,8 +33,17 @@ from vigie.io.sources import ReadOptions
 from vigie.io.sql import ident
 from vigie.io.staging import Staging
 from vigie.io.validation import KeyRelation, validate
-from vigie.io.writers import Counts, ImportMode, Writer, ibis_writer, write_duckdb
+from vigie.io.writers import (
+    Counts,
+    ImportMode,
+    TextOptions,
+    Writer,
+    duckdb_writer,
+    ibis_writer,
+)
 from vigie.schema import Table, get_table
+from vigie.tone.scoring import ToneScorer
+from vigie.tone.store import ensure_texts_table
 from vigie.workspace import Workspace
 
 __all__ = ["ImportMode", "ImportReport", "import_files"]
@@ -87,11 +97,14 @@ def import_files(
     encoding: str = "utf-8",
     sheet: str | None = None,
     dry_run: bool = False,
+    keep_text: bool | None = None,
     now: dt.datetime | None = None,
 ) -> ImportReport:
     """Import `paths` into `table`: every problem is reported and nothing written, or all is.
 
-    `now` (UTC) is the moment "in the future" is judged against; tests inject it.
+    `keep_text=False` (`--no-text`) stores free text as NULL, keeping only its scores;
+    None follows the workspace's `[text] keep` setting. `now` (UTC) is the moment
+    "in the future" is judged against; tests inject it.
     """
     started = time.perf_counter()
     spec = get_table(table)
@@ -103,6 +116,7 @@ def import_files(
     moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None)
     options = ReadOptions(delimiter, encoding, sheet)
     files = [Path(p) for p in paths]
+    texts = _text_options(workspace, spec, keep_text, dry_run)
     if workspace.backend_name == "duckdb":
         con = workspace.con.con  # the DuckDB connection under Ibis: stage next to the tables
         counts = None
@@ -111,14 +125,13 @@ def import_files(
             counts = direct.insert_checked(staging, files, mode, moment, _local_table)
         if counts is None:  # a problem to report, or rules that span rows: stage first
             staging = Staging(con, spec, loaded, date_format, options)
-            counts = _run(
-                staging, files, mode, moment, _local_table, _transaction, write_duckdb, dry_run
-            )
+            write = duckdb_writer(texts)
+            counts = _run(staging, files, mode, moment, _local_table, _transaction, write, dry_run)
     else:
         with duckdb.connect() as con:
             staging = Staging(con, spec, loaded, date_format, options)
             keys = _RemoteKeys(con, workspace).relation
-            writer = ibis_writer(workspace)
+            writer = ibis_writer(workspace, texts)
             counts = _run(staging, files, mode, moment, keys, _no_transaction, writer, dry_run)
     inserted, updated, deleted = counts
     return ImportReport(
@@ -134,6 +147,18 @@ def import_files(
         seconds=time.perf_counter() - started,
         dry_run=dry_run,
     )
+
+
+def _text_options(
+    workspace: Workspace, table: Table, keep_text: bool | None, dry_run: bool
+) -> TextOptions:
+    """Score free text only for tables that have some; `texts` is created before the import."""
+    keep = workspace.keep_text if keep_text is None else keep_text
+    if not any(c.free_text for c in table.columns):
+        return TextOptions(None, keep)
+    if not dry_run:
+        ensure_texts_table(workspace)
+    return TextOptions(ToneScorer.for_workspace(workspace.root), keep)
 
 
 def _mode(table: Table, mode: ImportMode | str) -> ImportMode:

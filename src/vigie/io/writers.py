@@ -1,7 +1,12 @@
 """Writing staged rows into a workspace table, by import mode.
 
 Both writers run only after validation found nothing, and return what they
-did (or, for a dry run, would do) as (inserted, updated, deleted).
+did (or, for a dry run, would do) as (inserted, updated, deleted). A table
+with free-text columns also gets its rows in the derived `texts` table
+(language, tone, churn-intent phrases; see vigie.tone): on DuckDB in the same
+transaction as the source rows, elsewhere through Ibis right after them. When
+text is not kept (`--no-text`), the free-text columns are written as NULL and
+only the scores reach `texts`.
 """
 
 from __future__ import annotations
@@ -9,11 +14,17 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 
-from vigie.io.sql import ident
+import pyarrow as pa
+
+from vigie.io.sql import ident, literal
 from vigie.io.staging import Staging
 from vigie.io.validation import KeyRelation
+from vigie.tone.rows import SOURCES, raw_texts, text_ids_sql, text_rows
+from vigie.tone.scoring import ToneScorer
+from vigie.tone.store import TEXTS_SCHEMA, TEXTS_TABLE
 from vigie.workspace import Workspace
 
 Counts = tuple[int, int, int]
@@ -28,6 +39,15 @@ class ImportMode(StrEnum):
     """The table's content becomes the file(s)."""
     UPSERT = "upsert"
     """Rows whose primary key exists replace the old row; others are added."""
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    """How an import treats free text: score it with `scorer` (None: the table has none)."""
+
+    scorer: ToneScorer | None
+    keep: bool = True
+    """False: free-text columns and excerpts are stored as NULL; only the scores are kept."""
 
 
 def _scalar(staging: Staging, sql: str) -> int:
@@ -50,40 +70,82 @@ def _columns(staging: Staging) -> str:
     return ", ".join(ident(c) for c in staging.table.column_names)
 
 
-def write_duckdb(
-    staging: Staging, mode: ImportMode, existing: KeyRelation, dry_run: bool
-) -> Counts:
-    """INSERT ... SELECT on the workspace's own DuckDB, inside the caller's transaction."""
-    target = ident(staging.table.name)
-    staged = staging.count()
-    updated = deleted = 0
+def _values(staging: Staging, texts: TextOptions) -> str:
+    """The staged columns to write, free text replaced by NULL when it is not kept."""
+    return ", ".join(
+        f"NULL AS {ident(c.name)}" if c.free_text and not texts.keep else ident(c.name)
+        for c in staging.table.columns
+    )
+
+
+def _text_rows(staging: Staging, texts: TextOptions) -> pa.Table | None:
+    """The staged rows' `texts` rows, scored; None when the table has no free text."""
+    if texts.scorer is None:
+        return None
+    raw = raw_texts(staging.con, staging.table.name, staging.view)
+    return text_rows(raw, texts.scorer, texts.keep)
+
+
+def _stale_texts(staging: Staging, mode: ImportMode) -> str:
+    """SQL condition on `texts` rows this import replaces: the whole source, or the staged keys."""
     if mode == ImportMode.REPLACE:
-        deleted = _scalar(staging, f"SELECT count(*) FROM {target}")
+        return f"source = {literal(SOURCES[staging.table.name].source)}"
+    return f"text_id IN ({text_ids_sql(staging.table.name, staging.view)})"
+
+
+def duckdb_writer(texts: TextOptions) -> Writer:
+    """INSERT ... SELECT on the workspace's own DuckDB, inside the caller's transaction."""
+
+    def write(staging: Staging, mode: ImportMode, existing: KeyRelation, dry_run: bool) -> Counts:
+        target = ident(staging.table.name)
+        staged = staging.count()
+        updated = deleted = 0
+        if mode == ImportMode.REPLACE:
+            deleted = _scalar(staging, f"SELECT count(*) FROM {target}")
+            if not dry_run:
+                staging.con.execute(f"DELETE FROM {target}")
+        elif mode == ImportMode.UPSERT:
+            updated = _matched(staging, existing)
+            if not dry_run:
+                match = " AND ".join(
+                    f"{target}.{ident(c)} = s.{ident(c)}" for c in staging.table.primary_key
+                )
+                staging.con.execute(f"DELETE FROM {target} USING {staging.view} s WHERE {match}")
         if not dry_run:
-            staging.con.execute(f"DELETE FROM {target}")
-    elif mode == ImportMode.UPSERT:
-        updated = _matched(staging, existing)
-        if not dry_run:
-            match = " AND ".join(
-                f"{target}.{ident(c)} = s.{ident(c)}" for c in staging.table.primary_key
+            staging.con.execute(
+                f"INSERT INTO {target} ({_columns(staging)}) "
+                f"SELECT {_values(staging, texts)} FROM {staging.view}"
             )
-            staging.con.execute(f"DELETE FROM {target} USING {staging.view} s WHERE {match}")
-    if not dry_run:
-        columns = _columns(staging)
+            rows = _text_rows(staging, texts)
+            if rows is not None:
+                _write_texts_duckdb(staging, mode, rows)
+        return staged - updated, updated, deleted
+
+    return write
+
+
+def _write_texts_duckdb(staging: Staging, mode: ImportMode, rows: pa.Table) -> None:
+    """Replace the texts of the imported rows, in the import's transaction."""
+    name = "__vigie_texts_" + uuid.uuid4().hex
+    staging.con.register(name, rows)
+    try:
+        staging.con.execute(f"DELETE FROM {TEXTS_TABLE} WHERE {_stale_texts(staging, mode)}")
+        columns = ", ".join(ident(c) for c in TEXTS_SCHEMA.names)
         staging.con.execute(
-            f"INSERT INTO {target} ({columns}) SELECT {columns} FROM {staging.view}"
+            f"INSERT INTO {TEXTS_TABLE} ({columns}) SELECT {columns} FROM {ident(name)}"
         )
-    return staged - updated, updated, deleted
+    finally:
+        staging.con.unregister(name)
 
 
-def ibis_writer(workspace: Workspace) -> Writer:
+def ibis_writer(workspace: Workspace, texts: TextOptions) -> Writer:
     """A writer for other backends: Arrow from the staging DuckDB, written through Ibis."""
 
     def write(staging: Staging, mode: ImportMode, existing: KeyRelation, dry_run: bool) -> Counts:
         staged = staging.count()
         name = staging.table.name
         columns = _columns(staging)
-        rows = f"SELECT {columns} FROM {staging.view}"
+        rows = f"SELECT {_values(staging, texts)} FROM {staging.view}"
         updated = deleted = 0
         if mode == ImportMode.REPLACE:
             deleted = int(workspace.table(name).count().to_pyarrow().as_py())
@@ -102,9 +164,32 @@ def ibis_writer(workspace: Workspace) -> Writer:
             data = staging.con.execute(rows).to_arrow_table().cast(schema)
             with _backend_transaction(workspace):
                 workspace.con.insert(name, data, overwrite=mode != ImportMode.APPEND)
+            scored = _text_rows(staging, texts)
+            if scored is not None:
+                _write_texts_ibis(workspace, staging, mode, scored)
         return staged - updated, updated, deleted
 
     return write
+
+
+def _write_texts_ibis(
+    workspace: Workspace, staging: Staging, mode: ImportMode, rows: pa.Table
+) -> None:
+    """Rewrite `texts` through Ibis: the rows this import does not replace, then its own."""
+    current, new = ("__vigie_" + kind + uuid.uuid4().hex for kind in ("texts_", "new_texts_"))
+    staging.con.register(current, workspace.con.table(TEXTS_TABLE).to_pyarrow())
+    staging.con.register(new, rows)
+    columns = ", ".join(ident(c) for c in TEXTS_SCHEMA.names)
+    data = (
+        staging.con.execute(
+            f"SELECT {columns} FROM {ident(current)} WHERE NOT ({_stale_texts(staging, mode)}) "
+            f"UNION ALL SELECT {columns} FROM {ident(new)}"
+        )
+        .to_arrow_table()
+        .cast(TEXTS_SCHEMA.to_pyarrow())
+    )
+    with _backend_transaction(workspace):
+        workspace.con.insert(TEXTS_TABLE, data, overwrite=True)
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import warnings
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
@@ -36,7 +37,11 @@ def _analyzer(language: str) -> Analyzer:
     if language == "en":
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
     else:
-        from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer
+        # Its regexes use invalid escapes: warned (DeprecationWarning on 3.11, SyntaxWarning
+        # later) when its source is first compiled, an error under `-W error`.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="invalid escape sequence")
+            from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer
     return SentimentIntensityAnalyzer()
 
 

@@ -50,6 +50,12 @@ RECENT_COLUMNS = (
 )
 
 
+def ensure_texts_table(workspace: Workspace) -> None:
+    """Create the empty `texts` table if the workspace has none yet (before a first import)."""
+    if TEXTS_TABLE not in workspace.con.list_tables():
+        workspace.con.create_table(TEXTS_TABLE, schema=TEXTS_SCHEMA)
+
+
 def texts_table(workspace: Workspace) -> ir.Table:
     """The workspace's `texts` table, or an empty one with the same schema if none exists yet."""
     if TEXTS_TABLE in workspace.con.list_tables():
