@@ -26,6 +26,7 @@ from vigie.signals import (
     score_direction,
     sentiment,
     support,
+    tone,
     touch,
     usage,
     voice,
@@ -46,6 +47,7 @@ FAMILIES: dict[str, Callable[[Context], list[ir.Table]]] = {
     "touch": touch.signals,
     "peers": peers.signals,
     "sentiment": sentiment.signals,
+    "tone": tone.signals,
 }
 """Every family but renewal, which needs the others' results."""
 KINDS: dict[str, str] = {
@@ -70,6 +72,10 @@ KINDS: dict[str, str] = {
     "no_touch": "touch",
     "low_peer_usage": "peers",
     "stale_sentiment": "sentiment",
+    "tone_falling": "tone",
+    "negative_tone_key_contact": "tone",
+    "churn_intent": "tone",
+    "hidden_dissatisfaction_text": "tone",
 }
 """Every signal kind and the family (config section) that computes it."""
 

@@ -23,6 +23,7 @@ from ruamel.yaml import YAML, YAMLError
 
 from vigie.errors import SignalConfigError
 from vigie.schema import INTERACTION_KINDS, SENTIMENT_REASONS, SEVERITIES
+from vigie.scorecard.spec import TEXT_DIRECTIONS
 
 DEFAULTS = resources.files("vigie.signals") / "defaults.yaml"
 
@@ -141,6 +142,27 @@ class Sentiment(_Section):
         return reasons
 
 
+class Tone(_Section):
+    recent_days: int = Positive
+    baseline_days: int = Positive
+    min_texts: int = Positive
+    fall: float = Field(gt=0, le=2)
+    negative: float = Field(ge=-1, le=1)
+    directions: list[str] = Field(min_length=1)
+    intent_days: int = Positive
+    promoter_min: float = Field(ge=0, le=10)
+    nps_window_days: int = Positive
+    excerpt_chars: int = Field(ge=20)
+
+    @field_validator("directions")
+    @classmethod
+    def _known_directions(cls, directions: list[str]) -> list[str]:
+        unknown = sorted(set(directions) - set(TEXT_DIRECTIONS))
+        if unknown:
+            raise ValueError(f"unknown directions {unknown}; texts have {list(TEXT_DIRECTIONS)}")
+        return directions
+
+
 class SignalConfig(_Section):
     score_direction: ScoreDirection
     usage: Usage
@@ -153,6 +175,7 @@ class SignalConfig(_Section):
     touch: Touch
     peers: Peers
     sentiment: Sentiment
+    tone: Tone
 
 
 def _load_yaml(text: str, source: str) -> Any:

@@ -39,6 +39,10 @@ KIND_RISK = {
     "escalations": "support",
     "sla_breach": "support",
     "hidden_dissatisfaction": "satisfaction",
+    "tone_falling": "satisfaction",
+    "hidden_dissatisfaction_text": "satisfaction",
+    "negative_tone_key_contact": "relationship",
+    "churn_intent": "commercial",
     "renewal_at_risk": "commercial",
     "late_payment": "commercial",
 }
