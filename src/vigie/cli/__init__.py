@@ -17,6 +17,7 @@ from vigie.cli import (  # noqa: F401
     scorecard_cmds,
     signals_cmds,
     simulate_cmd,
+    tone_cmds,
     web_cmds,
     workspace_cmds,
 )

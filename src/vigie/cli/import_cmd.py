@@ -44,6 +44,14 @@ def import_(
     sheet: Annotated[
         str | None, typer.Option(help="XLSX sheet to read (default: the first).")
     ] = None,
+    no_text: Annotated[
+        bool,
+        typer.Option(
+            "--no-text",
+            help="Store no free text (notes, comments, ticket text): only its tone, language "
+            "and churn-intent flags. Default: the workspace's [text] keep setting.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
@@ -65,6 +73,7 @@ def import_(
             encoding=encoding,
             sheet=sheet,
             dry_run=dry_run,
+            keep_text=False if no_text else None,
         )
     except ImportValidationError as exc:
         if not as_json:

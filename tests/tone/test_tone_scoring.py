@@ -1,0 +1,159 @@
+"""The default scorer on hand-written sentences, language detection and churn-intent phrases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vigie.errors import ToneError
+from vigie.tone.intents import load_intents
+from vigie.tone.language import detect_languages
+from vigie.tone.scoring import ToneScorer
+
+SCORER = ToneScorer.for_workspace(None)
+
+
+def tone(text: str) -> float:
+    return SCORER.score([text]).column("tone")[0].as_py()
+
+
+@pytest.mark.parametrize(
+    ("positive", "negated"),
+    [
+        ("We are happy with the product.", "We are not happy with the product."),
+        ("Nous sommes satisfaits du produit.", "Nous ne sommes pas du tout satisfaits du produit."),
+    ],
+)
+def test_negation_turns_tone_negative(positive: str, negated: str) -> None:
+    assert tone(positive) >= 0.05
+    assert tone(negated) <= -0.05
+
+
+@pytest.mark.parametrize(
+    ("plain", "intense"),
+    [
+        ("We are happy with the support.", "We are very happy with the support."),
+        ("Nous sommes contents du support.", "Nous sommes très contents du support."),
+    ],
+)
+def test_intensifiers_raise_positive_tone(plain: str, intense: str) -> None:
+    assert tone(intense) > tone(plain) >= 0.05
+
+
+@pytest.mark.parametrize(
+    ("plain", "intense"),
+    [("I am disappointed.", "I am very disappointed."), ("Je suis déçu.", "Je suis très déçu.")],
+)
+def test_intensifiers_deepen_negative_tone(plain: str, intense: str) -> None:
+    assert tone(intense) < tone(plain) <= -0.05
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The meeting is on Tuesday at 10.",
+        "La réunion est prévue mardi à 10 heures.",
+        "The invoice for March is attached.",
+    ],
+)
+def test_plain_facts_are_neutral(text: str) -> None:
+    assert -0.05 < tone(text) < 0.05
+
+
+def test_mixed_sentences_land_between_their_parts() -> None:
+    good, bad = "The new dashboard is great.", "Support is slow and frustrating."
+    mixed = tone(f"{good} But {bad[0].lower()}{bad[1:]}")
+    assert tone(bad) < mixed < tone(good)
+
+
+def test_texts_in_another_language_get_no_tone() -> None:
+    scored = SCORER.score(["Wir sind sehr unzufrieden mit dem Support."]).to_pylist()[0]
+    assert (scored["language"], scored["tone"]) == ("other", None)
+
+
+def test_identical_texts_get_identical_rows_in_order() -> None:
+    rows = SCORER.score(["Great!", "Nul.", "Great!"]).to_pylist()
+    assert rows[0] == rows[2] and rows[0] != rows[1]
+
+
+SHORT_EN = [
+    "Login fails",
+    "Price too high",
+    "Thanks for the call",
+    "We are evaluating other tools",
+    "Need help with SSO",
+    "Not happy with support",
+    "Champion left the company",
+    "The API returns 500 errors",
+    "Please call me back",
+    "Too expensive for us",
+]
+SHORT_FR = [
+    "Connexion impossible",
+    "Prix trop élevé",
+    "Merci pour l'appel",
+    "Nous évaluons d'autres outils",
+    "Besoin d'aide avec le SSO",
+    "Pas satisfait du support",
+    "Notre sponsor a quitté l'entreprise",
+    "L'API renvoie des erreurs 500",
+    "Merci de me rappeler",
+    "Trop cher pour nous",
+]
+
+
+def test_language_of_short_cs_texts() -> None:
+    found = detect_languages(SHORT_EN + SHORT_FR + ["Das Dashboard ist seit Montag sehr langsam."])
+    assert found == ["en"] * 10 + ["fr"] * 10 + ["other"]
+
+
+def test_language_of_long_texts_uses_the_fast_detector_correctly() -> None:
+    en = "Hi team, following up on our call: the reporting export keeps failing for our users."
+    fr = "Bonjour, suite à notre appel : l'export des rapports plante encore pour nos équipes."
+    assert detect_languages([en * 2, fr * 2]) == ["en", "fr"]
+
+
+def test_intent_phrases_ignore_case_and_accents_and_keep_the_phrase() -> None:
+    matcher = load_intents(None)
+    kinds, phrases = matcher.match(
+        [
+            "We will CANCEL at renewal.",
+            "Nous allons RESILIER le contrat, le prix trop eleve.",
+            "Nous évaluons d’autres outils.",
+            "The order was cancelled yesterday.",  # whole words only
+            "Budget cut announced; we are evaluating a competitor.",
+        ]
+    )
+    assert kinds == [
+        ["cancel"],
+        ["cancel", "price"],
+        ["evaluating"],
+        [],
+        ["competitor", "budget", "evaluating"],
+    ]
+    assert phrases[1] == ["résilier", "prix trop élevé"]
+    assert phrases[2] == ["nous évaluons"]
+    assert phrases[4] == ["competitor", "budget cut", "we are evaluating"]
+
+
+def test_workspace_intents_extend_or_replace_the_defaults(tmp_path: Path) -> None:
+    (tmp_path / "intents.yaml").write_text(
+        "kinds:\n  cancel:\n    fr: [on arrête tout]\n  security:\n    en: [data breach]\n"
+    )
+    kinds, phrases = load_intents(tmp_path).match(["On arrête tout après ce data breach. Cancel."])
+    assert kinds == [["cancel", "security"]]
+    assert phrases == [["cancel", "on arrête tout", "data breach"]]
+    (tmp_path / "intents.yaml").write_text(
+        "extend_defaults: false\nkinds:\n  security:\n    en: [data breach]\n"
+    )
+    assert load_intents(tmp_path).match(["Cancel after the data breach."])[0] == [["security"]]
+
+
+def test_bad_intents_file_names_the_file_and_the_path(tmp_path: Path) -> None:
+    (tmp_path / "intents.yaml").write_text("kinds:\n  cancel:\n    de: [kündigen]\n    en: ['']\n")
+    with pytest.raises(ToneError) as caught:
+        load_intents(tmp_path)
+    message = str(caught.value)
+    assert str(tmp_path / "intents.yaml") in message
+    assert "kinds.cancel.de" in message and "kinds.cancel.en.0" in message
