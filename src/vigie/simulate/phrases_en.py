@@ -17,16 +17,16 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "the new analytics view", "the billing portal",
     ),
     "pred.-2": (
-        "is {very} slow, reports take minutes to load", "does not work at all", "keeps crashing",
-        "is {very} unreliable", "has been broken for over a week", "is {very} frustrating to use",
-        "is a disaster for the team", "is completely unusable right now", "fails every single day",
+        "is {very} slow and painful, reports take minutes to load", "does not work at all", "keeps crashing",
+        "is {very} bad and unreliable", "has been broken for over a week", "is {very} frustrating to use",
+        "is a disaster for the team", "is completely useless right now", "fails every single day",
         "is {very} disappointing",
     ),
     "pred.-1": (
-        "is too slow", "does not work as expected", "is not reliable enough",
-        "is confusing for new users", "has too many bugs", "is not good enough",
-        "still has issues", "could be much better", "is not really helpful",
-        "is harder to use than it should be",
+        "is too slow", "does not work as expected", "is disappointing so far",
+        "is confusing for new users", "has too many annoying bugs", "is not good enough",
+        "still has problems", "is worse than before", "is not really helpful",
+        "is a pain to use",
     ),
     "pred.0": (
         "was updated last week", "is used mostly by the finance team", "was discussed in detail",
@@ -35,13 +35,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "will be covered in the next training",
     ),
     "pred.1": (
-        "works well", "is reliable", "is easy to use", "saves a lot of time",
-        "is appreciated by the team", "does the job", "has improved a lot", "is helpful",
+        "works well", "is good and reliable", "is easy to use", "saves a lot of time",
+        "is appreciated by the team", "does the job nicely", "has improved a lot", "is helpful",
         "runs smoothly", "is well adopted",
     ),
     "pred.2": (
-        "works {very} well", "is {very} reliable", "is a huge time saver", "is {very} impressive",
-        "has been excellent", "is loved by the whole team", "is exactly what was needed",
+        "works {very} well", "is {very} good", "is a huge time saver", "is {very} impressive",
+        "has been excellent", "is loved by the whole team", "is exactly what everyone hoped for",
         "is {very} easy to use", "is a great success", "has been fantastic",
     ),
     "we.-2": (
@@ -84,7 +84,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "they are not happy with response times", "they are not satisfied lately",
         "the team is disappointed", "they feel things have not improved",
         "they expected more from the last release", "adoption is below target",
-        "they struggle to get value from it", "the customer seems less engaged",
+        "they struggle to get value from it", "the customer sounds unhappy lately",
     ),
     "they.0": (
         "they are reviewing usage this quarter", "they have a new admin",
@@ -122,15 +122,15 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "Reviewed usage for the last quarter.", "Walked through the roadmap.",
         "Discussed the renewal timeline.", "Went through the open tickets.",
         "Presented the new automation features.", "Agreed on goals for next quarter.",
-        "Sent the QBR deck afterwards.", "Shared the adoption report.",
+        "Sent the QBR deck afterwards.", "Sent the adoption report.",
         "Covered the new permissions model.", "Demoed the new dashboards.",
     ),
     "fact.email": (
-        "Sent the QBR deck.", "Shared the renewal quote.", "Sent the release notes.",
+        "Sent the QBR deck.", "Sent the renewal quote.", "Sent the release notes.",
         "Followed up on the open ticket.", "Sent the meeting summary.",
         "Shared a best-practice guide for dashboards.",
         "Sent the invoice copy requested by finance.", "Invited them to the next webinar.",
-        "Sent the onboarding checklist.", "Shared the training recording.",
+        "Sent the onboarding checklist.", "Posted the training recording.",
     ),
     "fact.event": (
         "Attended the product webinar.", "Registered for the user conference.",
@@ -170,7 +170,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "they had a demo with a competitor", "they are comparing us with a competitor",
     ),
     "intent.budget.we": (
-        "our budget was cut for next year", "we had a budget cut and must reduce our tools",
+        "we face a budget cut next year", "we had a budget cut and must reduce our tools",
         "finance announced a budget cut",
         "after the budget cut we need to review every subscription",
     ),
@@ -181,12 +181,12 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "intent.price.we": (
         "the price is too high for what we use", "honestly, the price is too high",
         "the price is too high compared to the value we get",
-        "we cannot justify the price, it is too high",
+        "we cannot justify it anymore, the price is too high",
     ),
     "intent.price.they": (
         "they find the price too high", "they said the price is too high",
         "price too high is their main objection",
-        "they push back on price: too high for their usage",
+        "they push back: the price is too high for their usage",
     ),
     "intent.migration.we": (
         "we are planning a migration to another platform",
@@ -202,7 +202,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "intent.evaluating.we": (
         "we are evaluating other options", "we are evaluating other options for next year",
         "to be transparent, we are evaluating other options",
-        "we have started evaluating other options",
+        "we are evaluating alternatives",
     ),
     "intent.evaluating.they": (
         "they are evaluating other options",
@@ -303,7 +303,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "We are extremely disappointed, this is not acceptable.",
         "This is a disaster for our month-end close.",
         "We are {very} unhappy, this has been going on for too long.",
-        "Honestly, this is unacceptable.",
+        "Honestly, this is terrible and unacceptable.",
     ),
     "impact.-1": (
         "It is slowing us down.", "We are not happy about this.",
@@ -315,7 +315,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "Steps to reproduce are below.", "It affects one user so far.",
     ),
     "impact.1": (
-        "Otherwise everything works well.", "No rush, thanks!",
+        "Otherwise everything works well.", "All good otherwise, thanks!",
         "Thanks, the tool is great otherwise.", "Appreciate your help as always.",
     ),
     "impact.2": (
@@ -325,8 +325,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "Thanks, your support is always excellent.",
     ),
     "reason.champion_left": (
-        "Our champion has left the company; no replacement yet.",
-        "Main contact left, we need a new sponsor.", "Champion gone, relationship to rebuild.",
+        "Our champion has left the company; sadly no replacement yet.",
+        "Main contact left, we need a new sponsor.", "Lost our champion, relationship to rebuild.",
     ),
     "reason.competitor": (
         "They mentioned a competitor.", "A competitor is pitching them.",
@@ -342,7 +342,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "Reorganisation: migration to an in-house tool on the table.",
     ),
     "reason.silent_dissatisfaction": (
-        "Feels like they are disengaging.", "Hard to get answers lately.",
+        "Worrying: they seem to be disengaging.", "Hard to get answers lately.",
         "Low energy on their side, no clear complaint.",
     ),
     "reason.other": (

@@ -14,17 +14,17 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "le système de synchronisation", "le nouveau module d'analyse", "le portail de facturation",
     ),
     "pred.-2": (
-        "est {very} lent, les rapports mettent des minutes à charger", "ne fonctionne pas du tout",
+        "est {very} lent et pénible, les rapports mettent des minutes à charger", "ne fonctionne pas du tout",
         "plante sans arrêt", "n'est pas du tout fiable", "est en panne depuis plus d'une semaine",
         "est {very} pénible à utiliser", "est une catastrophe pour l'équipe",
-        "est complètement inutilisable en ce moment", "tombe en erreur tous les jours",
+        "est complètement inutile en ce moment", "tombe en erreur tous les jours",
         "est {very} décevant",
     ),
     "pred.-1": (
         "est trop lent", "ne fonctionne pas comme prévu", "n'est pas assez fiable",
-        "est compliqué pour les nouveaux utilisateurs", "a trop de bugs", "n'est pas satisfaisant",
-        "pose encore problème", "pourrait être bien meilleur", "n'est pas vraiment utile",
-        "est plus difficile à utiliser qu'il ne devrait",
+        "est compliqué pour les nouveaux utilisateurs", "a trop de bugs agaçants", "n'est pas satisfaisant",
+        "pose encore problème", "est pire qu'avant", "n'est pas vraiment utile",
+        "est décevant pour l'instant",
     ),
     "pred.0": (
         "a été mis à jour la semaine dernière", "est surtout utilisé par l'équipe finance",
@@ -34,20 +34,20 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "sera couvert lors de la prochaine formation",
     ),
     "pred.1": (
-        "fonctionne bien", "est fiable", "est simple à utiliser", "fait gagner beaucoup de temps",
-        "est apprécié par l'équipe", "fait le travail", "s'est beaucoup amélioré", "est utile",
+        "fonctionne bien", "est fiable", "est facile à utiliser", "fait gagner beaucoup de temps",
+        "est apprécié par l'équipe", "fait bien le travail", "s'est beaucoup amélioré", "est utile",
         "tourne sans problème", "est bien adopté",
     ),
     "pred.2": (
         "fonctionne {very} bien", "est {very} fiable", "fait gagner un temps fou",
         "est {very} impressionnant", "est excellent", "est adoré par toute l'équipe",
-        "est exactement ce qu'il fallait", "est {very} simple à utiliser",
+        "est exactement ce qu'il fallait", "est {very} facile à utiliser",
         "est une vraie réussite", "est génial",
     ),
     "we.-2": (
         "nous sommes {very} mécontents du service", "nous sommes extrêmement déçus",
         "l'équipe est {very} frustrée", "nous ne sommes pas du tout satisfaits",
-        "rien ne fonctionne comme promis",
+        "rien ne fonctionne comme prévu, c'est décevant",
         "c'est le pire trimestre que nous ayons connu avec vous",
         "nous sommes {very} en colère à cause des pannes à répétition",
         "nos utilisateurs n'ont plus confiance dans les données",
@@ -55,7 +55,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "we.-1": (
         "nous ne sommes pas satisfaits des délais de réponse",
         "nous ne sommes pas contents du produit ces derniers temps", "l'équipe est déçue",
-        "les choses ne se sont pas améliorées", "nous attendions mieux de la dernière version",
+        "les choses ne se sont pas améliorées", "la dernière version est décevante",
         "l'outil ne répond pas à nos besoins", "l'adoption n'est pas au niveau attendu",
         "nous avons du mal à en tirer de la valeur",
     ),
@@ -82,13 +82,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "they.-2": (
         "ils sont {very} mécontents", "le client est extrêmement déçu",
         "l'équipe est {very} frustrée", "ils ne sont pas du tout satisfaits",
-        "selon eux rien ne fonctionne comme promis", "ils sont {very} en colère à cause des pannes",
-        "la relation est au plus bas", "leurs utilisateurs n'ont plus confiance dans les données",
+        "selon eux rien ne fonctionne, c'est décevant", "ils sont {very} en colère à cause des pannes",
+        "la relation est mauvaise et tendue", "leurs utilisateurs n'ont plus confiance dans les données",
     ),
     "they.-1": (
         "ils ne sont pas satisfaits des délais de réponse", "ils ne sont pas contents ces derniers temps",
-        "l'équipe est déçue", "ils trouvent que rien ne s'est amélioré",
-        "ils attendaient mieux de la dernière version", "l'adoption est sous l'objectif",
+        "l'équipe est déçue", "ils trouvent la situation décevante",
+        "la dernière version les a déçus", "l'adoption est sous l'objectif",
         "ils ont du mal à en tirer de la valeur", "le client semble moins impliqué",
     ),
     "they.0": (
@@ -108,7 +108,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "ils sont {very} contents du produit", "l'équipe l'adore",
         "ils sont {very} impressionnés par le support",
         "c'est pour eux le meilleur outil qu'ils utilisent", "ils sont ravis des résultats",
-        "le client est {very} enthousiaste", "la relation est excellente",
+        "le client est {very} enthousiaste", "la relation est au beau fixe, ils sont ravis",
     ),
     "very": ("très", "vraiment", "extrêmement", "particulièrement"),
     "but": (", mais ", " ; par contre, ", ", mais honnêtement ", ". Cela dit, "),
@@ -130,16 +130,16 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "Point sur le calendrier de renouvellement.", "Revue des tickets ouverts.",
         "Présentation des nouvelles fonctionnalités d'automatisation.",
         "Objectifs fixés pour le prochain trimestre.", "Support de QBR envoyé ensuite.",
-        "Rapport d'adoption partagé.", "Présentation du nouveau modèle de droits.",
+        "Rapport d'adoption envoyé.", "Présentation du nouveau modèle de droits.",
         "Démo des nouveaux tableaux de bord.",
     ),
     "fact.email": (
-        "Envoyé le compte-rendu.", "Envoi du support de QBR.", "Devis de renouvellement partagé.",
+        "Envoyé le compte-rendu.", "Envoi du support de QBR.", "Devis de renouvellement envoyé.",
         "Envoyé les notes de version.", "Relance sur le ticket ouvert.",
         "Guide des bonnes pratiques partagé.",
         "Copie de facture envoyée à la demande de la finance.",
         "Invitation au prochain webinaire envoyée.", "Checklist d'onboarding envoyée.",
-        "Enregistrement de la formation partagé.",
+        "Enregistrement de la formation envoyé.",
     ),
     "fact.event": (
         "A participé au webinaire produit.", "Inscrit à la conférence utilisateurs.",
@@ -203,7 +203,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "intent.price.they": (
         "ils trouvent le prix trop élevé", "selon eux le prix est trop élevé",
         "prix trop élevé : c'est leur principale objection",
-        "ils contestent le prix, trop élevé pour leur usage",
+        "ils contestent un prix trop élevé pour leur usage",
     ),
     "intent.migration.we": (
         "nous prévoyons une migration vers une autre plateforme",
@@ -220,7 +220,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "intent.evaluating.we": (
         "nous évaluons d'autres solutions", "nous évaluons d'autres solutions pour l'an prochain",
         "pour être transparents, nous évaluons d'autres solutions",
-        "nous avons commencé à évaluer d'autres solutions",
+        "nous étudions d'autres solutions",
     ),
     "intent.evaluating.they": (
         "ils évaluent d'autres solutions",
@@ -338,8 +338,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "impact.-1": (
         "Cela nous ralentit.", "Nous ne sommes pas contents de la situation.",
-        "Cela devient un problème pour l'équipe.", "Pas terrible, il nous faut un correctif rapidement.",
-        "L'équipe commence à être agacée.",
+        "Cela devient un problème pour l'équipe.", "C'est gênant, il nous faut un correctif rapidement.",
+        "L'équipe commence à être mécontente.",
     ),
     "impact.0": (
         "Captures d'écran jointes.", "Cela arrive sur Chrome et Firefox.", "Pas urgent.",
@@ -347,7 +347,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "Un seul utilisateur est concerné pour l'instant.",
     ),
     "impact.1": (
-        "Sinon tout fonctionne bien.", "Rien d'urgent, merci !",
+        "Sinon tout fonctionne bien.", "Tout le reste va bien, merci !",
         "Merci, l'outil est très bien par ailleurs.", "Merci pour votre aide, comme toujours.",
     ),
     "impact.2": (
@@ -357,9 +357,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "Merci, votre support est toujours excellent.",
     ),
     "reason.champion_left": (
-        "Notre champion a quitté l'entreprise, pas encore de remplaçant.",
+        "Notre champion a quitté l'entreprise, malheureusement pas encore de remplaçant.",
         "Le contact principal est parti, il faut un nouveau sponsor.",
-        "Champion parti, relation à reconstruire.",
+        "Champion perdu, relation à reconstruire.",
     ),
     "reason.competitor": (
         "Ils ont cité un concurrent.", "Un concurrent est en train de les démarcher.",

@@ -208,15 +208,16 @@ def ticket_texts(pop: Population, intents: Intents, accounts: pd.Index, table: p
     level = tone_levels(rng, z, 0.8)
     intent = intents.draw(rng, rows.account, rows.time, 0.3)
 
+    problem = rng.random(n)  # subject and description pools are parallel: same problem
     urgent = (severity == 3) | (escalated & (rng.random(n) < 0.5)) | (level == -2)
     subject = join(
         choose(urgent & (rng.random(n) < 0.6), pick(rng, "urgent", lang)),
-        pick(rng, tuple(f"subject.{t}" for t in TOPICS), lang, topic),
+        pick(rng, tuple(f"subject.{t}" for t in TOPICS), lang, topic, draw=problem),
     )
     felt = (level != 0) | (rng.random(n) < 0.5)
     description = join(
         choose(rng.random(n) < 0.4, join(pick(rng, "greet", lang), "\n")),
-        pick(rng, tuple(f"problem.{t}" for t in TOPICS), lang, topic),
+        pick(rng, tuple(f"problem.{t}" for t in TOPICS), lang, topic, draw=problem),
         when(felt, pick(rng, leveled("impact"), lang, level + 2)),
         when((level < 0) & (rng.random(n) < 0.3), pick(rng, "repeat", lang)),
         when(intent >= 0, intent_sentence(rng, lang, intent, "we")),

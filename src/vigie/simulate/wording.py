@@ -61,16 +61,19 @@ def pick(
     variant: np.ndarray | None = None,
     capital: bool = False,
     who: pa.Array | None = None,
+    draw: np.ndarray | None = None,
 ) -> pa.Array:
     """One phrase per row from pool `pools[variant]` in the row's language.
 
     `capital` upper-cases the first letter (str.capitalize would lower "QBR");
-    `who` fills the "{who}" slot.
+    `who` fills the "{who}" slot; `draw` (uniform in [0, 1)) picks the phrase, so
+    passing the same draw to parallel pools picks matching phrases.
     """
     pools = (pools,) if isinstance(pools, str) else pools
     heads, tails, offsets, sizes = _table(pools, capital)
     group = lang * len(pools) + (0 if variant is None else variant)
-    phrase = offsets[group] + (rng.random(lang.size) * sizes[group]).astype(np.int64)
+    draw = rng.random(lang.size) if draw is None else draw
+    phrase = offsets[group] + (draw * sizes[group]).astype(np.int64)
     at = phrase * VARIANTS + rng.integers(0, VARIANTS, lang.size)
     return heads.take(at) if who is None else join(heads.take(at), who, tails.take(at))
 
