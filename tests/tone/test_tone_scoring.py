@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from vigie.errors import ToneError
+from vigie.tone import lexicon
 from vigie.tone.intents import load_intents
 from vigie.tone.language import detect_languages
 from vigie.tone.scoring import ToneScorer
@@ -157,3 +159,13 @@ def test_bad_intents_file_names_the_file_and_the_path(tmp_path: Path) -> None:
     message = str(caught.value)
     assert str(tmp_path / "intents.yaml") in message
     assert "kinds.cancel.de" in message and "kinds.cancel.en.0" in message
+
+
+def test_process_pool_gives_the_same_scores_as_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = SHORT_EN + SHORT_FR + ["Wir sind sehr unzufrieden.", "Very happy!"] * 3
+    alone = lexicon.default_scores(texts)
+    monkeypatch.setattr(lexicon, "POOL_MIN_TEXTS", 0)
+    monkeypatch.setattr(lexicon, "CHUNK", 7)
+    pooled = lexicon.default_scores(texts)
+    assert pooled[0] == alone[0]
+    np.testing.assert_array_equal(pooled[1], alone[1])

@@ -7,7 +7,10 @@ faster, and as accurate as the full mode on CS texts of 40 characters or more
 (measured on generated EN/FR notes), but it misreads about one text in six
 under that ("Login fails" as French). So short texts, the ambiguous ones and
 also the cheap ones, go through the high-accuracy detector and longer texts
-through the fast one. Both detect a batch in parallel in lingua's Rust core.
+through the fast one. Only the first 100 characters are read: that settles
+the language, and a long email body would otherwise cost in proportion to
+its length. A batch is detected in parallel in lingua's Rust core, except
+inside the scoring pool's worker processes, which are the parallelism there.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ LANGUAGES = (Language.ENGLISH, Language.FRENCH, Language.GERMAN, Language.SPANIS
 CODES = {Language.ENGLISH: "en", Language.FRENCH: "fr"}
 SHORT = 40
 """Characters under which a text goes to the high-accuracy detector."""
+READ = 100
+"""Characters of each text the detector reads."""
 
 
 @cache
@@ -32,15 +37,22 @@ def _detector(low_accuracy: bool) -> LanguageDetector:
     return builder.build()
 
 
-def detect_languages(texts: Sequence[str]) -> list[str]:
-    """'en', 'fr' or 'other' for each text, in order."""
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    codes = np.full(len(texts), "other", dtype=object)
+def detect_languages(texts: Sequence[str], parallel: bool = True) -> list[str]:
+    """'en', 'fr' or 'other' for each text, in order.
+
+    `parallel=False` in forked worker processes: lingua's thread pool does not survive a fork.
+    """
+    heads = [t[:READ] for t in texts]
+    lengths = np.fromiter((len(t) for t in heads), dtype=np.int64, count=len(heads))
+    codes = np.full(len(heads), "other", dtype=object)
     for low_accuracy, chosen in ((False, lengths < SHORT), (True, lengths >= SHORT)):
         positions = np.flatnonzero(chosen)
         if positions.size:
-            found = _detector(low_accuracy).detect_languages_in_parallel_of(
-                [texts[i] for i in positions]
-            )
+            detector = _detector(low_accuracy)
+            batch = [heads[i] for i in positions]
+            if parallel:
+                found = detector.detect_languages_in_parallel_of(batch)
+            else:
+                found = [detector.detect_language_of(text) for text in batch]
             codes[positions] = [CODES.get(language, "other") for language in found]
     return codes.tolist()

@@ -5,10 +5,11 @@ model download), and both handle negation ("not happy", "pas du tout
 satisfait") and intensity ("very", "très"). The score is VADER's compound, in
 [-1, 1]. Texts in another language get no tone (NaN).
 
-VADER is pure Python (about 10k English and 4k French texts per second per
-core), so a large batch is split over a process pool with one process per
-core; small batches stay in process, where a pool would cost more to start
-than it saves (see benchmarks/tone_bench.py).
+Language detection and VADER are the per-text work of an import (VADER is
+pure Python). A large batch is split in chunks over a pool of one process per
+core, each detecting and scoring its chunk; a small batch stays in process,
+where a pool costs more to start than it saves (benchmarks/tone_bench.py
+measures both).
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from typing import Protocol
 
 import numpy as np
 
+from vigie.tone.language import detect_languages
+
 POOL_MIN_TEXTS = 20_000
-"""Unique texts from which scoring is spread over a process pool."""
-CHUNK = 5_000
+"""Distinct texts from which the work is spread over a process pool."""
+CHUNK = 4_000
 
 
 class Analyzer(Protocol):
@@ -45,34 +48,33 @@ def _analyzer(language: str) -> Analyzer:
     return SentimentIntensityAnalyzer()
 
 
-def _score_chunk(language: str, texts: list[str]) -> list[float]:
-    polarity = _analyzer(language).polarity_scores
-    return [polarity(text)["compound"] for text in texts]
-
-
-def _warm() -> None:
-    """Pool initializer: load both lexicons once per worker, not once per chunk."""
-    _analyzer("en")
-    _analyzer("fr")
-
-
 def vader_tones(texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
     """VADER compound per text (NaN unless its language is 'en' or 'fr')."""
     tones = np.full(len(texts), np.nan)
-    langs = np.asarray(languages, dtype=object)
-    jobs: list[tuple[str, np.ndarray]] = []
     for language in ("en", "fr"):
-        positions = np.flatnonzero(langs == language)
-        jobs += [(language, positions[i : i + CHUNK]) for i in range(0, positions.size, CHUNK)]
-    chunks = [(language, [texts[i] for i in positions]) for language, positions in jobs]
-    workers = min(2, os.cpu_count() or 1)
-    if workers > 1 and sum(len(c) for _, c in chunks) >= POOL_MIN_TEXTS:
-        # fork: workers inherit the loaded lexicons and run only VADER (no DuckDB, no lingua).
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm) as pool:
-            results = list(pool.map(_score_chunk, *zip(*chunks, strict=True)))
-    else:
-        results = [_score_chunk(language, chunk) for language, chunk in chunks]
-    for (_, positions), scores in zip(jobs, results, strict=True):
-        tones[positions] = scores
+        polarity = _analyzer(language).polarity_scores
+        for i in np.flatnonzero(np.asarray(languages, dtype=object) == language):
+            tones[i] = polarity(texts[i])["compound"]
     return tones
+
+
+def _chunk(texts: list[str], parallel: bool = False) -> tuple[list[str], np.ndarray]:
+    languages = detect_languages(texts, parallel=parallel)
+    return languages, vader_tones(texts, languages)
+
+
+def default_scores(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Language and VADER tone of each text, over a process pool when the batch is large."""
+    workers = min(2, os.cpu_count() or 1)
+    if workers < 2 or len(texts) < POOL_MIN_TEXTS:
+        return _chunk(list(texts), parallel=True)
+    _analyzer("en"), _analyzer("fr")  # loaded once here, inherited by the forked workers
+    detect_languages(["warm up"], parallel=False)
+    chunks = [list(texts[i : i + CHUNK]) for i in range(0, len(texts), CHUNK)]
+    # fork: the workers inherit the loaded lexicons and language models; they run only
+    # Python VADER and lingua's single-threaded detector, never DuckDB.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        results = list(pool.map(_chunk, chunks))
+    languages = [language for found, _ in results for language in found]
+    return languages, np.concatenate([tones for _, tones in results])

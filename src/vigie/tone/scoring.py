@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from vigie.tone.intents import IntentMatcher, load_intents
 from vigie.tone.language import detect_languages
-from vigie.tone.lexicon import vader_tones
+from vigie.tone.lexicon import default_scores
 from vigie.tone.model import TrainedModel, active_model
 
 SCORED_SCHEMA = pa.schema(
@@ -45,20 +45,20 @@ class ToneScorer:
     def name(self) -> str:
         return "default" if self.model is None else "trained"
 
-    def tones(self, texts: list[str], languages: list[str]) -> np.ndarray:
-        """Tone per text in [-1, 1]; NaN for a language other than English or French."""
+    def languages_and_tones(self, texts: list[str]) -> tuple[list[str], np.ndarray]:
+        """Language and tone per text in [-1, 1]; NaN tone for a language other than EN/FR."""
         if self.model is None:
-            return vader_tones(texts, languages)
+            return default_scores(texts)
+        languages = detect_languages(texts)
         tones = self.model.tones(texts)
         tones[np.asarray(languages, dtype=object) == "other"] = np.nan
-        return tones
+        return languages, tones
 
     def score(self, texts: Sequence[str]) -> pa.Table:
         """One row per text (SCORED_SCHEMA), in order; identical texts are scored once."""
         encoded = pa.array(texts, pa.string()).dictionary_encode()
         unique: list[str] = encoded.dictionary.to_pylist()
-        languages = detect_languages(unique)
-        tones = self.tones(unique, languages)
+        languages, tones = self.languages_and_tones(unique)
         kinds, phrases = self.intents.match(unique)
         scored = pa.table(
             {

@@ -25,8 +25,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from vigie.errors import ToneError
-from vigie.tone.language import detect_languages
-from vigie.tone.lexicon import vader_tones
+from vigie.tone.lexicon import default_scores
 from vigie.tone.model import LABELS, save_model
 from vigie.workspace import Workspace
 
@@ -95,17 +94,17 @@ def _check(labelled: pd.DataFrame, source: str) -> int:
 
 def cross_validate(texts: list[str], labels: np.ndarray, folds: int) -> tuple[float, float, bool]:
     """Mean held-out accuracy of the trained model and of the default, and whether it wins."""
-    default = tone_band(vader_tones(texts, detect_languages(texts)))
+    default = tone_band(default_scores(texts)[1])
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
-    trained_scores, default_scores = [], []
+    trained_scores, default_accuracies = [], []
     array = np.asarray(texts, dtype=object)
     for train, test in splitter.split(array, labels):
         pipeline = make_pipeline().fit(array[train], labels[train])
         trained_scores.append(float(np.mean(pipeline.predict(array[test]) == labels[test])))
-        default_scores.append(float(np.mean(default[test] == labels[test])))
-    diff = np.asarray(trained_scores) - np.asarray(default_scores)
+        default_accuracies.append(float(np.mean(default[test] == labels[test])))
+    diff = np.asarray(trained_scores) - np.asarray(default_accuracies)
     error = float(diff.std(ddof=1) / np.sqrt(folds)) if folds > 1 else 0.0
-    return float(np.mean(trained_scores)), float(np.mean(default_scores)), diff.mean() > error
+    return float(np.mean(trained_scores)), float(np.mean(default_accuracies)), diff.mean() > error
 
 
 def train(workspace: Workspace, labelled: pd.DataFrame, source: str) -> TrainReport:
