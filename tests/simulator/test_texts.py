@@ -40,6 +40,7 @@ def texts(book: Portfolio) -> pd.DataFrame:
         frame["account_id"] = table["account_id"]
         frame["at"] = pd.to_datetime(table[time_column])
         frame["contact_id"] = table.get("contact_id")
+        frame["direction"] = table.get("direction", "inbound")  # tickets: the customer writes
         frames.append(frame[frame["language"].notna()])
     result = pd.concat(frames, ignore_index=True)
     outcomes = book.tables["outcomes"].to_pandas()
@@ -159,6 +160,16 @@ def test_intents_are_found_by_the_default_phrase_lists(written: pd.DataFrame) ->
     assert len(labelled) > 20 and np.mean(found) >= 0.8
     others = written[written["intent"].isna()].sample(2000, random_state=4)
     assert score(others)["intents"].map(len).gt(0).mean() < 0.002
+
+
+def test_happy_low_usage_accounts_praise_in_surveys_but_complain_in_their_own_texts(
+    written: pd.DataFrame,
+) -> None:
+    own = written["source"].isin(["tickets", "interactions"]) & (written["direction"] == "inbound")
+    tone = written.groupby([written["archetype"], own, written["source"] == "surveys"])["tone"]
+    mean = tone.mean()
+    assert mean[("happy_low_usage", False, True)] > 0.8  # survey comments
+    assert mean[("happy_low_usage", True, False)] < min(0.0, mean[("steady", True, False)] - 0.5)
 
 
 def test_champions_and_decision_makers_write_and_champions_sound_the_alarm(

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from vigie.schema import SENTIMENT_REASONS, SEVERITIES
 from vigie.simulate.intents import INTENT_KINDS, Intents, schedule_intents
-from vigie.simulate.model import Population, stream
+from vigie.simulate.model import HAPPY_LOW, Population, stream
 from vigie.simulate.support import TOPICS
 from vigie.simulate.wording import (
     LANGUAGES,
@@ -41,6 +41,8 @@ NOTE_MISSING |= {"qbr": 0.05, "event": 0.6}
 """Share of interactions without notes, by kind (and direction for emails)."""
 SAY_INTENT = 0.45
 """Chance that a text written inside an account's intent window voices the intent."""
+STRUGGLE = 2.5
+"""Tone levels taken off the emails and tickets of struggling accounts."""
 REASON_INTENT = {"competitor": "competitor", "budget": "budget", "strategic_shift": "migration"}
 
 
@@ -116,6 +118,12 @@ def health_tone(health: np.ndarray) -> np.ndarray:
     return (health - 0.55) / 0.15
 
 
+def struggling(pop: Population) -> np.ndarray:
+    """Accounts that answer surveys warmly but complain in their own emails and tickets:
+    the "happy but low usage" story, hidden dissatisfaction that only the texts show."""
+    return pop.archetype == HAPPY_LOW
+
+
 def _feedback(
     rng: np.random.Generator, lang: np.ndarray, level: np.ndarray, voice: str
 ) -> pa.Array:
@@ -134,8 +142,11 @@ def interaction_notes(
     kind, direction = _strings(table["kind"]), _strings(table["direction"])
     responded = _strings(table["responded"].cast(pa.string())) == "true"
     champion, decision, first_name = _people(contacts, _strings(table["contact_id"]))
+    email, event = kind == "email", kind == "event"
+    inbound_email = email & (direction == "inbound")
     # Champions speak more candidly: their tone tracks health more closely.
     z = health_tone(rows.health) * np.where(champion, 1.25, 1.0)
+    z -= STRUGGLE * (struggling(pop)[rows.account] & inbound_email)
     level = tone_levels(rng, z, np.where(champion, 0.6, 0.8))
     intent = intents.draw(rng, rows.account, rows.time, np.where(decision, 0.6, SAY_INTENT))
     known = first_name != ""
@@ -169,8 +180,6 @@ def interaction_notes(
     )
     outbound = join(pick(rng, "fact.email", lang), when(reply, replied))
 
-    email, event = kind == "email", kind == "event"
-    inbound_email = email & (direction == "inbound")
     factual = event | (email & ~inbound_email & ~reply)
     note_kind = np.where(email, direction + " email", kind)
     missing = np.array(list(NOTE_MISSING.values()))[pd.Index(NOTE_MISSING).get_indexer(note_kind)]
@@ -205,6 +214,7 @@ def ticket_texts(pop: Population, intents: Intents, accounts: pd.Index, table: p
     escalated = table["escalated"].to_numpy()
     # Tickets are complaints by nature: tone sits lower, and lower still when severe.
     z = health_tone(rows.health) - 0.8 - np.array([0.0, 0.0, 0.3, 0.6])[severity]
+    z -= STRUGGLE * struggling(pop)[rows.account]
     level = tone_levels(rng, z, 0.8)
     intent = intents.draw(rng, rows.account, rows.time, 0.3)
 
