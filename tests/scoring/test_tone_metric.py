@@ -8,12 +8,17 @@ Contacts come from the scoring fixture: C1 is A1's champion; C2 was A2's champio
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 
+import pandas as pd
 import pyarrow as pa
 import pytest
-from scoring_data import spark_view
+from scoring_data import spark_view, to_arrow
+from typer.testing import CliRunner
 
+from vigie.cli.app import app, console
+from vigie.engine.explain import suggestions
 from vigie.engine.scoring import score
 from vigie.errors import ScorecardError
 from vigie.scorecard.compile import compile_sql
@@ -234,3 +239,93 @@ dimensions:
         ),
         (16, f"{path}.other.suggest.when", "unknown key 'when'"),
     }
+
+
+# --- starter-8's feedback suggestion and `vigie explain` -------------------------------------------
+
+
+def rate(workspace: Workspace, rows: list[tuple[str, str, float, str]]) -> None:
+    frame = pd.DataFrame(rows, columns=["account_id", "measure", "value", "rated_at"])
+    frame["author"] = "csm"
+    workspace.con.insert("ratings", to_arrow("ratings", frame.astype(str)))
+
+
+def test_starter8_suggests_feedback_from_tone_beside_the_hand_rating(duck: Workspace) -> None:
+    put_texts(duck, TEXTS)
+    rate(
+        duck, [("A1", "satisfaction", 2.0, "2024-02-01 10:00"), ("A1", "satisfaction", 0.0, str(D))]
+    )
+    card = load_scorecard("starter-8")
+    got = suggestions(duck, card, "A1", D)
+    row = got.iloc[0].to_dict()
+    # A1's inbound texts of the last 90 days: t1 .6, t2 -.2, t5 -.8, t8 0, t9 .5 -> 0.02: "some tension".
+    # The rating of 0 made on D is not known yet: the hand value at D is 2.
+    assert row == {
+        "dimension": "satisfaction",
+        "measure": "satisfaction",
+        "hand": 2.0,
+        "source": "customer_tone",
+        "source_value": pytest.approx(0.02),
+        "suggested": 1.0,
+        "rule": "customer_tone below -0.05: 0, >= -0.05: 1, >= 0.25: 2",
+    }
+    # A2 (-0.1 over 2 texts, never rated): suggests a clear complaint; A3 has 1 text: none.
+    a2, a3 = (suggestions(duck, card, a, D).iloc[0] for a in ("A2", "A3"))
+    assert (math.isnan(a2.hand), a2.suggested) == (True, 0.0)
+    assert math.isnan(a3.source_value) and math.isnan(a3.suggested)
+    # The suggestion never enters the score: satisfaction is A1's hand rating, 2 -> 100 points.
+    scored = score(duck, card, [D], persist=False).measures
+    mine = scored[(scored.account_id == "A1") & (scored.measure == "satisfaction")].iloc[0]
+    assert (mine.raw_value, mine.points) == (2.0, 100.0)
+
+
+def test_cli_explain_as_of_shows_texts_flags_and_suggestion(
+    duck: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [*TEXTS, ("w1", "A1", "ticket", None, "inbound", "2024-02-27 09:00", "fr", -0.7)]
+    arrow = texts_arrow(rows)
+    flags = [["competitor"] if t == "ticket:w1" else [] for t in arrow["text_id"].to_pylist()]
+    phrases = [["un concurrent"] if f else [] for f in flags]
+    excerpts = [
+        None if t == "ticket:t2" else e
+        for t, e in zip(arrow["text_id"].to_pylist(), arrow["excerpt"].to_pylist(), strict=True)
+    ]
+    arrow = arrow.set_column(
+        arrow.schema.get_field_index("intents"), "intents", pa.array(flags, pa.list_(pa.string()))
+    )
+    arrow = arrow.set_column(
+        arrow.schema.get_field_index("intent_phrases"),
+        "intent_phrases",
+        pa.array(phrases, pa.list_(pa.string())),
+    )
+    arrow = arrow.set_column(
+        arrow.schema.get_field_index("excerpt"), "excerpt", pa.array(excerpts, pa.string())
+    )
+    duck.con.create_table(TEXTS_TABLE, arrow, overwrite=True)
+    rate(duck, [("A1", "satisfaction", 2.0, "2024-02-01 10:00")])
+    root = str(duck.root)
+    args = ["explain", "A1", "--as-of", str(D), "-w", root, "-s", "starter-8"]
+    out = CliRunner().invoke(app, [*args, "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    texts = [(t["text_id"], t["band"], t["intents"], t["excerpt"]) for t in data["texts"]]
+    # newest first; t4 (written on D) is not shown; t6 has no tone
+    assert texts[:4] == [
+        ("interaction:t6", "no tone", [], "text t6"),
+        ("ticket:w1", "negative", ["competitor"], "text w1"),
+        ("interaction:t3", "positive", [], "text t3"),
+        ("ticket:t2", "negative", [], None),
+    ]
+    # w1 (-0.7) takes A1's inbound tone over 90 days to (0.1 - 0.7) / 6 = -0.1: a complaint
+    assert [(s["measure"], s["hand"], s["suggested"]) for s in data["suggestions"]] == [
+        ("satisfaction", 2.0, 0.0)
+    ]
+    monkeypatch.setattr(console, "width", 200)
+    shown = CliRunner().invoke(app, args)
+    assert shown.exit_code == 0, shown.output
+    assert "competitor ('un concurrent')" in shown.output
+    assert "(text not kept)" in shown.output
+    assert "negative -0.70" in shown.output
+    assert "satisfaction.satisfaction" in shown.output and "customer_tone = " in shown.output
+    refused = CliRunner().invoke(app, [*args, "--from", "2024-02-01"])
+    assert refused.exit_code != 0

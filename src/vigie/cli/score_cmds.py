@@ -5,14 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
 from rich.table import Table
 
 from vigie.cli.app import JsonOption, WorkspaceOption, app, console, open_workspace
-from vigie.engine.explain import explain
+from vigie.engine.explain import (
+    Explanation,
+    explain,
+    scorecard_for_suggestions,
+    suggestions,
+    texts_at,
+)
 from vigie.engine.history import accounts, history, sparkline
 from vigie.engine.overrides import add_override
 from vigie.engine.scoring import score
@@ -206,22 +212,66 @@ def history_cmd(
 @app.command("explain")
 def explain_cmd(
     account: Annotated[str, typer.Argument(help="Account id.")],
-    start: Annotated[dt.datetime, typer.Option("--from", formats=["%Y-%m-%d"])],
-    end: Annotated[dt.datetime, typer.Option("--to", formats=["%Y-%m-%d"])],
+    start: Annotated[
+        dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="Stored date.")
+    ] = None,
+    end: Annotated[
+        dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Stored date.")
+    ] = None,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of", formats=["%Y-%m-%d"], help="Signals and texts only (no --from/--to)."
+        ),
+    ] = None,
     workspace: WorkspaceOption = Path("."),
     scorecard: Annotated[
-        str | None, typer.Option("--scorecard", "-s", help="Stored scorecard name.")
+        str | None,
+        typer.Option("--scorecard", "-s", help="Stored scorecard name, template or YAML file."),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Why ACCOUNT's score moved between two stored dates, largest measure first."""
+    """Why ACCOUNT's score moved (--from D1 --to D2), its signals, recent texts and suggestions.
+
+    With --as-of D (default today) and no --from/--to: signals, recent texts and suggested
+    hand values at D, without the score decomposition.
+    """
+    if (start is None) != (end is None) or (start is not None and as_of is not None):
+        raise VigieError("Use either --from D1 --to D2 (stored dates), or --as-of D.")
     ws = open_workspace(workspace)
-    found = explain(ws, account, start.date(), end.date(), scorecard)
-    signals = signals_for(ws, account, found.date_to)
+    card = scorecard_for_suggestions(ws, scorecard)
+    found = None
+    if start is not None and end is not None:
+        stored = card.name if card is not None and scorecard is not None else scorecard
+        found = explain(ws, account, start.date(), end.date(), stored)
+        day = found.date_to
+    else:
+        day = as_of.date() if as_of is not None else _today()
+    signals = signals_for(ws, account, day)
+    texts = texts_at(ws, account, day)
+    suggested = suggestions(ws, card, account, day) if card is not None else None
     if as_json:
-        payload = found.to_dict() | {"signals": signals.to_dict(orient="records")}
+        payload = found.to_dict() if found is not None else {"account_id": account}
+        payload |= {
+            "as_of": day,
+            "signals": signals.to_dict(orient="records"),
+            "texts": texts,
+            "suggestions": [] if suggested is None else suggested.to_dict(orient="records"),
+        }
         console.print_json(json.dumps(payload, default=str))
         return
+    if found is not None:
+        _print_explanation(found)
+    else:
+        console.print(f"{account} as of {day}")
+    _print_signals(signals, day)
+    if suggested is not None and not suggested.empty:
+        _print_suggestions(suggested, card.name, day)
+    _print_texts(texts, day)
+
+
+def _print_explanation(found: Explanation) -> None:
+    account = found.account_id
     a, b = found.composite_from, found.composite_to
     console.print(
         f"{account} · {found.scorecard}: {_num(a['score_scaled'], '.1f')} ({a['band']}) on "
@@ -269,7 +319,57 @@ def explain_cmd(
             f"Override of {row.target} = {row.value:g} by {row.author} "
             f"({row.valid_from} to {row.until}, active on {at}): {row.reason}"
         )
-    _print_signals(signals, found.date_to)
+
+
+def _print_suggestions(suggested: pd.DataFrame, card: str, as_of: dt.date) -> None:
+    """Hand ratings beside what the data suggests: the CSM confirms or changes, nothing is written."""
+    table = Table(title=f"Suggested hand values ({card}, as of {as_of})")
+    for col in ("measure", "rated", "suggested", "from", "rule"):
+        table.add_column(col)
+    for row in suggested.itertuples():
+        table.add_row(
+            f"{row.dimension}.{row.measure}",
+            _cell(row.hand, "g"),
+            _cell(row.suggested, "g"),
+            f"{row.source} = {_cell(row.source_value, '.2f')}",
+            row.rule,
+        )
+    console.print(table)
+    console.print(
+        "A suggestion never changes the score: confirm it or rate otherwise "
+        "(a row in `ratings`, e.g. `vigie import ratings.csv`)."
+    )
+
+
+def _print_texts(texts: list[dict[str, Any]], as_of: dt.date) -> None:
+    if not texts:
+        console.print(f"No text written before {as_of}.")
+        return
+    table = Table(title=f"Recent texts before {as_of}, newest first")
+    for col in ("written", "source", "lang", "tone", "intent", "text"):
+        table.add_column(col, overflow="fold")
+    for row in texts:
+        flags = ", ".join(
+            f"{kind} ({phrase!r})"
+            for kind, phrase in zip(row["intents"], row["intent_phrases"], strict=False)
+        )
+        tone = row["tone"]
+        table.add_row(
+            f"{row['written_at']:%Y-%m-%d}",
+            f"{row['source']} {row['direction'] or ''}".strip(),
+            row["language"],
+            "no tone" if tone is None else f"{row['band']} {tone:+.2f}",
+            flags,
+            _short(row["excerpt"]),
+        )
+    console.print(table)
+
+
+def _short(excerpt: str | None, chars: int = 80) -> str:
+    if excerpt is None:
+        return "(text not kept)"
+    flat = " ".join(excerpt.split())
+    return flat if len(flat) <= chars else flat[: chars - 1] + "…"
 
 
 def _print_signals(signals: pd.DataFrame, as_of: dt.date) -> None:

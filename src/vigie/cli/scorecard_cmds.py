@@ -99,6 +99,9 @@ def _measures_table(scorecard: Scorecard) -> RichTable:
             rule = _flow(measure.metric.model_dump(exclude_defaults=True))
             rule += "\ngraded " + _grade(measure.grade)
             rule += f"\nmissing: {_missing(missing)}" if missing else ""
+            rule += (
+                f"\nsuggests a hand value from {measure.suggest.rule}" if measure.suggest else ""
+            )
             grid.add_row(f"  {m_name}", f"{share:.1%}", f"{dim_share * share:.1%}", Text(rule))
     return grid
 

@@ -5,19 +5,30 @@ contributions add up to the composite; so the change of each contribution
 says how many points of the composite that measure moved. A change of
 scorecard version between the dates is reported, because then part of the move
 comes from new rules, not from the customer. Active overrides are listed too.
+
+Next to the numbers, what a CSM reads before acting: the account's recent texts
+with their tone band and churn-intent flags, and for hand-rated measures with a
+`suggest:` rule the value the data proposes beside the rating known at D (the
+suggestion never enters the score; the CSM confirms it by rating the measure).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+import ibis
 import pandas as pd
 
 from vigie.engine.history import check_account, pick_scorecard, stored_snapshots
 from vigie.engine.overrides import OVERRIDES
-from vigie.engine.scoring import DIMENSIONS, MEASURES
+from vigie.engine.scoring import DIMENSIONS, MEASURES, SNAPSHOTS
 from vigie.errors import VigieError
+from vigie.scorecard import spec
+from vigie.scorecard.compile import compile_scores
+from vigie.tone.store import recent_texts
 from vigie.workspace import Workspace
 
 COMPOSITE_COLUMNS = ("score", "score_scaled", "band", "coverage", "overridden", "override_reason")
@@ -182,3 +193,95 @@ def _active_overrides(
     for column in ("valid_from", "until"):
         frame[column] = pd.to_datetime(frame[column]).dt.date
     return frame
+
+
+# --- what a CSM reads next to the score -----------------------------------------------------------
+
+TONE_NEGATIVE, TONE_POSITIVE = -0.05, 0.05
+"""Tone bands for display (VADER's convention): <= -0.05 negative, >= 0.05 positive."""
+SUGGESTION_COLUMNS = ("dimension", "measure", "hand", "source", "source_value", "suggested", "rule")
+
+
+def tone_band(tone: float | None) -> str:
+    """negative / neutral / positive, or "no tone" for a text in another language."""
+    if tone is None or tone != tone:
+        return "no tone"
+    if tone <= TONE_NEGATIVE:
+        return "negative"
+    return "positive" if tone >= TONE_POSITIVE else "neutral"
+
+
+def texts_at(
+    workspace: Workspace, account_id: str, as_of: dt.date, limit: int = 10
+) -> list[dict[str, Any]]:
+    """The account's newest texts written before `as_of` with their tone `band`, newest first."""
+    check_account(workspace, account_id)
+    rows = recent_texts(workspace, account_id, as_of, limit)
+    return [row | {"band": tone_band(row["tone"])} for row in rows]
+
+
+def suggestions(
+    workspace: Workspace, card: spec.Scorecard, account_id: str, as_of: dt.date
+) -> pd.DataFrame:
+    """Measures with `suggest:`: the value known at D (the hand rating) beside the suggested one.
+
+    `hand` and `source_value` are NULL when there is no data (no rating yet, too few texts);
+    `suggested` is then NULL too; no rows when the account is not active at D. Computed by
+    scoring a probe scorecard (each measure's metric, and its `from` metric graded by the
+    suggestion's bands) through the engine, so the same point-in-time rules hold. Nothing
+    is written: the CSM confirms by rating the measure.
+    """
+    check_account(workspace, account_id)
+    wanted = [(d, m, measure) for d, m, measure in card.measures() if measure.suggest is not None]
+    if not wanted:
+        return pd.DataFrame(columns=list(SUGGESTION_COLUMNS))
+    probe: dict[str, spec.Measure] = {}
+    for i, (_, _, measure) in enumerate(wanted):
+        rule = measure.suggest
+        probe[f"hand{i}"] = spec.Measure(metric=measure.metric, grade=measure.grade)
+        probe[f"from{i}"] = spec.Measure(
+            metric=card.metrics[rule.from_], grade=spec.BandsGrade(bands=rule.bands)
+        )
+    probe_card = card.model_copy(
+        update={
+            "missing": "renormalize",
+            "segments": [],
+            "dimensions": {"probe": spec.Dimension(weight=1, measures=probe)},
+        }
+    )
+    wide = compile_scores(workspace, probe_card, [as_of], cache=False).expr
+    row = wide.filter(wide.account_id == account_id).to_pyarrow().to_pylist()
+    if not row:
+        return pd.DataFrame(columns=list(SUGGESTION_COLUMNS))
+    values = row[0]
+    return pd.DataFrame(
+        [
+            {
+                "dimension": dimension,
+                "measure": name,
+                "hand": values[f"m{2 * i}_raw"],
+                "source": measure.suggest.from_,
+                "source_value": values[f"m{2 * i + 1}_raw"],
+                "suggested": values[f"m{2 * i + 1}_points"],
+                "rule": measure.suggest.rule,
+            }
+            for i, (dimension, name, measure) in enumerate(wanted)
+        ],
+        columns=list(SUGGESTION_COLUMNS),
+    ).astype({"hand": "float64", "source_value": "float64", "suggested": "float64"})
+
+
+def scorecard_for_suggestions(workspace: Workspace, ref: str | None) -> spec.Scorecard | None:
+    """The scorecard whose `suggest:` rules to show: `ref` (a file or a template), else the
+    one scored most recently when it is a bundled template; None when there is none."""
+    if ref is not None:
+        known = ref in spec.bundled_templates() or Path(ref).is_file()
+        return spec.load_scorecard(ref) if known else None
+    if SNAPSHOTS not in workspace.con.list_tables():
+        return None
+    snapshots = workspace.con.table(SNAPSHOTS)
+    latest = snapshots.order_by([ibis.desc("as_of"), "scorecard"]).limit(1).scorecard
+    names = latest.to_pyarrow().to_pylist()
+    if names and names[0] in spec.bundled_templates():
+        return spec.load_scorecard(names[0])
+    return None

@@ -353,6 +353,16 @@ class Suggestion(_Model):
     from_: str = Field(alias="from")
     bands: list[tuple[float, float]] = Field(min_length=1)
 
+    @property
+    def rule(self) -> str:
+        """The rule in words: `customer_tone below -0.05: 0, >= -0.05: 1, >= 0.25: 2`."""
+        steps = self.bands
+        parts = [
+            f"below {steps[1][0]:g}: {steps[0][1]:g}" if len(steps) > 1 else f"{steps[0][1]:g}"
+        ]
+        parts += [f">= {x:g}: {v:g}" for x, v in steps[1:]]
+        return f"{self.from_} " + ", ".join(parts)
+
 
 class Measure(_Model):
     metric: Metric

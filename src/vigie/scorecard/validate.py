@@ -431,6 +431,8 @@ class _Checker:
             self.add(
                 (*path, "from"), f"suggest needs a metric that gives a number; {source!r} does not"
             )
+        if self._output(measure.get("metric")) != "number":
+            self.add(path, "suggest needs a measure whose metric gives a number (a rating)")
         grade = measure.get("grade")
         points = grade.get("points") if isinstance(grade, dict) else None
         top = points.get("max") if isinstance(points, dict) else None

@@ -43,8 +43,10 @@ def _texts(ctx: Context, days: int, directions: list[str] | None) -> ir.Table:
 
 
 def quote(excerpt: ir.StringValue, chars: int) -> ir.StringValue:
-    """A text's excerpt in quotes, cut to `chars` with an ellipsis; "text not kept" when NULL."""
-    short = ibis.ifelse(excerpt.length() > chars, excerpt.substr(0, chars - 1) + "…", excerpt)
+    """A text's excerpt on one line in quotes, cut to `chars` with an ellipsis; "text not kept"
+    when NULL."""
+    flat = excerpt.re_replace(r"\s+", " ")
+    short = ibis.ifelse(flat.length() > chars, flat.substr(0, chars - 1) + "…", flat)
     return ibis.ifelse(excerpt.isnull(), "text not kept", '"' + short + '"')
 
 
