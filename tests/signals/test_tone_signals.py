@@ -123,6 +123,7 @@ def book(ws) -> None:
             text_row("k1-a", "KEY", T(2025, 5, 10, 9), -0.6, "k1", excerpt=LONG),
             text_row("k3-a", "KEY", T(2025, 5, 15, 9), -0.9, "k3"),
             text_row("k4-a", "KEY", T(2025, 5, 16, 9), -0.8, "k4"),
+            text_row("k1-o", "KEY", T(2025, 5, 17, 9), -0.9, "k1", direction="outbound"),
             text_row("k1-b", "KEY", T(2025, 5, 20, 9), 0.7, "k1"),
             text_row(
                 "i1",
@@ -182,7 +183,8 @@ def test_tone_falling_against_own_baseline(ws) -> None:
 def test_negative_tone_from_a_key_contact(ws) -> None:
     book(ws)
     out = run(ws, tone.signals, [AT, D(2025, 8, 1)])
-    # k3 is not known at D; k4 holds no key role; by 2025-08-01 the text is 83 days old.
+    # k3 is not known at D; k4 holds no key role; k1-o was written TO Ann (outbound);
+    # by 2025-08-01 Ann's text is 83 days old.
     assert fired(out, "negative_tone_key_contact") == {("KEY", AT)}
     said = evidence(out, "negative_tone_key_contact", "KEY")
     assert said == (

@@ -101,7 +101,7 @@ def _tone_falling(ctx: Context) -> ir.Table:
 
 
 def _negative_key_contact(ctx: Context) -> ir.Table:
-    """Negative texts from a champion or decision maker (on the contact rows known at D)."""
+    """Negative texts a champion or decision maker wrote (inbound; role on the rows known at D)."""
     cfg = ctx.config.tone
     contacts = ctx.table("contacts")
     key = contacts.is_champion.fill_null(False) | contacts.is_decision_maker.fill_null(False)
@@ -112,7 +112,7 @@ def _negative_key_contact(ctx: Context) -> ir.Table:
         decides=contacts.is_decision_maker.fill_null(False),
         started_at=contacts.started_at,
     )
-    texts = _texts(ctx, cfg.recent_days, None)
+    texts = _texts(ctx, cfg.recent_days, ["inbound"])  # what the contact wrote, not to them
     j = texts.join(
         contacts,
         [texts.contact_id == contacts.contact_id, texts.account_id == contacts.contact_account],
