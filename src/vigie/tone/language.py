@@ -31,10 +31,14 @@ READ = 100
 
 @cache
 def _detector(low_accuracy: bool) -> LanguageDetector:
-    builder = LanguageDetectorBuilder.from_languages(*LANGUAGES).with_preloaded_language_models()
+    builder = LanguageDetectorBuilder.from_languages(*LANGUAGES)  # models load on first use
     if low_accuracy:
         builder = builder.with_low_accuracy_mode()
     return builder.build()
+
+
+WARM_UP = ("warm up", "A sentence long enough for the fast detector to load its models.")
+"""One text for each detector: loads their models (about 2 s) before a pool forks."""
 
 
 def detect_languages(texts: Sequence[str], parallel: bool = True) -> list[str]:

@@ -24,7 +24,7 @@ from typing import Protocol
 
 import numpy as np
 
-from vigie.tone.language import detect_languages
+from vigie.tone.language import WARM_UP, detect_languages
 
 POOL_MIN_TEXTS = 20_000
 """Distinct texts from which the work is spread over a process pool."""
@@ -69,7 +69,7 @@ def default_scores(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     if workers < 2 or len(texts) < POOL_MIN_TEXTS:
         return _chunk(list(texts), parallel=True)
     _analyzer("en"), _analyzer("fr")  # loaded once here, inherited by the forked workers
-    detect_languages(["warm up"], parallel=False)
+    detect_languages(WARM_UP, parallel=False)
     chunks = [list(texts[i : i + CHUNK]) for i in range(0, len(texts), CHUNK)]
     # fork: the workers inherit the loaded lexicons and language models; they run only
     # Python VADER and lingua's single-threaded detector, never DuckDB.

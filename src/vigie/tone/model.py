@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib
 import numpy as np
-from sklearn.pipeline import Pipeline
+
+if TYPE_CHECKING:  # scikit-learn takes seconds to import: only when a model is used
+    from sklearn.pipeline import Pipeline
 
 MODEL_DIR = "tone"
 MODEL_FILE = "model.joblib"
@@ -44,6 +45,8 @@ def model_dir(root: Path) -> Path:
 
 def save_model(root: Path, pipeline: Pipeline, meta: dict[str, Any]) -> None:
     folder = model_dir(root)
+    import joblib
+
     folder.mkdir(parents=True, exist_ok=True)
     joblib.dump(pipeline, folder / MODEL_FILE)
     (folder / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
@@ -59,4 +62,6 @@ def active_model(root: Path) -> TrainedModel | None:
     meta = read_meta(root)
     if meta is None or not meta.get("active"):
         return None
+    import joblib
+
     return TrainedModel(joblib.load(model_dir(root) / MODEL_FILE), meta)
