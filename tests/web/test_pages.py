@@ -23,7 +23,18 @@ def _latest(root) -> pd.DataFrame:
 
 @pytest.mark.parametrize(
     "page",
-    ["/portfolio", "/board", "/accounts/ACC-00001", "/review", "/trends", "/scorecards", "/data"],
+    [
+        "/portfolio",
+        "/board",
+        "/book",
+        "/accounts/ACC-00001",
+        "/actions",
+        "/review",
+        "/alerts",
+        "/trends",
+        "/scorecards",
+        "/data",
+    ],
 )
 def test_every_page_renders_and_has_a_json_twin(client_for, page: str) -> None:
     client = client_for("victor")
@@ -133,6 +144,10 @@ def test_openapi_documents_every_json_twin(client_for) -> None:
         "/api/portfolio",
         "/api/board",
         "/api/accounts/{account_id}",
+        "/api/book",
+        "/api/actions",
+        "/api/alerts",
+        "/api/trends",
         "/api/scorecards",
         "/api/data",
     } <= set(paths)

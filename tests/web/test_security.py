@@ -81,6 +81,8 @@ def test_login_without_csrf_token_is_refused(client_for) -> None:
             "/accounts/ACC-00001/override",
             {"target": "overall", "value": "50", "reason": "x", "until": "2099-01-01"},
         ),
+        ("/accounts/ACC-00001/actions", {"reason": "call them", "due_days": "7"}),
+        ("/actions/A-0000000000/close", {"status": "done", "outcome": "renewed"}),
         ("/language", {"language": "fr"}),
         ("/logout", {}),
     ],
@@ -94,6 +96,7 @@ def test_every_form_refuses_a_missing_or_wrong_csrf_token(
         assert client.post(path, data=sent).status_code == 403
     assert client.get("/api/portfolio").status_code == 200  # still logged in
     assert UserStore(workspace_dir).get("admin").language == "en"
+    assert {a["action"] for a in UserStore(workspace_dir).audit_log()} == {"login"}
 
 
 def test_upload_forms_refuse_a_missing_csrf_token(client_for, workspace_dir) -> None:

@@ -22,6 +22,7 @@ from vigie.web.auth import CsrfRejected, Forbidden, LoginLimiter, NotAuthenticat
 from vigie.web.pages.common import NoScores
 from vigie.web.render import render
 from vigie.web.users import UserStore
+from vigie.web.widgets import dimension_cells, sparkline
 from vigie.workspace import Workspace
 
 HERE = Path(__file__).parent
@@ -43,6 +44,7 @@ def create_app(workspace_dir: Path | str) -> FastAPI:
     app.state.users = UserStore(root)
     app.state.limiter = LoginLimiter()
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates.env.globals.update(sparkline=sparkline, dimension_cells=dimension_cells)
     app.add_middleware(
         SessionMiddleware,
         secret_key=app.state.users.secret(),
@@ -63,7 +65,10 @@ def create_app(workspace_dir: Path | str) -> FastAPI:
     # Imported here: each module registers its routes on the router it exports.
     from vigie.web.pages import (
         account_routes,
+        actions,
+        alerts,
         board,
+        book,
         data,
         login,
         portfolio_routes,
@@ -76,8 +81,11 @@ def create_app(workspace_dir: Path | str) -> FastAPI:
         login,
         portfolio_routes,
         board,
+        book,
         account_routes,
+        actions,
         review,
+        alerts,
         trends,
         scorecards,
         data,

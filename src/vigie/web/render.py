@@ -6,7 +6,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+from pydantic import BaseModel
 
 from vigie.web.auth import csrf_token
 from vigie.web.i18n import Formatter, negotiate
@@ -47,3 +49,23 @@ def render(
         },
         status_code=status_code,
     )
+
+
+def fragment(request: Request, template: str, lang: str, context: dict[str, Any]) -> Markup:
+    """Part of a page that depends only on its data and language (no user, no CSRF token),
+    so a route can cache it per scoring run."""
+    fmt = Formatter(lang)
+    html = request.app.state.templates.get_template(template).render(
+        **context, fmt=fmt, _=fmt.gettext, lang=lang
+    )
+    return Markup(html)
+
+
+def json_response(model: BaseModel) -> Response:
+    """The page model as JSON, serialised once by pydantic's Rust core.
+
+    Returning the model itself would make FastAPI dump it, validate it again against
+    the route's response_model and encode it: three passes for the same bytes. The
+    route still declares response_model, so the OpenAPI schema documents it.
+    """
+    return Response(model.model_dump_json(), media_type="application/json")

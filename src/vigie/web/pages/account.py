@@ -20,10 +20,14 @@ from vigie.engine.state import account_state, dates_table
 from vigie.errors import UnknownAccountError
 from vigie.signals.compute import stored_signals
 from vigie.signals.config import load_config
+from vigie.tone.store import recent_texts
+from vigie.web.pages.book import full_worklist
 from vigie.web.pages.common import BandInfo, bands, colour_of, latest_run, scorecard_spec
 from vigie.workspace import Workspace
 
 FACTS_SHOWN = 20
+EXCHANGES_SHOWN = 10
+TONE_EDGE = 0.05
 
 
 class DimensionScore(BaseModel):
@@ -71,6 +75,31 @@ class Changes(BaseModel):
     measures: list[Change]
 
 
+class Exchange(BaseModel):
+    """A recent text from or about the customer (issue 10's `texts` table), scored for tone."""
+
+    text_id: str
+    source: str
+    """interaction, ticket, survey or sentiment"""
+    written_at: dt.datetime
+    language: str
+    tone: float | None
+    """-1 (negative) to 1 (positive); null when the language is not scored."""
+    tone_band: str | None
+    """negative (tone <= -0.05), positive (>= 0.05) or neutral (VADER's convention)."""
+    intents: list[str]
+    intent_phrases: list[str]
+    excerpt: str | None
+    contact_id: str | None
+    direction: str | None
+
+
+def tone_band(tone: float | None) -> str | None:
+    if tone is None:
+        return None
+    return "negative" if tone <= -TONE_EDGE else "positive" if tone >= TONE_EDGE else "neutral"
+
+
 class AccountPage(BaseModel):
     account: dict[str, Any]
     scorecard: str
@@ -90,7 +119,13 @@ class AccountPage(BaseModel):
     tickets: list[dict[str, Any]]
     sentiments: list[dict[str, Any]]
     actions: list[dict[str, Any]]
+    """Newest first: open, done and dismissed, with outcome and notes."""
+    recommended_action: dict[str, Any] | None
+    """The worklist's next action for this account (playbook, action, owner, due, risk type,
+    evidence), as `vigie worklist` ranks it at the latest scored date; null when none."""
     overrides: list[dict[str, Any]]
+    exchanges: list[Exchange]
+    """The newest texts (notes, tickets, survey and CSM comments) with their tone and intents."""
     signals: list[dict[str, Any]]
     """Signals stored for the score's date (`vigie signals` computes them)."""
     sentiment_reasons: list[str]
@@ -165,7 +200,12 @@ def account_page(
         tickets=_facts(ws, "tickets", account_id, "opened_at"),
         sentiments=_facts(ws, "sentiments", account_id, "rated_at"),
         actions=_facts(ws, "actions", account_id, "created_at"),
+        recommended_action=_recommended(ws, account_id),
         overrides=_active_overrides(ws, card, account_id),
+        exchanges=[
+            Exchange(**t, tone_band=tone_band(t["tone"]))
+            for t in recent_texts(ws, account_id, None, EXCHANGES_SHOWN)
+        ],
         signals=stored_signals(ws, as_of, as_of, account_id)
         .drop(columns=["account_id", "as_of"])
         .to_dict("records"),
@@ -231,6 +271,16 @@ def _facts(ws: Workspace, table: str, account_id: str, newest: str) -> list[dict
         .order_by(ibis.desc(newest))
         .limit(FACTS_SHOWN)
     )
+
+
+def _recommended(ws: Workspace, account_id: str) -> dict[str, Any] | None:
+    rows, as_of = full_worklist(ws)
+    mine = rows[rows["account_id"] == account_id]
+    if mine.empty:
+        return None
+    row = mine.astype(object).where(mine.notna(), None).iloc[0]
+    keys = ("playbook", "action", "owner", "priority", "due", "risk_type", "evidence")
+    return {**{k: row[k] for k in keys}, "due_days": (row["due"] - as_of).days}
 
 
 def _active_overrides(ws: Workspace, card: str, account_id: str) -> list[dict[str, Any]]:

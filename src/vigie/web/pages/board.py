@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from vigie.web.auth import current_user
 from vigie.web.pages.common import BandInfo, workspace
 from vigie.web.pages.latest import latest
-from vigie.web.pages.portfolio import PortfolioFilters, select
+from vigie.web.pages.portfolio import PortfolioFilters, view
 from vigie.web.pages.portfolio_routes import FormFilters
 from vigie.web.render import render
 from vigie.web.users import User
@@ -48,14 +48,16 @@ class BoardPage(BaseModel):
 
 def board(ws: Workspace, f: PortfolioFilters) -> BoardPage:
     run = latest(ws, f.scorecard)
-    t = select(run.table, f.model_copy(update={"sort": "arr_at_risk", "order": "desc"}))
+    order = view(ws, run, f.model_copy(update={"sort": "arr_at_risk", "order": "desc"})).order
+    band_of = run.table["band"].take(order).combine_chunks()
     columns = []
     for info in run.bands:
-        rows = t.filter(pc.fill_null(pc.equal(t["band"], info.name), False))
+        positions = order.filter(pc.fill_null(pc.equal(band_of, info.name), False))
+        rows = run.table.take(positions.slice(0, CARDS_PER_COLUMN))
         columns.append(
             Column(
                 band=info,
-                total=rows.num_rows,
+                total=len(positions),
                 cards=[
                     Card(
                         account_id=r["account_id"],
@@ -65,7 +67,7 @@ def board(ws: Workspace, f: PortfolioFilters) -> BoardPage:
                         score=r["score_scaled"],
                         arr_at_risk=r["arr_at_risk"],
                     )
-                    for r in rows.slice(0, CARDS_PER_COLUMN).to_pylist()
+                    for r in rows.to_pylist()
                 ],
             )
         )

@@ -9,26 +9,34 @@ A request that meets a CLI write in progress gets 503 "busy, retry".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar, get_origin
 
 import ibis
 from fastapi import Request
-from pydantic import BaseModel
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ValidationError
 
 from vigie.engine.scoring import SNAPSHOTS
-from vigie.errors import ScorecardError, WorkspaceBusyError, WorkspaceError
+from vigie.errors import ScorecardError, VigieError, WorkspaceBusyError, WorkspaceError
 from vigie.scorecard.spec import Scorecard, bundled_templates, load_scorecard
 from vigie.workspace import Workspace
 
 SCORECARD_FOLDER = "scorecards"
 """Scorecards uploaded through the web, as `<name>.yaml` in the workspace folder."""
+M = TypeVar("M", bound=BaseModel)
 _GOOD, _MID, _BAD = (46, 125, 50), (249, 168, 37), (198, 40, 40)
 
 
-def workspace(request: Request) -> Iterator[Workspace]:
-    """FastAPI dependency: the workspace for this request only, connected on first use."""
+async def workspace(request: Request) -> AsyncIterator[Workspace]:
+    """FastAPI dependency: the workspace for this request only, connected on first use.
+
+    Async: opening reads one small TOML file, and a request served from the in-memory
+    latest run never connects, so it costs no hop through the thread pool. A connection
+    that was opened is closed in the pool (DuckDB may checkpoint on close).
+    """
     ws = Workspace.open(request.app.state.root)
     try:
         yield ws
@@ -40,7 +48,32 @@ def workspace(request: Request) -> Iterator[Workspace]:
             ) from exc
         raise
     finally:
-        ws.close()
+        if "con" in vars(ws):  # Workspace.con is a cached_property: set once connected
+            await run_in_threadpool(ws.close)
+
+
+def query_model(model: type[M], request: Request) -> M:
+    """A page's filters from a browser's GET form, where an empty field means "no filter".
+
+    A field typed as a list collects every value of its repeated parameter (checkboxes).
+    A bad value is a readable 400 naming the fields, not a 422.
+    """
+    params: dict[str, Any] = {}
+    for key, value in request.query_params.multi_items():
+        if value == "":
+            continue
+        field = model.model_fields.get(key)
+        if field is not None and get_origin(field.annotation) is list:
+            params.setdefault(key, []).append(value)
+        else:
+            params[key] = value
+    try:
+        return model.model_validate(params)
+    except ValidationError as exc:
+        fields = ", ".join(str(e["loc"][0]) for e in exc.errors())
+        raise VigieError(
+            f"Invalid filter value for: {fields}. Correct it and apply again."
+        ) from None
 
 
 class NoScores(Exception):

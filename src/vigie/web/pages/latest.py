@@ -13,8 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import ibis
 import pyarrow as pa
@@ -22,13 +24,17 @@ import pyarrow as pa
 from vigie.engine.scoring import DIMENSIONS, SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
 from vigie.predict.predict import PREDICTIONS
+from vigie.signals.compute import SIGNALS, stored_signals
+from vigie.signals.risk import risk_types
 from vigie.web.pages.common import BandInfo, bands, latest_run
 from vigie.workspace import Workspace
 
 TREND_DAYS = 28
-_KEPT = 8
-_cache: OrderedDict[tuple, Latest] = OrderedDict()
+_SIZES = {"data": 16, "views": 256}
+T = TypeVar("T")
+_pools: dict[str, OrderedDict[tuple, Any]] = {name: OrderedDict() for name in _SIZES}
 _lock = threading.Lock()
+_building: dict[tuple, threading.Lock] = {}
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,8 @@ class Latest:
     table: pa.Table
     """One row per scored account: state at as_of, score, band, change_4w, arr_at_risk,
     `dim_<name>_score` / `dim_<name>_band` per dimension, `trend` (scores, oldest first), and
-    `churn_risk` / `risk_band` from the latest stored churn prediction (null without one)."""
+    `churn_risk` / `risk_band` from the latest stored churn prediction (null without one),
+    `risk_type` and `signal_kinds` ("|kind|kind|") from the latest stored signals."""
 
 
 def data_version(ws: Workspace) -> tuple | None:
@@ -59,21 +66,46 @@ def data_version(ws: Workspace) -> tuple | None:
     return tuple(stats)
 
 
-def latest(ws: Workspace, scorecard: str | None) -> Latest:
+def cached(ws: Workspace, key: tuple, make: Callable[[], T], pool: str = "data") -> T:
+    """`make()` once per data version of the workspace: rebuilt after any write (CLI or web).
+
+    Two pools, each least-recently-used: "data" keeps the few costly builds (the latest
+    run, the worklist, effectiveness, trends), "views" the many cheap ones (a filtered
+    view, a page, a rendered table), so paging through many views never evicts a
+    one-second build. Concurrent requests for the same missing entry wait for one build
+    instead of each running it; entries of an older version of the same workspace are
+    dropped when a newer one is stored. Off DuckDB the version cannot be known, so
+    `make()` runs on every call.
+    """
     version = data_version(ws)
-    key = (str(ws.root), scorecard, version)
-    if version is not None:
+    if version is None:
+        return make()
+    root = str(ws.root)
+    full = (root, version, *key)
+    entries = _pools[pool]
+    with _lock:
+        if full in entries:
+            entries.move_to_end(full)
+            return entries[full]
+        building = _building.setdefault(full, threading.Lock())
+    with building:
         with _lock:
-            if key in _cache:
-                _cache.move_to_end(key)
-                return _cache[key]
-    built = build(ws, scorecard)
-    if version is not None:
+            if full in entries:
+                return entries[full]
+        value = make()
         with _lock:
-            _cache[key] = built
-            while len(_cache) > _KEPT:
-                _cache.popitem(last=False)
-    return built
+            for kept in _pools.values():
+                for old in [k for k in kept if k[0] == root and k[1] != version]:
+                    del kept[old]
+            entries[full] = value
+            while len(entries) > _SIZES[pool]:
+                entries.popitem(last=False)
+            _building.pop(full, None)
+    return value
+
+
+def latest(ws: Workspace, scorecard: str | None) -> Latest:
+    return cached(ws, ("latest", scorecard), lambda: build(ws, scorecard))
 
 
 def build(ws: Workspace, scorecard: str | None) -> Latest:
@@ -113,6 +145,7 @@ def build(ws: Workspace, scorecard: str | None) -> Latest:
     if names:
         t = t.left_join(wide, "account_id").drop("account_id_right")
     t = t.left_join(_churn_risk(ws, as_of), "account_id").drop("account_id_right")
+    t = t.left_join(_signal_facts(ws, as_of), "account_id").drop("account_id_right")
     t = t.mutate(
         arr_at_risk=t.arr * (100 - t.score) / 100,
         change_4w=t.score_scaled - t.earlier,
@@ -142,6 +175,26 @@ def _churn_risk(ws: Workspace, as_of: dt.date) -> ibis.Table:
     return p.group_by("account_id").agg(
         churn_risk=p.probability.argmax(p.as_of), risk_band=p.risk_band.argmax(p.as_of)
     )
+
+
+def _signal_facts(ws: Workspace, as_of: dt.date) -> ibis.Table:
+    """Primary risk type and the kinds fired, at the latest stored signal date on or before as_of.
+
+    The same reading as the worklist's: `vigie signals` stores firings, risk_types ranks them.
+    """
+    schema = {"account_id": "string", "risk_type": "string", "signal_kinds": "string"}
+    empty = ibis.memtable({k: [] for k in schema}, schema=schema)
+    if SIGNALS not in ws.con.list_tables():
+        return empty
+    t = ws.con.table(SIGNALS)
+    last = t.filter(t.as_of <= as_of).as_of.max().to_pyarrow().as_py()
+    if last is None:
+        return empty
+    fired = stored_signals(ws, last, last)
+    kinds = "|" + fired.sort_values("kind").groupby("account_id")["kind"].agg("|".join) + "|"
+    risks = risk_types(ws, fired, [last])[["account_id", "risk_type"]]
+    frame = risks.merge(kinds.rename("signal_kinds").reset_index(), on="account_id", how="outer")
+    return ibis.memtable(frame[list(schema)], schema=schema)
 
 
 def _distinct(column: ibis.Column) -> list[str]:

@@ -13,15 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, Field
 
+from vigie.signals.compute import KINDS
+from vigie.signals.risk import RISK_TYPES
 from vigie.web.pages.common import BandInfo, colour_of
-from vigie.web.pages.latest import Latest, latest
+from vigie.web.pages.latest import Latest, cached, latest
 from vigie.workspace import Workspace
 
 SortKey = Literal["arr_at_risk", "arr", "score", "name", "renewal", "change_4w", "churn_risk"]
@@ -37,6 +41,10 @@ class PortfolioFilters(BaseModel):
     csm: str | None = Field(None, max_length=200)
     segment: str | None = Field(None, max_length=200)
     renewal_within: int | None = Field(None, ge=0, le=3650, description="days")
+    risk_type: str | None = Field(None, max_length=100, description="primary risk type")
+    signal_kind: str | None = Field(
+        None, max_length=100, pattern=r"^[A-Za-z0-9_]+$", description="fired signal kind"
+    )
     q: str | None = Field(None, max_length=200, description="name or id contains")
     sort: SortKey = "arr_at_risk"
     order: Literal["asc", "desc"] | None = None
@@ -69,6 +77,9 @@ class PortfolioRow(BaseModel):
     churn_risk: float | None
     """Probability of churn within the model's horizon, from `vigie predict` (null without)."""
     risk_band: str | None
+    risk_type: str | None
+    """Primary risk type from the latest stored signals (`vigie signals`)."""
+    signal_kinds: list[str]
     dimensions: dict[str, Cell]
     trend: list[float | None]
     """Scores over the last 4 weeks, oldest first."""
@@ -94,6 +105,9 @@ class PortfolioPage(BaseModel):
     """True once `vigie predict` has stored predictions: the page shows the column."""
     csms: list[str]
     segments: list[str]
+    risk_types: list[str]
+    signal_kinds: list[str]
+    """Every signal kind the signals layer computes (the filter's choices)."""
     rows: list[PortfolioRow]
 
 
@@ -108,8 +122,17 @@ SORT_COLUMNS = {
 }
 
 
-def select(t: pa.Table, f: PortfolioFilters) -> pa.Table:
-    """The rows the filters keep, in the requested order (nulls last, then by account id)."""
+@dataclass(frozen=True)
+class View:
+    """A filtered, sorted view of the latest run: row positions, and totals per band."""
+
+    order: pa.Array
+    """Positions in the run's table of the rows kept, in display order."""
+    totals: dict[str, tuple[int, float]]
+    """Per band: accounts and ARR of the rows kept."""
+
+
+def _mask(t: pa.Table, f: PortfolioFilters) -> pa.ChunkedArray | None:
     keep = []
     if f.band:
         keep.append(pc.is_in(t["band"], pa.array(f.band, pa.string())))
@@ -124,6 +147,10 @@ def select(t: pa.Table, f: PortfolioFilters) -> pa.Table:
     if f.renewal_within is not None:
         days = t["days_to_renewal"]
         keep.append(pc.and_(pc.greater_equal(days, 0), pc.less_equal(days, f.renewal_within)))
+    if f.risk_type:
+        keep.append(pc.equal(t["risk_type"], f.risk_type))
+    if f.signal_kind:
+        keep.append(pc.match_substring(t["signal_kinds"], f"|{f.signal_kind}|"))
     if f.q:
         needle = f.q.lower()
         keep.append(
@@ -132,40 +159,71 @@ def select(t: pa.Table, f: PortfolioFilters) -> pa.Table:
                 pc.match_substring(pc.utf8_lower(t["account_id"]), needle),
             )
         )
-    if keep:
-        mask = keep[0]
-        for more in keep[1:]:
-            mask = pc.and_kleene(mask, more)
-        t = t.filter(pc.fill_null(mask, False))
+    if not keep:
+        return None
+    mask = keep[0]
+    for more in keep[1:]:
+        mask = pc.and_kleene(mask, more)
+    return pc.fill_null(mask, False)
+
+
+def _build_view(t: pa.Table, f: PortfolioFilters) -> View:
+    """Filter and sort only the columns that decide the order; the page takes its rows later."""
+    column = SORT_COLUMNS[f.sort]
+    mask = _mask(t, f)
+    everything = pa.array(np.arange(t.num_rows, dtype=np.uint64))
+    positions = everything if mask is None else pc.indices_nonzero(mask)
+    keys = t.select(list(dict.fromkeys([column, "account_id", "band", "arr"]))).take(positions)
     descending = f.order == "desc" if f.order else f.sort in ("arr_at_risk", "arr", "churn_risk")
     order = [
-        (SORT_COLUMNS[f.sort], "descending" if descending else "ascending", "at_end"),
+        (column, "descending" if descending else "ascending", "at_end"),
         ("account_id", "ascending", "at_end"),
     ]
-    return t.take(pc.sort_indices(t, sort_keys=order))
+    totals = keys.group_by("band").aggregate([("account_id", "count"), ("arr", "sum")])
+    return View(
+        order=positions.take(pc.sort_indices(keys, sort_keys=order)),
+        totals={
+            r["band"]: (r["account_id_count"], r["arr_sum"] or 0.0) for r in totals.to_pylist()
+        },
+    )
+
+
+def view(ws: Workspace, run: Latest, f: PortfolioFilters) -> View:
+    """The view of these filters and sort, built once per scoring run (all its pages share it)."""
+    key = f.model_dump_json(exclude={"page", "per_page"})
+    return cached(
+        ws, ("view", run.scorecard, run.as_of, key), lambda: _build_view(run.table, f), "views"
+    )
+
+
+def select(ws: Workspace, run: Latest, f: PortfolioFilters) -> pa.Table:
+    """Every row the filters keep, in the requested order (nulls last, then by account id)."""
+    return run.table.take(view(ws, run, f).order)
 
 
 def portfolio(ws: Workspace, f: PortfolioFilters) -> PortfolioPage:
+    """One page of the view, built once per scoring run (the default page is everyone's home)."""
+    return cached(ws, ("portfolio", f.model_dump_json()), lambda: _page(ws, f), "views")
+
+
+def _page(ws: Workspace, f: PortfolioFilters) -> PortfolioPage:
     run = latest(ws, f.scorecard)
-    t = select(run.table, f)
-    page = t.slice((f.page - 1) * f.per_page, f.per_page).to_pylist()
-    totals = {
-        r["band"]: r
-        for r in t.group_by("band").aggregate([("account_id", "count"), ("arr", "sum")]).to_pylist()
-    }
+    v = view(ws, run, f)
+    total = len(v.order)
+    page = run.table.take(v.order.slice((f.page - 1) * f.per_page, f.per_page)).to_pylist()
     return PortfolioPage(
         scorecard=run.scorecard,
         as_of=run.as_of,
         filters=f,
-        total=t.num_rows,
-        pages=max(1, math.ceil(t.num_rows / f.per_page)),
+        total=total,
+        pages=max(1, math.ceil(total / f.per_page)),
         bands=run.bands,
         totals=[
             BandTotal(
                 name=b.name,
                 colour=b.colour,
-                accounts=totals.get(b.name, {}).get("account_id_count", 0),
-                arr=totals.get(b.name, {}).get("arr_sum") or 0.0,
+                accounts=v.totals.get(b.name, (0, 0.0))[0],
+                arr=v.totals.get(b.name, (0, 0.0))[1],
             )
             for b in run.bands
         ],
@@ -173,6 +231,8 @@ def portfolio(ws: Workspace, f: PortfolioFilters) -> PortfolioPage:
         has_churn_risk=run.table["churn_risk"].null_count < run.table.num_rows,
         csms=run.csms,
         segments=run.segments,
+        risk_types=list(RISK_TYPES),
+        signal_kinds=sorted(KINDS),
         rows=[_row(r, run) for r in page],
     )
 
@@ -194,6 +254,8 @@ def _row(r: dict[str, Any], run: Latest) -> PortfolioRow:
         change_4w=r["change_4w"],
         churn_risk=r["churn_risk"],
         risk_band=r["risk_band"],
+        risk_type=r["risk_type"],
+        signal_kinds=[k for k in (r["signal_kinds"] or "").split("|") if k],
         dimensions={
             d: Cell(
                 score=r[f"dim_{d}_score"],
@@ -209,9 +271,10 @@ def _row(r: dict[str, Any], run: Latest) -> PortfolioRow:
 def export_frame(ws: Workspace, f: PortfolioFilters) -> pd.DataFrame:
     """The whole filtered view (no paging) as a flat table for CSV and XLSX."""
     run = latest(ws, f.scorecard)
-    t = select(run.table, f)
+    t = select(ws, run, f)
     columns = ["account_id", "name", "segment", "csm", "arr", "arr_at_risk", "renewal_date",
-               "days_to_renewal", "score_scaled", "band", "coverage", "change_4w", "churn_risk"]  # fmt: skip
+               "days_to_renewal", "score_scaled", "band", "coverage", "change_4w", "churn_risk",
+               "risk_type", "signal_kinds"]  # fmt: skip
     frame = t.select(columns).to_pandas().rename(columns={"score_scaled": "score"})
     for d in run.dimensions:
         frame[f"band_{d}"] = t[f"dim_{d}_band"].to_pandas()

@@ -7,13 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
-from vigie.errors import VigieError
 from vigie.web.auth import current_user
-from vigie.web.pages.common import workspace
+from vigie.web.pages.common import query_model, workspace
+from vigie.web.pages.latest import cached
 from vigie.web.pages.portfolio import PortfolioFilters, PortfolioPage, export_frame, portfolio
-from vigie.web.render import render
+from vigie.web.render import fragment, json_response, language, render
 from vigie.web.users import User
 from vigie.workspace import Workspace
 
@@ -22,23 +21,8 @@ UserDep = Annotated[User, Depends(current_user)]
 WorkspaceDep = Annotated[Workspace, Depends(workspace)]
 
 
-def form_filters(request: Request) -> PortfolioFilters:
-    """Filters from a browser's GET form, where an empty field means "no filter"."""
-    params: dict[str, object] = {}
-    for key, value in request.query_params.multi_items():
-        if value == "":
-            continue
-        if key == "band":
-            params.setdefault("band", []).append(value)  # type: ignore[union-attr]
-        else:
-            params[key] = value
-    try:
-        return PortfolioFilters.model_validate(params)
-    except ValidationError as exc:
-        fields = ", ".join(str(e["loc"][0]) for e in exc.errors())
-        raise VigieError(
-            f"Invalid filter value for: {fields}. Correct it and apply again."
-        ) from None
+async def form_filters(request: Request) -> PortfolioFilters:
+    return query_model(PortfolioFilters, request)
 
 
 FormFilters = Annotated[PortfolioFilters, Depends(form_filters)]
@@ -46,15 +30,23 @@ FormFilters = Annotated[PortfolioFilters, Depends(form_filters)]
 
 @router.get("/portfolio", response_class=HTMLResponse, include_in_schema=False)
 def portfolio_page(request: Request, user: UserDep, ws: WorkspaceDep, f: FormFilters) -> Response:
-    return render(request, user, "portfolio.html", {"page": portfolio(ws, f)})
+    page = portfolio(ws, f)
+    lang = language(request, user)
+    rows = cached(
+        ws,
+        ("portfolio-rows", lang, f.model_dump_json()),
+        lambda: fragment(request, "_portfolio_rows.html", lang, {"page": page}),
+        "views",
+    )
+    return render(request, user, "portfolio.html", {"page": page, "rows": rows})
 
 
 @router.get("/api/portfolio", response_model=PortfolioPage, tags=["portfolio"])
 def portfolio_json(
     user: UserDep, ws: WorkspaceDep, f: Annotated[PortfolioFilters, Query()]
-) -> PortfolioPage:
+) -> Response:
     """The portfolio page's data: latest score per account, filtered, sorted and paged."""
-    return portfolio(ws, f)
+    return json_response(portfolio(ws, f))
 
 
 @router.get("/portfolio.csv", include_in_schema=False)

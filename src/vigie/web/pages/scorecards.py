@@ -16,11 +16,12 @@ from typing import Annotated
 
 import ibis
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import BaseModel
 
 from vigie.engine.scoring import SNAPSHOTS
-from vigie.errors import ScorecardError
+from vigie.errors import ScorecardError, VigieError
+from vigie.predict.train import MODELS_FOLDER
 from vigie.scorecard.spec import Scorecard, load_scorecard
 from vigie.web.auth import check_csrf, current_user, require_admin, store_of
 from vigie.web.pages.common import SCORECARD_FOLDER, scorecard_spec, workspace
@@ -30,6 +31,8 @@ from vigie.workspace import Workspace
 
 router = APIRouter()
 MAX_YAML_BYTES = 1_000_000
+BACKTEST_REPORT = "backtest-report.html"
+"""In the workspace folder: `make demo` writes it; `vigie backtest --html DIR/backtest-report.html`."""
 
 
 class MeasureLine(BaseModel):
@@ -57,9 +60,23 @@ class ScorecardView(BaseModel):
     versions: list[Version]
 
 
+class ModelBacktest(BaseModel):
+    """A stored churn model's held-out test metrics, next to its scorecard's on the same dates."""
+
+    name: str
+    trained_at: str | None
+    horizon_days: int | None
+    scorecard: str | None
+    test: dict[str, float | int | None]
+    scorecard_on_test: dict[str, float | int | None]
+
+
 class ScorecardsPage(BaseModel):
     scorecards: list[ScorecardView]
     uploads: list[dict[str, object]]
+    backtest_report: dt.datetime | None
+    """When `backtest-report.html` (from `vigie backtest --html`) was written; null if absent."""
+    backtests: list[ModelBacktest]
 
 
 def measure_lines(card: Scorecard) -> list[MeasureLine]:
@@ -122,7 +139,41 @@ def scorecards(ws: Workspace, uploads: list[dict[str, object]]) -> ScorecardsPag
                 versions=versions.get(name, []),
             )
         )
-    return ScorecardsPage(scorecards=views, uploads=uploads)
+    report = ws.root / BACKTEST_REPORT
+    return ScorecardsPage(
+        scorecards=views,
+        uploads=uploads,
+        backtest_report=(
+            dt.datetime.fromtimestamp(report.stat().st_mtime, dt.UTC) if report.is_file() else None
+        ),
+        backtests=stored_backtests(ws),
+    )
+
+
+def stored_backtests(ws: Workspace) -> list[ModelBacktest]:
+    """Metrics kept in each model's metadata.json by `vigie train` (the model is not loaded)."""
+    found = []
+    for path in sorted((ws.root / MODELS_FOLDER).glob("*/metadata.json")):
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a model being written, or not one of ours: nothing to show
+        metrics = meta.get("metrics", {})
+        found.append(
+            ModelBacktest(
+                name=meta.get("name", path.parent.name),
+                trained_at=meta.get("trained_at"),
+                horizon_days=meta.get("horizon_days"),
+                scorecard=meta.get("scorecard"),
+                test=_numbers(metrics.get("test", {})),
+                scorecard_on_test=_numbers(metrics.get("scorecard_on_test", {})),
+            )
+        )
+    return found
+
+
+def _numbers(metrics: dict[str, object]) -> dict[str, float | int | None]:
+    return {k: v for k, v in metrics.items() if v is None or isinstance(v, int | float)}
 
 
 def save_scorecard(ws: Workspace, text: str) -> Scorecard:
@@ -155,6 +206,21 @@ def scorecards_html(request: Request, user: UserDep, ws: WorkspaceDep) -> Respon
 def scorecards_json(request: Request, user: UserDep, ws: WorkspaceDep) -> ScorecardsPage:
     """Scorecards in use (and uploaded), their measures, weights and versions."""
     return scorecards(ws, _uploads(request))
+
+
+@router.get("/scorecards/backtest-report", include_in_schema=False)
+def backtest_report(request: Request, user: UserDep) -> Response:
+    """The HTML report as written, sandboxed: its scripts run in an origin of their own and
+    cannot read the dashboard's session."""
+    path = request.app.state.root / BACKTEST_REPORT
+    if not path.is_file():
+        raise VigieError(
+            f"No {BACKTEST_REPORT} in the workspace: run "
+            f"`vigie backtest --html {path}` to write it."
+        )
+    return FileResponse(
+        path, media_type="text/html", headers={"Content-Security-Policy": "sandbox allow-scripts"}
+    )
 
 
 @router.post("/scorecards", include_in_schema=False)

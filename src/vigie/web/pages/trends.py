@@ -1,11 +1,12 @@
-"""Portfolio trends: accounts and ARR per band at each scored date, accounts turning red and
-recovering per month. Everything is aggregated by the backend; only the per-date and
-per-month totals leave it.
+"""Portfolio trends: accounts and ARR per band and ARR at risk at each scored date, accounts
+turning red and recovering per month, and the renewal forecast (`vigie forecast`).
+Everything is aggregated by the backend; only the per-date and per-month totals leave it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated
 
 import ibis
@@ -17,10 +18,12 @@ from pydantic import BaseModel
 
 from vigie.engine.scoring import SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
+from vigie.playbooks.forecast import forecast
 from vigie.web.auth import current_user
 from vigie.web.i18n import Formatter
 from vigie.web.pages.common import BandInfo, bands, latest_run, workspace
-from vigie.web.render import render
+from vigie.web.pages.latest import cached
+from vigie.web.render import json_response, render
 from vigie.web.users import User
 from vigie.workspace import Workspace
 
@@ -43,20 +46,70 @@ class MonthMoves(BaseModel):
     """Accounts that left the worst band for the best one."""
 
 
+class DateTotal(BaseModel):
+    as_of: dt.date
+    accounts: int
+    arr: float
+    arr_at_risk: float
+    """Sum of ARR x (100 - score) / 100 over the scored accounts (as on the portfolio)."""
+
+
+class RenewalPeriod(BaseModel):
+    period: str
+    """YYYY-MM"""
+    renewals: int
+    accounts: int
+    arr_renewing: float
+    expected_arr_lost: float
+
+
+class RenewalForecast(BaseModel):
+    """`vigie forecast` as of the latest scored date."""
+
+    as_of: dt.date
+    arr: float
+    expected_arr_lost: float
+    expansion_rate: float
+    grr: float | None
+    nrr: float | None
+    by_month: list[RenewalPeriod]
+
+
 class TrendsPage(BaseModel):
     scorecard: str
     bands: list[BandInfo]
     per_date: list[BandPoint]
+    """Accounts and ARR per band at each scored date."""
+    totals: list[DateTotal]
     per_month: list[MonthMoves]
+    forecast: RenewalForecast
 
 
 def trends(ws: Workspace, scorecard: str | None = None) -> TrendsPage:
+    """Built once per data change: a few aggregations over the whole score history."""
     card, as_of = latest_run(ws, scorecard)
+    return cached(ws, ("trends", card, as_of), lambda: _trends(ws, card, as_of))
+
+
+def _trends(ws: Workspace, card: str, as_of: dt.date) -> TrendsPage:
     band_list = bands(ws, card, as_of)
     snaps = ws.con.table(SNAPSHOTS).filter(ibis._.scorecard == card)
     dates = snaps.select("as_of").distinct().to_pyarrow()["as_of"].to_pylist()
     state = account_state(ws, dates_table(dates)).select("account_id", "as_of", "arr")
-    scored = snaps.select("account_id", "as_of", "band").join(state, ["account_id", "as_of"])
+    scored = snaps.select("account_id", "as_of", "band", "score").join(
+        state, ["account_id", "as_of"]
+    )
+    totals = (
+        scored.group_by("as_of")
+        .agg(
+            accounts=scored.count(),
+            arr=scored.arr.sum().fill_null(0),
+            arr_at_risk=(scored.arr * (100 - scored.score) / 100).sum().fill_null(0),
+        )
+        .order_by("as_of")
+        .to_pyarrow()
+        .to_pylist()
+    )
     per_date = (
         scored.group_by("as_of", "band")
         .agg(accounts=scored.count(), arr=scored.arr.sum().fill_null(0))
@@ -84,40 +137,74 @@ def trends(ws: Workspace, scorecard: str | None = None) -> TrendsPage:
         scorecard=card,
         bands=band_list,
         per_date=[BandPoint(**r) for r in per_date if r["band"] is not None],
+        totals=[DateTotal(**r) for r in totals],
         per_month=[MonthMoves(**r) for r in per_month],
+        forecast=_forecast(ws, as_of),
     )
 
 
-def trends_chart(page: TrendsPage, titles: tuple[str, str]) -> str:
-    """ARR per band over time (stacked areas) above accounts turning red / recovering."""
-    fig = make_subplots(rows=2, cols=1, subplot_titles=titles, vertical_spacing=0.15)
+def _forecast(ws: Workspace, as_of: dt.date) -> RenewalForecast:
+    f = forecast(ws, as_of)
+    months = f.by_month.astype(object).where(f.by_month.notna(), None)
+    return RenewalForecast(
+        as_of=f.as_of,
+        arr=f.arr,
+        expected_arr_lost=f.expected_arr_lost,
+        expansion_rate=f.expansion_rate,
+        grr=None if math.isnan(f.grr) else f.grr,
+        nrr=None if math.isnan(f.nrr) else f.nrr,
+        by_month=[RenewalPeriod(**r) for r in months.to_dict("records")],
+    )
+
+
+def trends_chart(page: TrendsPage, titles: tuple[str, str, str, str], at_risk: str) -> str:
+    """Four panels: ARR per band (stacked) with ARR at risk, accounts per band, accounts
+    turning red and recovering per month, and renewals by month with the expected loss."""
+    fig = make_subplots(rows=4, cols=1, subplot_titles=titles, vertical_spacing=0.08)
     for band in reversed(page.bands):
         points = [p for p in page.per_date if p.band == band.name]
+        x = [p.as_of for p in points]
         fig.add_trace(
-            go.Scatter(
-                x=[p.as_of for p in points],
-                y=[p.arr for p in points],
-                name=band.name,
-                stackgroup="arr",
-                line={"color": band.colour},
-            ),
-            row=1,
-            col=1,
-        )
+            go.Scatter(x=x, y=[p.arr for p in points], name=band.name, stackgroup="arr",
+                       line={"color": band.colour}, legendgroup=band.name),
+            row=1, col=1,
+        )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(x=x, y=[p.accounts for p in points], name=band.name, stackgroup="n",
+                       line={"color": band.colour}, legendgroup=band.name, showlegend=False),
+            row=2, col=1,
+        )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(x=[t.as_of for t in page.totals], y=[t.arr_at_risk for t in page.totals],
+                   name=at_risk, line={"color": "#263238", "dash": "dot"}),
+        row=1, col=1,
+    )  # fmt: skip
     months = [m.month for m in page.per_month]
     worst, best = page.bands[-1], page.bands[0]
     fig.add_trace(
         go.Bar(x=months, y=[m.turned_worst for m in page.per_month], name=f"→ {worst.name}",
                marker_color=worst.colour),
-        row=2, col=1,
+        row=3, col=1,
     )  # fmt: skip
     fig.add_trace(
         go.Bar(x=months, y=[m.recovered for m in page.per_month], name=f"{worst.name} → {best.name}",
                marker_color=best.colour),
-        row=2, col=1,
+        row=3, col=1,
     )  # fmt: skip
-    fig.update_xaxes(type="category", row=2, col=1)  # months, not dates
-    fig.update_layout(height=560, margin={"l": 50, "r": 10, "t": 30, "b": 30},
+    renewals = page.forecast.by_month
+    fig.add_trace(
+        go.Bar(x=[r.period for r in renewals], y=[r.arr_renewing for r in renewals],
+               name="ARR", marker_color="#90a4ae"),
+        row=4, col=1,
+    )  # fmt: skip
+    fig.add_trace(
+        go.Bar(x=[r.period for r in renewals], y=[r.expected_arr_lost for r in renewals],
+               name="−", marker_color=worst.colour),
+        row=4, col=1,
+    )  # fmt: skip
+    for row in (3, 4):
+        fig.update_xaxes(type="category", row=row, col=1)  # months, not dates
+    fig.update_layout(height=1100, margin={"l": 50, "r": 10, "t": 30, "b": 30},
                       plot_bgcolor="white", barmode="group")  # fmt: skip
     return fig.to_json()
 
@@ -131,7 +218,13 @@ def trends_html(
 ) -> Response:
     page = trends(ws, scorecard)
     _ = Formatter(user.language).gettext
-    chart = trends_chart(page, (_("ARR per band"), _("Accounts turning red and recovering")))
+    titles = (
+        _("ARR per band / ARR at risk"),
+        _("Accounts per band"),
+        _("Accounts turning red and recovering"),
+        _("Renewals by month: ARR renewing and expected ARR lost"),
+    )
+    chart = trends_chart(page, titles, _("ARR at risk"))
     return render(request, user, "trends.html", {"page": page, "chart": chart})
 
 
@@ -140,6 +233,7 @@ def trends_json(
     user: Annotated[User, Depends(current_user)],
     ws: Annotated[Workspace, Depends(workspace)],
     scorecard: str | None = None,
-) -> TrendsPage:
-    """Accounts and ARR per band at each scored date; band moves per month."""
-    return trends(ws, scorecard)
+) -> Response:
+    """Accounts and ARR per band and ARR at risk at each scored date; band moves per month;
+    the renewal forecast."""
+    return json_response(trends(ws, scorecard))
