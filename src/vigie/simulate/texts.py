@@ -132,13 +132,31 @@ def _feedback(
     return choose(is_mixed, mixed(rng, lang, level, voice), sentence(rng, lang, level, voice))
 
 
+@dataclass(frozen=True)
+class Voices:
+    """Per interaction, what its writer needs: language, tone level, intent, the contact's name."""
+
+    lang: np.ndarray
+    level: np.ndarray
+    intent: np.ndarray
+    who: pa.Array
+    """The contact's first name, or "the team" when the interaction has no contact."""
+    signature: np.ndarray
+    """The contact's first name, or ""."""
+
+    def take(self, at: np.ndarray) -> Voices:
+        return Voices(
+            self.lang[at], self.level[at], self.intent[at], self.who.take(at), self.signature[at]
+        )
+
+
 def interaction_notes(
     pop: Population, intents: Intents, accounts: pd.Index, contacts: pa.Table, table: pa.Table
 ) -> Written:
     """CSM notes of calls, meetings and QBRs; customer emails; short factual notes otherwise."""
     rng = stream(pop.seed, "notes")
     rows = Rows.of(rng, pop, accounts, table, "occurred_at")
-    lang, n = rows.lang, rows.account.size
+    n = rows.account.size
     kind, direction = _strings(table["kind"]), _strings(table["direction"])
     responded = _strings(table["responded"].cast(pa.string())) == "true"
     champion, decision, first_name = _people(contacts, _strings(table["contact_id"]))
@@ -149,48 +167,74 @@ def interaction_notes(
     z -= STRUGGLE * (struggling(pop)[rows.account] & inbound_email)
     level = tone_levels(rng, z, np.where(champion, 0.6, 0.8))
     intent = intents.draw(rng, rows.account, rows.time, np.where(decision, 0.6, SAY_INTENT))
-    known = first_name != ""
-    who = choose(known, first_name, pick(rng, "who", lang))
-    toned = level != 0
-
-    meeting = np.select([kind == "call", kind == "meeting"], [0, 1], 2)
-    csm = join(
-        pick(rng, ("lead.call", "lead.meeting", "lead.qbr"), lang, meeting, who=who),
-        when((rng.random(n) < 0.6) | ~toned, pick(rng, "fact.csm", lang)),
-        when(toned | (rng.random(n) < 0.3), _feedback(rng, lang, level, "they")),
-        when(intent >= 0, intent_sentence(rng, lang, intent, "they")),
-        when(rng.random(n) < 0.35, pick(rng, "next", lang)),
-    )
-    inbound = join(
-        pick(rng, "greet", lang),
-        "\n",
-        choose(toned, _feedback(rng, lang, level, "we"), pick(rng, "ask", lang)),
-        when(toned & (rng.random(n) < 0.3), sentence(rng, lang, level, "we")),
-        when(toned & (rng.random(n) < 0.2), pick(rng, "ask", lang)),
-        when(intent >= 0, intent_sentence(rng, lang, intent, "we")),
-        "\n",
-        pick(rng, "sign", lang),
-        when(known, pa.array(first_name), "\n"),
-    )
+    who = choose(first_name != "", first_name, pick(rng, "who", rows.lang))
+    voices = Voices(rows.lang, level, intent, who, first_name)
     reply = responded & (rng.random(n) < 0.3)
-    replied = join(
-        pick(rng, "reply", lang, who=who),
-        sentence(rng, lang, level, "we"),
-        when(intent >= 0, intent_sentence(rng, lang, intent, "we")),
-    )
-    outbound = join(pick(rng, "fact.email", lang), when(reply, replied))
-
-    factual = event | (email & ~inbound_email & ~reply)
     note_kind = np.where(email, direction + " email", kind)
     missing = np.array(list(NOTE_MISSING.values()))[pd.Index(NOTE_MISSING).get_indexer(note_kind)]
     present = rng.random(n) >= missing
-    text = choose(
-        inbound_email,
-        inbound,
-        choose(email, outbound, choose(event, pick(rng, "fact.event", lang), csm)),
+
+    # Each kind of note is written only for its own rows that have notes.
+    shape = np.select([inbound_email, email, event], [1, 2, 3], 0)
+    csm, inbound, outbound, events = (np.flatnonzero(present & (shape == s)) for s in range(4))
+    meeting = np.select([kind == "call", kind == "meeting"], [0, 1], 2)
+    notes = _scatter(
+        n,
+        (csm, _csm_note(rng, voices.take(csm), meeting[csm])),
+        (inbound, _customer_email(rng, voices.take(inbound))),
+        (outbound, _outbound_email(rng, voices.take(outbound), reply[outbound])),
+        (events, pick(rng, "fact.event", rows.lang[events])),
     )
+    factual = event | (email & ~inbound_email & ~reply)
     tone, intent = np.where(factual, 0, level), np.where(factual, -1, intent)
-    return _written(rows, {"notes": choose(present, text)}, present, tone, intent)
+    return _written(rows, {"notes": notes}, present, tone, intent)
+
+
+def _scatter(n: int, *parts: tuple[np.ndarray, pa.Array]) -> pa.Array:
+    """`n` texts from (rows, texts written for them) parts; null for rows in no part."""
+    at = np.concatenate([rows for rows, _ in parts])
+    rest = np.setdiff1d(np.arange(n), at, assume_unique=True)
+    texts = pa.concat_arrays([text for _, text in parts] + [pa.nulls(rest.size, pa.string())])
+    return texts.take(np.argsort(np.concatenate([at, rest]), kind="stable"))
+
+
+def _csm_note(rng: np.random.Generator, v: Voices, meeting: np.ndarray) -> pa.Array:
+    """'Call with Alice. <what was done>. <how they feel>. <intent>. <next step>.'"""
+    n, toned = v.lang.size, v.level != 0
+    lead = pick(rng, ("lead.call", "lead.meeting", "lead.qbr"), v.lang, meeting, who=v.who)
+    return join(
+        lead,
+        when((rng.random(n) < 0.6) | ~toned, pick(rng, "fact.csm", v.lang)),
+        when(toned | (rng.random(n) < 0.3), _feedback(rng, v.lang, v.level, "they")),
+        when(v.intent >= 0, intent_sentence(rng, v.lang, v.intent, "they")),
+        when(rng.random(n) < 0.35, pick(rng, "next", v.lang)),
+    )
+
+
+def _customer_email(rng: np.random.Generator, v: Voices) -> pa.Array:
+    """Greeting, how they feel (or a plain request), maybe an intent, sign-off with their name."""
+    n, toned = v.lang.size, v.level != 0
+    return join(
+        pick(rng, "greet", v.lang),
+        "\n",
+        choose(toned, _feedback(rng, v.lang, v.level, "we"), pick(rng, "ask", v.lang)),
+        when(toned & (rng.random(n) < 0.3), sentence(rng, v.lang, v.level, "we")),
+        when(toned & (rng.random(n) < 0.2), pick(rng, "ask", v.lang)),
+        when(v.intent >= 0, intent_sentence(rng, v.lang, v.intent, "we")),
+        "\n",
+        pick(rng, "sign", v.lang),
+        when(v.signature != "", pa.array(v.signature, pa.string()), "\n"),
+    )
+
+
+def _outbound_email(rng: np.random.Generator, v: Voices, reply: np.ndarray) -> pa.Array:
+    """What the CSM sent; for some answered ones, the customer's reply quoted."""
+    replied = join(
+        pick(rng, "reply", v.lang, who=v.who),
+        sentence(rng, v.lang, v.level, "we"),
+        when(v.intent >= 0, intent_sentence(rng, v.lang, v.intent, "we")),
+    )
+    return join(pick(rng, "fact.email", v.lang), when(reply, replied))
 
 
 def _people(contacts: pa.Table, contact_id: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -252,14 +296,21 @@ def survey_comments(
     )
     level = tone_levels(rng, (fraction - 0.7) / 0.12, 0.6)
     intent = intents.draw(rng, rows.account, rows.time, SAY_INTENT)
-    text = join(
+    present = rng.random(n) < np.where(fraction < 0.6, 0.55, 0.3)
+    at = np.flatnonzero(present)
+    comment = _scatter(n, (at, _survey_comment(rng, lang[at], level[at], intent[at])))
+    return _written(rows, {"comment": comment}, present, level, np.where(present, intent, -1))
+
+
+def _survey_comment(
+    rng: np.random.Generator, lang: np.ndarray, level: np.ndarray, intent: np.ndarray
+) -> pa.Array:
+    again = (level != 0) & (rng.random(lang.size) < 0.3)
+    return join(
         _feedback(rng, lang, level, "we"),
-        when((level != 0) & (rng.random(n) < 0.3), sentence(rng, lang, level, "we")),
+        when(again, sentence(rng, lang, level, "we")),
         when(intent >= 0, intent_sentence(rng, lang, intent, "we")),
     )
-    present = rng.random(n) < np.where(fraction < 0.6, 0.55, 0.3)
-    intent = np.where(present, intent, -1)
-    return _written(rows, {"comment": choose(present, text)}, present, level, intent)
 
 
 def sentiment_comments(
@@ -278,19 +329,30 @@ def sentiment_comments(
     )
     first_reason = _strings(pc.list_element(table["reasons"], 0))
     reason = pd.Index(SENTIMENT_REASONS).get_indexer(first_reason)
-    told = (reason >= 0) & (rng.random(n) < 0.8)
+    told = np.where(rng.random(n) < 0.8, reason, -1)  # the reason spelled out (-1: none)
     heard = intents.draw(rng, rows.account, rows.time, SAY_INTENT)
-    reason_pools = tuple(f"reason.{r}" for r in SENTIMENT_REASONS)
-    text = join(
+    present = rng.random(n) < 0.75
+    at = np.flatnonzero(present)
+    text = _csm_comment(rng, lang[at], level[at], told[at], heard[at])
+    spelled = pd.Index(INTENT_KINDS).get_indexer(pd.Series(first_reason).map(REASON_INTENT))
+    intent = np.select([~present, heard >= 0, told >= 0], [-1, heard, spelled], -1)
+    return _written(rows, {"comment": _scatter(n, (at, text))}, present, level, intent)
+
+
+def _csm_comment(
+    rng: np.random.Generator,
+    lang: np.ndarray,
+    level: np.ndarray,
+    reason: np.ndarray,
+    heard: np.ndarray,
+) -> pa.Array:
+    """How the customer seems (a plain fact when neutral), the reason (-1: none), what was heard."""
+    reasons = tuple(f"reason.{r}" for r in SENTIMENT_REASONS)
+    return join(
         choose(level == 0, pick(rng, "fact.csm", lang), _feedback(rng, lang, level, "they")),
-        when(told, pick(rng, reason_pools, lang, reason.clip(0))),
+        when(reason >= 0, pick(rng, reasons, lang, reason.clip(0))),
         when(heard >= 0, intent_sentence(rng, lang, heard, "they")),
     )
-    spelled = pd.Index(INTENT_KINDS).get_indexer(pd.Series(first_reason).map(REASON_INTENT))
-    intent = np.where(heard >= 0, heard, np.where(told, spelled, -1))
-    present = rng.random(n) < 0.75
-    intent = np.where(present, intent, -1)
-    return _written(rows, {"comment": choose(present, text)}, present, level, intent)
 
 
 def add_texts(pop: Population, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:

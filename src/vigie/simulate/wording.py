@@ -100,11 +100,16 @@ def when(mask: Mask, text: pa.Array, sep: str = " ") -> pa.Array:
 def clause(
     rng: np.random.Generator, lang: np.ndarray, level: np.ndarray, voice: str, capital: bool
 ) -> pa.Array:
-    """A tone-bearing clause: "<area> <predicate>" or a whole clause in `voice` (we/they)."""
+    """A tone-bearing clause: "<area> <predicate>" or a whole clause in `voice` (we/they).
+
+    Neutral area clauses ("the API was configured together") read as CSM notes,
+    so customers' neutral clauses are whole ones.
+    """
     predicate = pick(rng, leveled("pred"), lang, level + 2)
     area = join(pick(rng, "area", lang, capital=capital), " ", predicate)
     whole = pick(rng, leveled(voice), lang, level + 2, capital=capital)
-    return choose(rng.random(lang.size) < 0.5, area, whole)
+    about_area = (rng.random(lang.size) < 0.5) & ((level != 0) | (voice == "they"))
+    return choose(about_area, area, whole)
 
 
 def sentence(rng: np.random.Generator, lang: np.ndarray, level: np.ndarray, voice: str) -> pa.Array:
