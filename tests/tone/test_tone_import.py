@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from tone_helpers import NOW, texts, write_csv
+from typer.testing import CliRunner
 
+from vigie.cli import app
 from vigie.errors import ImportValidationError
 from vigie.io import ImportMode, import_files
 from vigie.workspace import Workspace
@@ -173,3 +175,17 @@ def test_workspace_setting_drops_text(tmp_path: Path) -> None:
         import_files(ws, "tickets", [file], now=NOW)
         assert ws.con.con.execute("SELECT subject FROM tickets").fetchall() == [(None,)]
         assert texts(ws, "intents, excerpt") == [(["price"], None)]
+
+
+def test_cli_import_no_text(ws: Workspace, tmp_path: Path) -> None:
+    file = _tickets(tmp_path / "t.csv", ("T1", "A1", "2025-03-05", "Too expensive", "Sigh"))
+    ws.close()  # the CLI opens the workspace itself
+    result = CliRunner().invoke(
+        app, ["import", "tickets", str(file), "--no-text", "-w", str(ws.root)]
+    )
+    assert result.exit_code == 0, result.output
+    with Workspace.open(ws.root) as reopened:
+        assert reopened.con.con.execute("SELECT subject, description FROM tickets").fetchall() == [
+            (None, None)
+        ]
+        assert texts(reopened, "intents, excerpt") == [(["price"], None)]

@@ -10,7 +10,7 @@ import pytest
 from tone_helpers import NOW, texts, write_csv
 from typer.testing import CliRunner
 
-from vigie.cli.app import app
+from vigie.cli import app
 from vigie.errors import ToneError
 from vigie.io import import_files
 from vigie.tone.labels import labels_from_csv, labels_from_workspace

@@ -82,6 +82,7 @@ def train_cmd(
     console.print(f"{report.n} labelled texts ({counts}), {report.folds}-fold cross-validation:")
     console.print(f"  trained model accuracy  {report.trained_accuracy:.1%}")
     console.print(f"  default scorer accuracy {report.default_accuracy:.1%}")
+    console.print(f"  most common label alone {report.majority_accuracy:.1%}")
     if report.active:
         console.print(
             "The trained model is now active for new imports. "

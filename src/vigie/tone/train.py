@@ -40,6 +40,8 @@ class TrainReport:
     folds: int
     trained_accuracy: float
     default_accuracy: float
+    majority_accuracy: float
+    """Always answering the most common label: the floor both scorers should clear."""
     active: bool
     source: str
 
@@ -50,6 +52,7 @@ class TrainReport:
             "folds": self.folds,
             "trained_accuracy": round(self.trained_accuracy, 4),
             "default_accuracy": round(self.default_accuracy, 4),
+            "majority_accuracy": round(self.majority_accuracy, 4),
             "active": self.active,
             "source": self.source,
         }
@@ -114,7 +117,8 @@ def train(workspace: Workspace, labelled: pd.DataFrame, source: str) -> TrainRep
     labels = labelled["label"].to_numpy(dtype=object)
     trained, default, wins = cross_validate(texts, labels, folds)
     counts = {label: int((labels == label).sum()) for label in LABELS}
-    report = TrainReport(len(texts), counts, folds, trained, default, bool(wins), source)
+    majority = max(counts.values()) / len(texts)
+    report = TrainReport(len(texts), counts, folds, trained, default, majority, bool(wins), source)
     meta = report.to_dict() | {
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "versions": {
