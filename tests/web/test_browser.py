@@ -1,5 +1,6 @@
 """In a real browser (Debian's chromium via Playwright): log in, filter, open an account, see the
-chart drawn, record a sentiment, switch to French. Screenshots go to docs/screenshots/."""
+chart drawn, record a sentiment, log the recommended action and see it on the actions page,
+complete it, switch to French. Screenshots go to docs/screenshots/."""
 
 from __future__ import annotations
 
@@ -102,6 +103,24 @@ def test_a_csm_works_through_the_dashboard(page) -> None:
     page.fill("#sentiment-form textarea[name=comment]", "Budget freeze until Q3")
     page.click("#sentiment-form button[type=submit]")
     expect(page.locator("#sentiments li").first).to_contain_text("Budget freeze until Q3")
+
+    page.goto("/book")
+    expect(page.locator("#book tbody tr").first).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "book.png", full_page=True)
+    page.goto("/accounts/ACC-00001")
+    action = page.locator("#recommended b").first.inner_text()
+    page.click("#log-recommended button")
+    expect(page.locator("#action-list li").first).to_contain_text(action)
+    page.goto("/actions")
+    expect(page.locator("#actions tbody tr").first).to_contain_text(action)
+    expect(page.locator("#actions tbody tr").first).to_contain_text("open")
+    page.goto("/accounts/ACC-00001")
+    page.fill(".close-action input[name=outcome]", "Sponsor call booked")
+    page.click(".close-action button[type=submit]")
+    expect(page.locator("#action-list li").first).to_contain_text("Sponsor call booked")
+    page.goto("/actions?status=done")
+    expect(page.locator("#actions tbody")).to_contain_text("Sponsor call booked")
+    page.screenshot(path=SCREENSHOTS / "actions.png", full_page=True)
 
     page.goto("/trends")
     expect(page.locator("#chart .main-svg").first).to_be_visible()

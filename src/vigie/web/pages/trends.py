@@ -157,9 +157,13 @@ def _forecast(ws: Workspace, as_of: dt.date) -> RenewalForecast:
     )
 
 
-def trends_chart(page: TrendsPage, titles: tuple[str, str, str, str], at_risk: str) -> str:
+def trends_chart(
+    page: TrendsPage, titles: tuple[str, str, str, str], labels: tuple[str, str, str]
+) -> str:
     """Four panels: ARR per band (stacked) with ARR at risk, accounts per band, accounts
-    turning red and recovering per month, and renewals by month with the expected loss."""
+    turning red and recovering per month, and renewals by month with the expected loss.
+    `labels` names the ARR at risk line and the renewing and expected-lost bars."""
+    at_risk, renewing, lost = labels
     fig = make_subplots(rows=4, cols=1, subplot_titles=titles, vertical_spacing=0.08)
     for band in reversed(page.bands):
         points = [p for p in page.per_date if p.band == band.name]
@@ -194,12 +198,12 @@ def trends_chart(page: TrendsPage, titles: tuple[str, str, str, str], at_risk: s
     renewals = page.forecast.by_month
     fig.add_trace(
         go.Bar(x=[r.period for r in renewals], y=[r.arr_renewing for r in renewals],
-               name="ARR", marker_color="#90a4ae"),
+               name=renewing, marker_color="#90a4ae"),
         row=4, col=1,
     )  # fmt: skip
     fig.add_trace(
         go.Bar(x=[r.period for r in renewals], y=[r.expected_arr_lost for r in renewals],
-               name="−", marker_color=worst.colour),
+               name=lost, marker_color=worst.colour),
         row=4, col=1,
     )  # fmt: skip
     for row in (3, 4):
@@ -224,7 +228,8 @@ def trends_html(
         _("Accounts turning red and recovering"),
         _("Renewals by month: ARR renewing and expected ARR lost"),
     )
-    chart = trends_chart(page, titles, _("ARR at risk"))
+    labels = (_("ARR at risk"), _("ARR renewing"), _("Expected ARR lost"))
+    chart = trends_chart(page, titles, labels)
     return render(request, user, "trends.html", {"page": page, "chart": chart})
 
 
