@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from vigie.tone.scoring import ToneScorer
 from vigie.tone.store import TEXTS_SCHEMA
@@ -90,11 +91,11 @@ def raw_texts(con: duckdb.DuckDBPyConnection, table: str, relation: str) -> pa.T
 
 def text_rows(raw: pa.Table, scorer: ToneScorer, keep_text: bool) -> pa.Table:
     """`texts` rows (TEXTS_SCHEMA) for raw texts; `excerpt` is NULL when text is not kept."""
-    texts = raw.column("text").to_pylist()
-    scored = scorer.score(texts)
-    excerpts = [t[:EXCERPT_CHARS] for t in texts] if keep_text else [None] * len(texts)
+    text = raw.column("text")
+    scored = scorer.score(text.to_pylist())
+    excerpt = pc.utf8_slice_codeunits(text, 0, EXCERPT_CHARS) if keep_text else None
     columns = {name: raw.column(name) for name in TEXTS_SCHEMA.names if name in raw.column_names}
     columns |= {name: scored.column(name) for name in scored.column_names}
-    columns["excerpt"] = pa.array(excerpts, pa.string())
+    columns["excerpt"] = excerpt if excerpt is not None else pa.nulls(len(raw), pa.string())
     schema = TEXTS_SCHEMA.to_pyarrow()
     return pa.table({name: columns[name] for name in schema.names}).cast(schema)
