@@ -21,8 +21,8 @@ from vigie.playbooks.actions import list_actions
 from vigie.playbooks.effectiveness import effectiveness
 from vigie.schema import ACTION_STATUSES
 from vigie.web.auth import current_user
-from vigie.web.pages.common import NoScores, latest_run, query_model, workspace
-from vigie.web.pages.latest import cached
+from vigie.web.pages.common import NoScores, query_model, workspace
+from vigie.web.pages.latest import cached, latest
 from vigie.web.render import json_response, render
 from vigie.web.users import User
 from vigie.workspace import Workspace
@@ -126,7 +126,7 @@ def _effectiveness(
 ) -> tuple[dt.date | None, list[MonthCount], list[PlaybookEffect]]:
     """Effectiveness at the latest scored date (nothing before the first scoring run)."""
     try:
-        _, as_of = latest_run(ws, None)
+        as_of = latest(ws, None).as_of
     except NoScores:
         return None, [], []
     e = cached(ws, ("effectiveness", as_of), lambda: effectiveness(ws, as_of))

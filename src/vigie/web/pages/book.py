@@ -20,7 +20,7 @@ from vigie.playbooks.actions import list_actions
 from vigie.playbooks.rules import load_playbooks
 from vigie.playbooks.worklist import account_facts, worklist
 from vigie.web.auth import current_user
-from vigie.web.pages.common import colour_of, latest_run, workspace
+from vigie.web.pages.common import colour_of, workspace
 from vigie.web.pages.latest import cached, latest
 from vigie.web.render import render
 from vigie.web.users import User
@@ -67,7 +67,7 @@ class BookPage(BaseModel):
 
 def full_worklist(ws: Workspace) -> tuple[pd.DataFrame, dt.date]:
     """Every account with a next action at the latest scored date, riskiest first (cached)."""
-    _, as_of = latest_run(ws, None)
+    as_of = latest(ws, None).as_of  # the latest run is kept per data version: no query
 
     def make() -> pd.DataFrame:
         facts = account_facts(ws, as_of)

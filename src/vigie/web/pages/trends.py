@@ -21,8 +21,8 @@ from vigie.engine.state import account_state, dates_table
 from vigie.playbooks.forecast import forecast
 from vigie.web.auth import current_user
 from vigie.web.i18n import Formatter
-from vigie.web.pages.common import BandInfo, bands, latest_run, workspace
-from vigie.web.pages.latest import cached
+from vigie.web.pages.common import BandInfo, bands, workspace
+from vigie.web.pages.latest import cached, latest
 from vigie.web.render import json_response, render
 from vigie.web.users import User
 from vigie.workspace import Workspace
@@ -87,7 +87,8 @@ class TrendsPage(BaseModel):
 
 def trends(ws: Workspace, scorecard: str | None = None) -> TrendsPage:
     """Built once per data change: a few aggregations over the whole score history."""
-    card, as_of = latest_run(ws, scorecard)
+    run = latest(ws, scorecard)
+    card, as_of = run.scorecard, run.as_of
     return cached(ws, ("trends", card, as_of), lambda: _trends(ws, card, as_of))
 
 
