@@ -16,10 +16,11 @@ import ibis
 import ibis.expr.types as ir
 
 from vigie.engine.overrides import applicable_overrides
-from vigie.engine.state import account_state, dates_table
+from vigie.engine.state import account_state
 from vigie.scorecard import spec
+from vigie.scorecard.facts import KEYS, Context, condition, plan_facts
 from vigie.scorecard.grading import grade
-from vigie.scorecard.metrics import KEYS, Context, condition, evaluate, plan_facts
+from vigie.scorecard.metrics import evaluate, gather
 from vigie.workspace import Workspace
 
 OVERALL = "overall"
@@ -103,32 +104,36 @@ def compile_scores(
     With `cache`, shared intermediate tables are materialised now (see `metrics`), so
     the returned expression is small and fast to run; they live as long as it does.
     """
-    as_of = dates_table(dates)
-    if cache:  # register the in-memory dates first: Ibis's PySpark `.cache()` skips that step
-        workspace.con.execute(as_of.count())
-    state = _stage(account_state(workspace, as_of), cache)
-    active = state.filter(state.active)
-    grid = active.select(*KEYS)
     # Spark runs every cached table as its own jobs (seconds each, even on tiny data) and
     # reuses identical subtrees inside one query: there only the score stages are cached
     # (tests/scoring on Spark: reference scores 24.7 s -> 12.4 s, persistence 18.2 s -> 12.7 s).
     metric_cache = cache and workspace.con.name != "pyspark"
-    ctx = Context(workspace, card, metric_cache, plan_facts(card, dates))
-    ctx.remember_state(grid, state)
+    plans = plan_facts(card, dates)
+    ctx = Context(workspace, card, metric_cache, plans, dates=tuple(sorted(set(dates))))
+    dates_and_bounds = ctx.bounds()
+    if cache:  # register the in-memory dates first: Ibis's PySpark `.cache()` skips that step
+        workspace.con.execute(dates_and_bounds.count())
+    state = _stage(account_state(workspace, dates_and_bounds.select("as_of")), cache)
+    active = state.filter(state.active)
+    # the state and every fact aggregate in one table, materialised once: the measures
+    # read it (projections, joins of the table-valued kinds) and the overrides its keys
+    row = _stage(ctx.with_facts(active), metric_cache)
     slots = [MeasureSlot(i, d, m) for i, (d, m, _) in enumerate(card.measures())]
-
-    wide = active.select(
-        *KEYS, "parent_account_id", "arr", segment_rule=_segment_rule(card, active)
+    raws = {
+        f"m{slot.index}_raw": evaluate(ctx, measure.metric, row)
+        for slot, (_, _, measure) in zip(slots, card.measures(), strict=True)
+    }
+    wide = gather(
+        row,
+        raws,
+        parent_account_id=row.parent_account_id,
+        arr=row.arr,
+        segment_rule=_segment_rule(card, row),
     )
-    for slot, (_, _, measure) in zip(slots, card.measures(), strict=True):
-        values = evaluate(ctx, measure.metric, grid).rename({f"m{slot.index}_raw": "value"})
-        wide = wide.join(values, KEYS)
+    grid = row.select(*KEYS)
     overrides = applicable_overrides(workspace, card.name, grid, [s.key for s in slots])
     # drop one by one: a set of names would make the SQL's column order random
     wide = wide.left_join(overrides, KEYS).drop("account_id_right").drop("as_of_right")
-    # Each stage refers to the previous one's columns; caching a stage keeps Ibis from
-    # inlining every points expression into every score that uses it (huge SQL).
-    wide = _stage(wide, cache)
 
     variants = _variants(card)
     rule = wide.segment_rule
@@ -165,7 +170,7 @@ def compile_scores(
         cols[f"_d_{d}_w"] = ibis.literal(1.0) * _by_segment(
             rule, variants, lambda v, d=d: float(v.dimensions[d].weight)
         )
-    wide = _stage(wide.mutate(**cols), cache)
+    wide = wide.mutate(**cols)
 
     dim_parts: dict[str, list[tuple[MeasureSlot, ir.Value, ir.Value, ir.Value]]] = {}
     for slot in slots:
@@ -201,7 +206,7 @@ def compile_scores(
         "overridden": overall.notnull(),
         "override_reason": wide[f"ov_{OVERALL}_reason"],
     }
-    wide = _stage(wide.mutate(**cols), cache)
+    wide = wide.mutate(**cols)
 
     score, comp_den, rule = wide.score, wide._comp_den, wide.segment_rule
     band_cases = [(rule == n, band_of(v.bands, score * (scale / 100.0))) for n, v in variants[1:]]
@@ -225,7 +230,8 @@ def compile_scores(
             cols[f"m{i}_weight"] = eff
             cols[f"m{i}_contribution"] = p.fill_null(0.0) * eff
     expr = wide.mutate(**cols)
-    return Compiled(expr, slots, list(dim_parts))
+    shown = [c for c in expr.columns if not c.startswith(("_", "ov_"))]  # not a set: SQL order
+    return Compiled(expr.select(*shown), slots, list(dim_parts))
 
 
 def _stage(table: ir.Table, cache: bool) -> ir.Table:
