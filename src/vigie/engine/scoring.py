@@ -202,7 +202,11 @@ def _with_deltas(snapshots: pd.DataFrame, stored: pd.DataFrame | None) -> pd.Dat
         at=_day_number(snapshots["as_of"]), row=np.arange(len(snapshots))
     )
     out = snapshots
+    scored = np.unique(history["at"])
     for days in DELTA_DAYS:
+        if not _any_score_before(np.unique(rows["at"]) - days, scored):
+            out = out.assign(**{f"delta_{days}d": np.nan})  # e.g. one date, no history
+            continue
         wanted = rows.assign(at=rows["at"] - days).sort_values("at")
         found = pd.merge_asof(
             wanted,
@@ -214,6 +218,13 @@ def _with_deltas(snapshots: pd.DataFrame, stored: pd.DataFrame | None) -> pd.Dat
         ).sort_values("row")
         out = out.assign(**{f"delta_{days}d": out["score"].to_numpy() - found["score"].to_numpy()})
     return out
+
+
+def _any_score_before(days: np.ndarray, scored: np.ndarray) -> bool:
+    """True when some day of `scored` (sorted) lies in [d - tolerance, d] for a d of `days`."""
+    latest = np.searchsorted(scored, days, side="right") - 1
+    found = latest >= 0
+    return bool((scored[latest[found]] >= days[found] - DELTA_TOLERANCE_DAYS).any())
 
 
 def _day_number(dates: pd.Series) -> np.ndarray:
