@@ -101,7 +101,8 @@ def compile_scores(
 ) -> Compiled:
     """The wide score table of `card` for every account active at each date of `dates`.
 
-    With `cache`, shared intermediate tables are materialised now (see `metrics`), so
+    With `cache`, three stages are materialised now: the account state, the row table
+    (state and fact aggregates, see `metrics`) and the points with dimension scores, so
     the returned expression is small and fast to run; they live as long as it does.
     """
     # Spark runs every cached table as its own jobs (seconds each, even on tiny data) and
@@ -187,6 +188,8 @@ def compile_scores(
         cols[f"d_{d}_coverage"] = _sum([ibis.ifelse(h, w, 0.0) for _, _, w, h in parts]) / _sum(
             [w for _, _, w, _ in parts]
         )
+    # points are inlined into the dimension scores here (a few copies each); caching this
+    # stage keeps them from being inlined again into the composite, bands and weights
     wide = _stage(wide.mutate(**cols), cache)
 
     dim_scores = {d: wide[f"d_{d}_score"] for d in dim_parts}

@@ -1,18 +1,20 @@
 """Fact aggregates: every metric of a run that reads a fact table, as ONE aggregate per table.
 
 A metric reading facts (count, sum, distinct, average, nps, days_since, exists, latest)
-is an `Agg`: an aggregate of the rows of one table that match a `where`, over each grid
-row's window [D - start, D - end) (`end` > 0 for the earlier windows of `change` and
-`slope`; `start` None = all history). `plan_facts` walks the scorecard once and collects
-every Agg of the run per table. The first metric that asks for one builds its table's
-aggregate with all of them: the grid joined once to the facts on account_id and the
-widest window, grouped once by (account_id, as_of), one conditional aggregate
-(`FILTER (WHERE ...)`) per Agg. That is the shape of a hand-written query: one pass over
-each fact table, however many measures read it. Aggs over all history get their own
-aggregate, so that one `days_since` does not widen the windowed join to all history.
+is an `Agg`: an aggregate of the rows of one table that match a `where`, over each
+as-of date's window [D - start, D - end) (`end` > 0 for the earlier windows of `change`
+and `slope`; `start` None = all history). `plan_facts` walks the scorecard once and
+collects every Agg of the run per table. Each table's Aggs are then computed together:
+its facts joined once to the run's as-of dates (`Context.bounds`: one row per date with
+the window bounds as columns, so conditions compare columns only) on the widest window,
+grouped once by (account_id, as_of), one conditional aggregate (`FILTER (WHERE ...)`)
+per Agg. That is the shape of a hand-written query: one pass over each fact table,
+however many measures read it. Aggs over all history get their own aggregate, so that
+one `days_since` does not widen the windowed join to all history. `Context.with_facts`
+puts every aggregate's columns beside the account state: the run's row table.
 
-Rows joined: with one as-of date, the raw facts (a fact row meets at most one grid row,
-so grouping it per day first would only add a pass). With several dates a fact row meets
+Rows joined: with one as-of date, the raw facts (a fact row meets at most one date, so
+grouping it per day first would only add a pass). With several dates a fact row meets
 every date whose window holds it, so the facts are first grouped per account, day and the
 columns the `where`s use (the *daily base*), when every Agg of the table can be computed
 from such groups (no condition that depends on D, no `latest`, no interval table).
