@@ -125,3 +125,12 @@ def test_passwords_are_argon2_hashes(scored_workspace) -> None:
     data = (scored_workspace / "web.sqlite").read_bytes()
     assert b"$argon2id$" in data
     assert PASSWORDS["admin"].encode() not in data
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/trends?scorecard=%00", "/api/portfolio?csm=a%00b", "/api/accounts/A%00"]
+)
+def test_a_nul_character_in_the_url_is_a_client_error(client_for, url: str) -> None:
+    response = client_for("victor").get(url)
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]

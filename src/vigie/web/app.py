@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from vigie.errors import VigieError, WorkspaceBusyError
 from vigie.web.auth import CsrfRejected, Forbidden, LoginLimiter, NotAuthenticated
@@ -28,6 +29,26 @@ from vigie.workspace import Workspace
 HERE = Path(__file__).parent
 PLOTLY_JS = importlib.resources.files("plotly") / "package_data" / "plotly.min.js"
 SESSION_HOURS = 8
+
+
+class RefuseNul:
+    """Answer 400 to a NUL character in the path or query: SQL string literals cannot hold one.
+
+    Filters and ids go into queries as literals; DuckDB's parser rejects a NUL
+    inside one, which would otherwise surface as a server error.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (
+            b"%00" in scope.get("query_string", b"") or "\x00" in scope["path"]
+        ):
+            refused = JSONResponse({"detail": "NUL characters are not allowed in URLs."}, 400)
+            await refused(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def create_app(workspace_dir: Path | str) -> FastAPI:
@@ -53,6 +74,7 @@ def create_app(workspace_dir: Path | str) -> FastAPI:
         same_site="lax",
         https_only=False,  # served on 127.0.0.1 by default; put TLS in front to expose it
     )
+    app.add_middleware(RefuseNul)
     _error_handlers(app)
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
