@@ -181,3 +181,15 @@ def test_default_scorer_accuracy_on_the_hand_labelled_sentences() -> None:
     assert languages == ["en"] * 10 + ["fr"] * 10 + (["en"] * 10 + ["fr"] * 10) * 2
     assert right.mean() >= 0.8
     assert right[np.asarray(languages) == "fr"].mean() >= 0.75
+
+
+def test_intent_phrases_reported_by_the_csm_in_the_third_person() -> None:
+    kinds, phrases = load_intents(None).match(
+        [
+            "Call with Dana: they are evaluating other options for next year.",
+            "Réunion avec Ugo : ils évaluent d'autres solutions.",
+        ]
+    )
+    assert kinds == [["evaluating"], ["evaluating"]]
+    assert phrases[0] == ["they are evaluating"]
+    assert phrases[1] == ["ils évaluent"]
