@@ -14,11 +14,13 @@ from collections.abc import Callable
 
 import ibis
 import pandas as pd
+import pyarrow as pa
 
 from vigie.alerts.channels import send_email, send_webhook
 from vigie.alerts.config import AlertConfig
 from vigie.alerts.detect import detect
 from vigie.errors import AlertError
+from vigie.io.insert import insert_arrow
 from vigie.workspace import Workspace
 
 DELIVERIES = "alert_deliveries"
@@ -153,8 +155,14 @@ def run_alerts(
     done["first_attempt_at"] = before["first_attempt_at"].reindex(index).fillna(now).to_numpy()
     kept = log[~pd.MultiIndex.from_frame(log[KEY]).isin(index)]
     table = pd.concat([kept, done[list(DELIVERY_SCHEMA.names)]], ignore_index=True)
-    arrow = ibis.memtable(table[list(DELIVERY_SCHEMA.names)], schema=DELIVERY_SCHEMA)
-    workspace.con.create_table(DELIVERIES, arrow, overwrite=True)
+    rows = pa.Table.from_pandas(
+        table[list(DELIVERY_SCHEMA.names)],
+        schema=DELIVERY_SCHEMA.to_pyarrow(),
+        preserve_index=False,
+    )
+    if DELIVERIES not in workspace.con.list_tables():
+        workspace.con.create_table(DELIVERIES, schema=DELIVERY_SCHEMA)
+    insert_arrow(workspace.con, DELIVERIES, rows, overwrite=True)
     return done[list(DELIVERY_SCHEMA.names)]
 
 
