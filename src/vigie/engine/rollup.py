@@ -18,7 +18,10 @@ def band_name(bands: list[spec.Band], scaled: pd.Series) -> pd.Series:
     conditions = [
         (scaled >= b.min) if b.min is not None else (scaled > b.above) for b in bands[:-1]
     ]
-    names = np.select(conditions, [b.name for b in bands[:-1]], default=bands[-1].name)
+    if conditions:
+        names = np.select(conditions, [b.name for b in bands[:-1]], default=bands[-1].name)
+    else:  # a single band: np.select refuses an empty condition list
+        names = np.full(len(scaled), bands[-1].name, dtype=object)
     return pd.Series(names, index=scaled.index, dtype="object").where(scaled.notna(), None)
 
 
