@@ -28,6 +28,7 @@ import duckdb
 
 from vigie.errors import ImportModeError, ImportValidationError
 from vigie.io import direct
+from vigie.io.import_log import record_import
 from vigie.io.mapping import load_mapping
 from vigie.io.sources import ReadOptions
 from vigie.io.sql import ident
@@ -98,12 +99,14 @@ def import_files(
     sheet: str | None = None,
     dry_run: bool = False,
     keep_text: bool | None = None,
+    author: str | None = None,
     now: dt.datetime | None = None,
 ) -> ImportReport:
     """Import `paths` into `table`: every problem is reported and nothing written, or all is.
 
     `keep_text=False` (`--no-text`) stores free text as NULL, keeping only its scores;
-    None follows the workspace's `[text] keep` setting. `now` (UTC) is the moment
+    None follows the workspace's `[text] keep` setting. An import that writes is
+    logged with its `author` (default: the OS user). `now` (UTC) is the moment
     "in the future" is judged against; tests inject it.
     """
     started = time.perf_counter()
@@ -134,7 +137,7 @@ def import_files(
             writer = ibis_writer(workspace, texts)
             counts = _run(staging, files, mode, moment, keys, _no_transaction, writer, dry_run)
     inserted, updated, deleted = counts
-    return ImportReport(
+    report = ImportReport(
         table=spec.name,
         mode=mode,
         files=tuple(str(p) for p in paths),
@@ -147,6 +150,9 @@ def import_files(
         seconds=time.perf_counter() - started,
         dry_run=dry_run,
     )
+    if not dry_run:
+        record_import(workspace, report.to_dict(), author)
+    return report
 
 
 def _text_options(

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
 from vigie.errors import ImportValidationError, VigieError
+from vigie.io.import_log import last_imports
 from vigie.io.importer import ImportMode, import_files
 from vigie.schema import TABLES
 from vigie.web.auth import check_csrf, current_user, require_admin, store_of
@@ -33,31 +34,33 @@ class TableStatus(BaseModel):
     table: str
     rows: int
     last_import: dict[str, Any] | None
-    """The last import through the web: when, who, mode, rows written."""
+    """The last import, from the CLI or the web: when, who, mode, files, rows written."""
 
 
 class DataPage(BaseModel):
     tables: list[TableStatus]
 
 
-def data_page(ws: Workspace, imports: list[dict[str, Any]]) -> DataPage:
-    last: dict[str, dict[str, Any]] = {}
-    for entry in imports:  # newest first
-        last.setdefault(
-            entry["target"], {"at": entry["at"], "by": entry["username"], **entry["detail"]}
-        )
+def data_page(ws: Workspace) -> DataPage:
+    last = last_imports(ws)
     return DataPage(
         tables=[
             TableStatus(
-                table=name, rows=int(ws.table(name).count().execute()), last_import=last.get(name)
+                table=name,
+                rows=int(ws.table(name).count().execute()),
+                last_import=_last(last[name]) if name in last else None,
             )
             for name in TABLES
         ]
     )
 
 
+def _last(entry: dict[str, Any]) -> dict[str, Any]:
+    return {"at": entry.pop("imported_at"), "by": entry.pop("author"), **entry}
+
+
 def import_upload(
-    ws: Workspace, table: str, mode: str, filename: str, content: bytes, dry_run: bool
+    ws: Workspace, table: str, mode: str, filename: str, content: bytes, dry_run: bool, author: str
 ) -> dict[str, Any]:
     """Import one uploaded file under its own name (so the report names it as the user knows it)."""
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", Path(filename).name) or "upload.csv"
@@ -65,7 +68,7 @@ def import_upload(
         path = Path(folder) / safe
         path.write_bytes(content)
         try:
-            report = import_files(ws, table, [path], mode=mode, dry_run=dry_run)
+            report = import_files(ws, table, [path], mode=mode, dry_run=dry_run, author=author)
         except ImportValidationError as exc:
             exc.problems = [
                 p.__class__(safe, p.line, p.column, p.value, p.reason) for p in exc.problems
@@ -80,15 +83,11 @@ UserDep = Annotated[User, Depends(current_user)]
 WorkspaceDep = Annotated[Workspace, Depends(workspace)]
 
 
-def _imports(request: Request) -> list[dict[str, Any]]:
-    return store_of(request).audit_log("import", limit=500)
-
-
 def _render(
     request: Request, user: User, ws: Workspace, status: int = 200, **extra: Any
 ) -> Response:
     context = {
-        "page": data_page(ws, _imports(request)),
+        "page": data_page(ws),
         "modes": [m.value for m in ImportMode],
         "report": None,
         "problems": None,
@@ -105,8 +104,8 @@ def data_html(request: Request, user: UserDep, ws: WorkspaceDep) -> Response:
 
 @router.get("/api/data", response_model=DataPage, tags=["data"])
 def data_json(request: Request, user: UserDep, ws: WorkspaceDep) -> DataPage:
-    """Rows per canonical table and the last web import of each."""
-    return data_page(ws, _imports(request))
+    """Rows per canonical table and the last import of each (CLI or web)."""
+    return data_page(ws)
 
 
 @router.post("/data/import", include_in_schema=False)
@@ -124,7 +123,7 @@ def data_import(
     require_admin(user)
     try:
         report = import_upload(
-            ws, table, mode, file.filename or "upload.csv", file.file.read(), dry_run
+            ws, table, mode, file.filename or "upload.csv", file.file.read(), dry_run, user.username
         )
     except ImportValidationError as exc:
         problems = [str(p) for p in exc.problems[:PROBLEMS_SHOWN]]
