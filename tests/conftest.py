@@ -5,10 +5,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import ibis
 import pytest
+from ibis.backends import BaseBackend
 
 from vigie.workspace import Workspace
 
@@ -53,3 +56,18 @@ def postgres_dir() -> Iterator[str]:
     yield folder
     run(str(pg / "pg_ctl"), "-D", f"{folder}/data", "-m", "immediate", "-w", "stop")
     shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_con(postgres_dir: str) -> Iterator[BaseBackend]:
+    """An Ibis connection to a database of its own on the session's server, so tests never share tables."""
+    database = "test_" + uuid.uuid4().hex
+    admin = ibis.postgres.connect(
+        host=postgres_dir, port=5432, user="postgres", database="postgres"
+    )
+    admin.con.autocommit = True
+    admin.raw_sql(f"CREATE DATABASE {database}").close()
+    admin.disconnect()
+    con = ibis.postgres.connect(host=postgres_dir, port=5432, user="postgres", database=database)
+    yield con
+    con.disconnect()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import ibis
 import pandas as pd
 import pytest
+from ibis.backends import BaseBackend
 from scoring_data import FIXTURES, fixture_frames, load_tables
 
 from vigie.engine.scoring import score
@@ -20,15 +20,13 @@ COLUMNS = ["account_id", "as_of", "score", "band", "coverage"]
 
 
 @pytest.mark.parametrize("card", ["reference.yaml", "kinds.yaml"])
-def test_postgres_scores_equal_duckdb(postgres_dir: str, duck: Workspace, card: str) -> None:
+def test_postgres_scores_equal_duckdb(
+    postgres_con: BaseBackend, duck: Workspace, card: str, tmp_path: Path
+) -> None:
     scorecard = load_scorecard(FIXTURES / card)
-    con = ibis.postgres.connect(host=postgres_dir, port=5432, user="postgres", database="postgres")
-    try:
-        pg = Workspace.from_connection(Path(postgres_dir) / "ws", con)
-        load_tables(pg, fixture_frames())
-        on_pg = score(pg, scorecard, DATES, persist=False)
-    finally:
-        con.disconnect()
+    pg = Workspace.from_connection(tmp_path / "ws", postgres_con)
+    load_tables(pg, fixture_frames())
+    on_pg = score(pg, scorecard, DATES, persist=False)
     on_duck = score(duck, scorecard, DATES, persist=False)
     for frame in ("snapshots", "measures"):
         keys = ["account_id", "as_of"] + (["measure"] if frame == "measures" else [])
