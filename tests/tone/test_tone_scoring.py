@@ -13,7 +13,7 @@ from vigie.tone.intents import load_intents
 from vigie.tone.labels import labels_from_csv
 from vigie.tone.language import detect_languages
 from vigie.tone.scoring import ToneScorer
-from vigie.tone.train import tone_band
+from vigie.tone.train import tone_labels
 
 SCORER = ToneScorer.for_workspace(None)
 
@@ -177,7 +177,7 @@ def test_default_scorer_accuracy_on_the_hand_labelled_sentences() -> None:
     """60 CS sentences, 10 per label and language (files/labelled_sentences.csv; docs/tone.md)."""
     labelled = labels_from_csv(Path(__file__).parent / "files" / "labelled_sentences.csv")
     languages, tones = lexicon.default_scores(labelled["text"].tolist())
-    right = tone_band(tones) == labelled["label"].to_numpy()
+    right = tone_labels(tones) == labelled["label"].to_numpy()
     assert languages == ["en"] * 10 + ["fr"] * 10 + (["en"] * 10 + ["fr"] * 10) * 2
     assert right.mean() >= 0.8
     assert right[np.asarray(languages) == "fr"].mean() >= 0.75

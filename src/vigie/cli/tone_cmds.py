@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 
 from vigie.cli.app import JsonOption, WorkspaceOption, app, console, open_workspace
 from vigie.tone.labels import labels_from_csv, labels_from_workspace
 from vigie.tone.rescore import rescore
 from vigie.tone.scoring import ToneScorer
-from vigie.tone.train import tone_band, train
+from vigie.tone.store import tone_band
+from vigie.tone.train import train
 from vigie.workspace import CONFIG_FILE
 
 tone_app = typer.Typer(
@@ -37,7 +36,7 @@ def score_cmd(
     root = workspace if (workspace / CONFIG_FILE).exists() else None
     row = ToneScorer.for_workspace(root).score([text]).to_pylist()[0]
     tone = row["tone"]
-    row["band"] = None if tone is None or math.isnan(tone) else str(tone_band(np.array([tone]))[0])
+    row["band"] = tone_band(tone)
     if as_json:
         print(json.dumps(row, indent=2, ensure_ascii=False))
         return

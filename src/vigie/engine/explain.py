@@ -28,7 +28,7 @@ from vigie.engine.scoring import DIMENSIONS, MEASURES, SNAPSHOTS
 from vigie.errors import VigieError
 from vigie.scorecard import spec
 from vigie.scorecard.compile import compile_scores
-from vigie.tone.store import recent_texts
+from vigie.tone.store import recent_texts, tone_band
 from vigie.workspace import Workspace
 
 COMPOSITE_COLUMNS = ("score", "score_scaled", "band", "coverage", "overridden", "override_reason")
@@ -197,18 +197,7 @@ def _active_overrides(
 
 # --- what a CSM reads next to the score -----------------------------------------------------------
 
-TONE_NEGATIVE, TONE_POSITIVE = -0.05, 0.05
-"""Tone bands for display (VADER's convention): <= -0.05 negative, >= 0.05 positive."""
 SUGGESTION_COLUMNS = ("dimension", "measure", "hand", "source", "source_value", "suggested", "rule")
-
-
-def tone_band(tone: float | None) -> str:
-    """negative / neutral / positive, or "no tone" for a text in another language."""
-    if tone is None or tone != tone:
-        return "no tone"
-    if tone <= TONE_NEGATIVE:
-        return "negative"
-    return "positive" if tone >= TONE_POSITIVE else "neutral"
 
 
 def texts_at(
@@ -217,7 +206,7 @@ def texts_at(
     """The account's newest texts written before `as_of` with their tone `band`, newest first."""
     check_account(workspace, account_id)
     rows = recent_texts(workspace, account_id, as_of, limit)
-    return [row | {"band": tone_band(row["tone"])} for row in rows]
+    return [row | {"band": tone_band(row["tone"]) or "no tone"} for row in rows]
 
 
 def suggestions(

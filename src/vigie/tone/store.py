@@ -17,6 +17,8 @@ import ibis.expr.types as ir
 from vigie.workspace import Workspace
 
 TEXTS_TABLE = "texts"
+TONE_EDGE = 0.05
+"""VADER's convention: a tone <= -0.05 reads negative, >= 0.05 positive, neutral between."""
 
 TEXTS_SCHEMA: ibis.Schema = ibis.schema(
     {
@@ -74,3 +76,10 @@ def recent_texts(
         rows = rows.filter(rows.written_at < ibis.literal(midnight, type=idt.Timestamp(scale=6)))
     rows = rows.order_by([ibis.desc("written_at"), "text_id"]).limit(limit)
     return rows.select(*RECENT_COLUMNS).to_pyarrow().to_pylist()
+
+
+def tone_band(tone: float | None) -> str | None:
+    """negative / neutral / positive for display; None for a text with no tone (other language)."""
+    if tone is None or tone != tone:
+        return None
+    return "negative" if tone <= -TONE_EDGE else "positive" if tone >= TONE_EDGE else "neutral"

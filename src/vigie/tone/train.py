@@ -27,6 +27,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from vigie.errors import ToneError
 from vigie.tone.lexicon import default_scores
 from vigie.tone.model import LABELS, save_model
+from vigie.tone.store import TONE_EDGE
 from vigie.workspace import Workspace
 
 MAX_FOLDS = 5
@@ -69,9 +70,11 @@ def make_pipeline() -> Pipeline:
     return Pipeline([("features", features), ("model", LogisticRegression(max_iter=2000, C=4.0))])
 
 
-def tone_band(tones: np.ndarray) -> np.ndarray:
-    """VADER's convention: <= -0.05 negative, >= 0.05 positive, else (and no tone) neutral."""
-    return np.where(tones <= -0.05, "negative", np.where(tones >= 0.05, "positive", "neutral"))
+def tone_labels(tones: np.ndarray) -> np.ndarray:
+    """The default scorer's answer as a label: `tone_band`, with no tone counted neutral."""
+    return np.where(
+        tones <= -TONE_EDGE, "negative", np.where(tones >= TONE_EDGE, "positive", "neutral")
+    )
 
 
 def _check(labelled: pd.DataFrame, source: str) -> int:
@@ -97,7 +100,7 @@ def _check(labelled: pd.DataFrame, source: str) -> int:
 
 def cross_validate(texts: list[str], labels: np.ndarray, folds: int) -> tuple[float, float, bool]:
     """Mean held-out accuracy of the trained model and of the default, and whether it wins."""
-    default = tone_band(default_scores(texts)[1])
+    default = tone_labels(default_scores(texts)[1])
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
     trained_scores, default_accuracies = [], []
     array = np.asarray(texts, dtype=object)

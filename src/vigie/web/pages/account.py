@@ -20,14 +20,13 @@ from vigie.engine.state import account_state, dates_table
 from vigie.errors import UnknownAccountError
 from vigie.signals.compute import stored_signals
 from vigie.signals.config import load_config
-from vigie.tone.store import recent_texts
+from vigie.tone.store import recent_texts, tone_band
 from vigie.web.pages.book import full_worklist
 from vigie.web.pages.common import BandInfo, bands, colour_of, latest_run, scorecard_spec
 from vigie.workspace import Workspace
 
 FACTS_SHOWN = 20
 EXCHANGES_SHOWN = 10
-TONE_EDGE = 0.05
 
 
 class DimensionScore(BaseModel):
@@ -92,12 +91,6 @@ class Exchange(BaseModel):
     excerpt: str | None
     contact_id: str | None
     direction: str | None
-
-
-def tone_band(tone: float | None) -> str | None:
-    if tone is None:
-        return None
-    return "negative" if tone <= -TONE_EDGE else "positive" if tone >= TONE_EDGE else "neutral"
 
 
 class AccountPage(BaseModel):
