@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from vigie.engine import scoring
@@ -81,14 +82,16 @@ def test_deltas_read_only_the_needed_stored_dates(duck: Workspace) -> None:
     assert pd.isna(snaps.loc["A2"].delta_90d)
 
 
-def _rows(card: str, as_of: dt.date, value: float) -> dict[str, pd.DataFrame]:
+def _rows(card: str, as_of: dt.date, value: float) -> dict[str, pa.Table]:
     """One hand-made row per health table, every column set from its type."""
     fill = {"string": "x", "date": as_of, "float64": value, "boolean": False}
-    frames = {}
+    tables = {}
     for name, schema in scoring.SCHEMAS.items():
         row = {c: fill[str(t).rstrip("!").split("(")[0]] for c, t in schema.items()}
-        frames[name] = pd.DataFrame([{**row, "account_id": "A1", "scorecard": card}])
-    return frames
+        tables[name] = pa.Table.from_pylist(
+            [{**row, "account_id": "A1", "scorecard": card}], schema=schema.to_pyarrow()
+        )
+    return tables
 
 
 def test_persist_replaces_rows_on_every_backend(ws: Workspace) -> None:

@@ -49,11 +49,16 @@ def overrides_table(workspace: Workspace) -> ir.Table:
 
 
 def applicable_overrides(
-    workspace: Workspace, scorecard: str, grid: ir.Table, measure_keys: list[str]
+    workspace: Workspace, scorecard: str, dates: ir.Table, measure_keys: list[str]
 ) -> ir.Table:
-    """Per grid row: `ov_{i}` (points of measure i), `ov_overall` (+ reason), or NULL."""
+    """Per account and as-of date of `dates` with an override in force: `ov_{i}` (points
+    of measure i), `ov_overall` (+ reason), NULL where that target has none.
+
+    Built from the (small) overrides table and the run's dates alone, so that reading
+    it never re-evaluates the accounts' fact aggregates.
+    """
     table = overrides_table(workspace).filter(_.scorecard == scorecard)
-    joined = grid.join(table, "account_id")
+    joined = table.cross_join(dates)
     joined = joined.filter(joined.valid_from <= joined.as_of, joined.as_of < joined.until)
     latest = {
         f"ov_{i}": joined.value.argmax(joined.created_at, where=joined.target == key)

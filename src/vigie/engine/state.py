@@ -42,13 +42,11 @@ def account_state(workspace: Workspace, dates: ir.Table) -> ir.Table:
         first_start=_.start_date.min(),
     )
     with_subs = subs.select("account_id").distinct().mutate(has_subs=True)
+    # one join chain, the right keys renamed apart and left out by the select below
     grid = (
         accounts.cross_join(dates)
-        .left_join(at_date, ["account_id", "as_of"])
-        .drop("account_id_right")
-        .drop("as_of_right")  # one by one: a set would make the SQL order random
-        .left_join(with_subs, "account_id")
-        .drop("account_id_right")
+        .left_join(at_date, ["account_id", "as_of"], rname="{name}_at_date")
+        .left_join(with_subs, "account_id", rname="{name}_with_subs")
     )
     no_subs_active = grid.has_subs.isnull() & (
         grid.customer_since.isnull() | (grid.customer_since <= grid.as_of)

@@ -101,24 +101,29 @@ def compile_scores(
 ) -> Compiled:
     """The wide score table of `card` for every account active at each date of `dates`.
 
-    With `cache`, three stages are materialised now: the account state, the row table
-    (state and fact aggregates, see `metrics`) and the points with dimension scores, so
-    the returned expression is small and fast to run; they live as long as it does.
+    One query on DuckDB. Elsewhere, with `cache`, stages are materialised now (see
+    below); they live as long as the returned expression does.
     """
-    # Spark runs every cached table as its own jobs (seconds each, even on tiny data) and
-    # reuses identical subtrees inside one query: there only the score stages are cached
-    # (tests/scoring on Spark: reference scores 24.7 s -> 12.4 s, persistence 18.2 s -> 12.7 s).
-    metric_cache = cache and workspace.con.name != "pyspark"
+    # DuckDB plans the scorecard best as ONE query: materialising the state, the row table
+    # and the points (three temporary tables, one insert each) cost more than it saved
+    # (saas-standard, 100k accounts, one date: 2.4 s -> 1.3 s of DuckDB time; 52 weekly
+    # dates x 10k accounts: 9.7 s -> 9.3 s, peak RSS 2.6 -> 2.1 GB). PostgreSQL does not
+    # finish that query in minutes even on the 4-account test data: it gets the three
+    # stages. Spark reuses identical subtrees inside one query but runs every cached table
+    # as its own jobs: it gets the state and points stages (tests/scoring on Spark:
+    # reference scores 24.7 s -> 12.4 s, persistence 18.2 s -> 12.7 s).
+    backend = workspace.con.name
+    staged = cache and backend != "duckdb"
     plans = plan_facts(card, dates)
-    ctx = Context(workspace, card, metric_cache, plans, dates=tuple(sorted(set(dates))))
+    ctx = Context(workspace, card, plans, dates=tuple(sorted(set(dates))))
     dates_and_bounds = ctx.bounds()
-    if cache:  # register the in-memory dates first: Ibis's PySpark `.cache()` skips that step
+    if staged:  # register the in-memory dates first: Ibis's PySpark `.cache()` skips that step
         workspace.con.execute(dates_and_bounds.count())
-    state = _stage(account_state(workspace, dates_and_bounds.select("as_of")), cache)
+    state = _stage(account_state(workspace, dates_and_bounds.select("as_of")), staged)
     active = state.filter(state.active)
-    # the state and every fact aggregate in one table, materialised once: the measures
-    # read it (projections, joins of the table-valued kinds) and the overrides its keys
-    row = _stage(ctx.with_facts(active), metric_cache)
+    # the state and every fact aggregate in one table: the measures read it (projections,
+    # joins of the table-valued kinds)
+    row = _stage(ctx.with_facts(active), staged and backend != "pyspark")
     slots = [MeasureSlot(i, d, m) for i, (d, m, _) in enumerate(card.measures())]
     raws = {
         f"m{slot.index}_raw": evaluate(ctx, measure.metric, row)
@@ -131,10 +136,11 @@ def compile_scores(
         arr=row.arr,
         segment_rule=_segment_rule(card, row),
     )
-    grid = row.select(*KEYS)
-    overrides = applicable_overrides(workspace, card.name, grid, [s.key for s in slots])
-    # drop one by one: a set of names would make the SQL's column order random
-    wide = wide.left_join(overrides, KEYS).drop("account_id_right").drop("as_of_right")
+    overrides = applicable_overrides(
+        workspace, card.name, dates_and_bounds.select("as_of"), [s.key for s in slots]
+    )
+    values = [c for c in overrides.columns if c not in KEYS]
+    wide = wide.left_join(overrides, KEYS).select(*wide.columns, *values)
 
     variants = _variants(card)
     rule = wide.segment_rule
@@ -188,9 +194,9 @@ def compile_scores(
         cols[f"d_{d}_coverage"] = _sum([ibis.ifelse(h, w, 0.0) for _, _, w, h in parts]) / _sum(
             [w for _, _, w, _ in parts]
         )
-    # points are inlined into the dimension scores here (a few copies each); caching this
-    # stage keeps them from being inlined again into the composite, bands and weights
-    wide = _stage(wide.mutate(**cols), cache)
+    # points are inlined into the dimension scores here (a few copies each); on Spark, caching
+    # this stage keeps them from being inlined again into the composite, bands and weights
+    wide = _stage(wide.mutate(**cols), staged)
 
     dim_scores = {d: wide[f"d_{d}_score"] for d in dim_parts}
     dim_weights = {d: wide[f"_d_{d}_w"] for d in dim_parts}
@@ -238,7 +244,7 @@ def compile_scores(
 
 
 def _stage(table: ir.Table, cache: bool) -> ir.Table:
-    """Materialise a stage of the computation when the run caches (see compile_scores).
+    """Materialise a stage of the computation when the run is staged (see compile_scores).
 
     The cached table is cast back to the types Ibis computed: Spark stores a float
     literal such as `1.0` as a DECIMAL column, which would otherwise leak into the scores.

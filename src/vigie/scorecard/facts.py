@@ -175,7 +175,6 @@ class Context:
 
     workspace: Workspace
     scorecard: spec.Scorecard
-    cache: bool = False
     plans: dict[str, FactPlan] = field(default_factory=dict)
     memo: dict[Any, ir.Table] = field(default_factory=dict, compare=False, repr=False)
     shift: int = 0
@@ -186,11 +185,10 @@ class Context:
         """The same run (same plans and memos), `shift` more days back."""
         return replace(self, shift=self.shift + shift)
 
-    def kept(self, key: Any, build: Callable[[], ir.Table], cache: bool = False) -> ir.Table:
-        """One table per key for the whole run (materialised when `cache` and the run caches)."""
+    def kept(self, key: Any, build: Callable[[], ir.Table]) -> ir.Table:
+        """One table per key for the whole run: the same expression, so one CTE in the SQL."""
         if key not in self.memo:
-            table = build()
-            self.memo[key] = table.cache() if cache and self.cache else table
+            self.memo[key] = build()
         return self.memo[key]
 
     def state(self, grid: ir.Table) -> ir.Table:
@@ -201,7 +199,7 @@ class Context:
         if set(STATE_COLUMNS) <= set(grid.columns):
             return grid
         dates = grid.select("as_of").distinct()
-        state = self.kept(("state", dates.op()), lambda: account_state(self.workspace, dates), True)
+        state = self.kept(("state", dates.op()), lambda: account_state(self.workspace, dates))
         return grid.select(*KEYS).join(state, KEYS)
 
     def facts(self, name: str) -> ir.Table:
@@ -268,14 +266,19 @@ class Context:
         """`grid` and the columns of every planned aggregate (NULL where a row has no facts).
 
         The run's metrics then read facts as columns of one row: no join per metric.
+        One chain of left joins and one select: each join's keys are renamed apart and
+        left out, rather than dropped after each join (a select per join, which Ibis's
+        compiler then spends time merging).
         """
+        joined, values = grid, []
         for plan in self.plans.values():
             for bounded in dict.fromkeys(a.start is not None for a in plan.aggs):
                 first = next(a for a in plan.aggs if (a.start is not None) == bounded)
                 table, _ = self.aggregated(first)
-                # drop one by one: a set of names would make the SQL's column order random
-                grid = grid.left_join(table, KEYS).drop("account_id_right").drop("as_of_right")
-        return grid
+                rname = f"{{name}}_{len(values)}"
+                joined = joined.left_join(table, KEYS, rname=rname)
+                values += [c for c in table.columns if c not in KEYS]
+        return joined.select(*grid.columns, *values)
 
     def named(self, name: str) -> Any:
         try:
