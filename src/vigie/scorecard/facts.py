@@ -304,27 +304,61 @@ def column_name(plan: FactPlan | None, agg: Agg) -> str:
 
 def _aggregate(ctx: Context, name: str, aggs: dict[str, Agg], daily: bool) -> ir.Table:
     """(account_id, as_of, one column per Agg): the facts joined once to the as-of dates
-    whose widest window holds them, grouped once."""
+    whose widest window holds them, grouped once.
+
+    With one as-of date nothing is joined: the window bounds are literals and the groups
+    are the accounts, as in a hand-written query.
+    """
     source = _daily_base(ctx, name) if daily else ctx.facts(name)
-    time = source._day if daily else source[TABLES[name].time_column]
+    time_column = "_day" if daily else TABLES[name].time_column
+    starts = {a.start for a in aggs.values()}
+    widest = None if None in starts else max(starts)
+    if len(ctx.dates) == 1:  # `ctx.facts` already cut the rows to before D
+        window = _Window(day=ctx.dates[0])
+        time = source[time_column]
+        rows = source if widest is None else source.filter(time >= window.bound(time, widest))
+        values = {
+            n: _value(a, rows, rows[time_column], window, daily, widest) for n, a in aggs.items()
+        }
+        grouped = rows.group_by("account_id").agg(**values)
+        return grouped.select("account_id", window.as_of.name("as_of"), *values)
     dates = ctx.bounds()
-    known = time < _bound(dates, time, 0)
+    time = source[time_column]
+    known = time < _Window(dates).bound(time, 0)
     if name in INTERVAL_ENDS:  # contacts without a start date count as started
         known = time.isnull() | known
     on = [known]
-    starts = {a.start for a in aggs.values()}
-    widest = None if None in starts else max(starts)
     if widest is not None:
-        on.append(time >= _bound(dates, time, widest))
+        on.append(time >= _Window(dates).bound(time, widest))
     joined = source.join(dates, on)
-    time = joined._day if daily else joined[TABLES[name].time_column]
-    values = {n: _value(a, joined, time, daily, widest) for n, a in aggs.items()}
+    window = _Window(joined)
+    values = {
+        n: _value(a, joined, joined[time_column], window, daily, widest) for n, a in aggs.items()
+    }
     return joined.group_by(KEYS).agg(**values)
 
 
-def _bound(dates: ir.Table, time: ir.Value, days: int) -> ir.Value:
-    """Midnight of D - days, typed like `time` (a date or a timestamp column)."""
-    return dates[f"t{days}" if time.type().is_timestamp() else f"d{days}"]
+@dataclass(frozen=True)
+class _Window:
+    """D and the days before it, for the fact rows being aggregated: columns of the as-of
+    dates table they were joined to (`Context.bounds`), or literals for a one-date run."""
+
+    dates: ir.Table | None = None
+    day: dt.date | None = None
+
+    @property
+    def as_of(self) -> ir.Value:
+        return self.dates.as_of if self.dates is not None else ibis.literal(self.day, type="date")
+
+    def bound(self, time: ir.Value, days: int) -> ir.Value:
+        """Midnight of D - days, typed like `time` (a date or a timestamp column)."""
+        stamp = time.type().is_timestamp()
+        if self.dates is not None:
+            return self.dates[f"t{days}" if stamp else f"d{days}"]
+        day = self.day - dt.timedelta(days=days)
+        if stamp:
+            return ibis.literal(dt.datetime.combine(day, dt.time()), type="timestamp")
+        return ibis.literal(day, type="date")
 
 
 def _daily_base(ctx: Context, name: str) -> ir.Table:
@@ -339,16 +373,18 @@ def _daily_base(ctx: Context, name: str) -> ir.Table:
     return facts.group_by("account_id", "_day", *plan.keys).agg(n=facts.count(), **sums)
 
 
-def _value(agg: Agg, joined: ir.Table, time: ir.Value, daily: bool, widest: int | None):
+def _value(
+    agg: Agg, joined: ir.Table, time: ir.Value, window: _Window, daily: bool, widest: int | None
+):
     """One Agg as a conditional aggregate over the joined rows (see module docstring)."""
     names = _columns(agg.table)
     preds = [condition(joined[c], v) for c, v in agg.where.items() if c in names]
     if not daily:
-        preds += _dynamic(agg.table, joined, agg.where)
+        preds += _dynamic(agg.table, joined, window, agg.where)
     if agg.start is not None and agg.start != widest:
-        preds.append(time >= _bound(joined, time, agg.start))
+        preds.append(time >= window.bound(time, agg.start))
     if agg.end:
-        preds.append(time < _bound(joined, time, agg.end))
+        preds.append(time < window.bound(time, agg.end))
     where = ibis.and_(*preds) if preds else None
 
     def rows(extra: ir.BooleanValue | None = None) -> ir.IntegerValue:
@@ -406,18 +442,20 @@ def condition(column: ir.Value, wanted: Any) -> ir.BooleanValue:
     return column == wanted
 
 
-def _dynamic(name: str, joined: ir.Table, where: spec.Where) -> list[ir.BooleanValue]:
+def _dynamic(
+    name: str, joined: ir.Table, window: _Window, where: spec.Where
+) -> list[ir.BooleanValue]:
     """Conditions that depend on D: `active` on interval tables, `late` on invoices."""
     preds = []
     for key, wanted in where.items():
         if key == "active" and name in INTERVAL_ENDS:
             start = joined[TABLES[name].time_column]
             end = joined[INTERVAL_ENDS[name]]
-            started = start.isnull() | (start < _bound(joined, start, 0))
-            holds = started & (end.isnull() | (end >= _bound(joined, end, 0)))
+            started = start.isnull() | (start < window.bound(start, 0))
+            holds = started & (end.isnull() | (end >= window.bound(end, 0)))
             preds.append(holds if wanted else ~holds)
         elif key == "late" and name == "invoices":
-            late = (joined.due_date < joined.as_of) & (
+            late = (joined.due_date < window.as_of) & (
                 joined.paid_at.isnull() | (joined.paid_at > joined.due_date)
             )
             preds.append(late if wanted else ~late)
