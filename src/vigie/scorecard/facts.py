@@ -13,7 +13,8 @@ however many measures read it. Aggs over all history get their own aggregate, so
 one `days_since` does not widen the windowed join to all history. `Context.with_facts`
 puts every aggregate's columns beside the account state: the run's row table.
 
-Rows joined: with one as-of date, the raw facts (a fact row meets at most one date, so
+Rows read: with one as-of date, the raw facts, not joined to anything: the window bounds
+are literals and the groups are the accounts (a fact row meets at most one date, so
 grouping it per day first would only add a pass). With several dates a fact row meets
 every date whose window holds it, so the facts are first grouped per account, day and the
 columns the `where`s use (the *daily base*), when every Agg of the table can be computed
