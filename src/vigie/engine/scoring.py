@@ -145,6 +145,10 @@ def score(
     return ScoreResult(snapshots, dimensions, measures)
 
 
+_NUMBERS = (pa.types.is_boolean, pa.types.is_integer, pa.types.is_floating, pa.types.is_decimal)
+"""Raw values of these types are stored as `raw_value` (a number), any other as `raw_text`."""
+
+
 @dataclass(frozen=True)
 class _Rows:
     """The long tables' rows for one dimension or measure, from the wide result's columns."""
@@ -180,9 +184,7 @@ class _Rows:
     def measure(self, slot: MeasureSlot) -> pa.Table:
         i = slot.index
         raw = self.wide[f"m{i}_raw"]
-        kind = raw.type
-        if any(is_(kind) for is_ in (pa.types.is_boolean, pa.types.is_integer,
-                                     pa.types.is_floating, pa.types.is_decimal)):  # fmt: skip
+        if any(is_kind(raw.type) for is_kind in _NUMBERS):
             raw_value, raw_text = raw.cast(pa.float64()), None
         else:
             raw_value, raw_text = None, raw.cast(pa.string())
