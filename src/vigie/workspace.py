@@ -26,6 +26,12 @@ from ibis.backends import BaseBackend
 from vigie.errors import WorkspaceError
 from vigie.schema import SCHEMA_VERSION, TABLES, get_table
 
+# Ibis merges nested selects while compiling an expression to SQL. On a scorecard that was
+# ~40 % of the compile time (saas-standard: 0.45 s -> 0.26 s per run), for no gain: DuckDB,
+# Spark and PostgreSQL merge projections in their own planners (DuckDB ran the unmerged query
+# in the same time). The SQL stays correct either way; it is only nested deeper.
+ibis.options.sql.fuse_selects = False
+
 CONFIG_FILE = "vigie.toml"
 DEFAULT_BACKEND_URL = "duckdb://vigie.duckdb"
 
