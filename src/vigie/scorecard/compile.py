@@ -194,8 +194,9 @@ def compile_scores(
         cols[f"d_{d}_coverage"] = _sum([ibis.ifelse(h, w, 0.0) for _, _, w, h in parts]) / _sum(
             [w for _, _, w, _ in parts]
         )
-    # points are inlined into the dimension scores here (a few copies each); on Spark, caching
-    # this stage keeps them from being inlined again into the composite, bands and weights
+    # points are inlined into the dimension scores here (a few copies each); where the run is
+    # staged, caching this step keeps them from being inlined again into the composite,
+    # bands and weights
     wide = _stage(wide.mutate(**cols), staged)
 
     dim_scores = {d: wide[f"d_{d}_score"] for d in dim_parts}
