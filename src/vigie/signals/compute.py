@@ -91,7 +91,10 @@ def compute_signals(
     ctx = Context(workspace, config, dates_table(dates))
     parts = [part for family in FAMILIES.values() for part in family(ctx)]
     fired = ibis.union(*parts).to_pyarrow().cast(SIGNAL_SCHEMA.to_pyarrow())
-    renewal = _renewal(ctx, ibis.memtable(fired)).to_pyarrow().cast(fired.schema)
+    # only the columns the renewal rule reads go back to the engine: none can be NULL, so
+    # none meets PySpark's pandas route for in-memory tables (NULL strings become 'NaN')
+    fired_kinds = ibis.memtable(fired.select([*KEYS, "kind", "severity"]))
+    renewal = _renewal(ctx, fired_kinds).to_pyarrow().cast(fired.schema)
     frame = pa.concat_tables([fired, renewal]).to_pandas()
     frame["as_of"] = pd.to_datetime(frame["as_of"]).dt.date
     frame = frame.sort_values(["as_of", "account_id", "kind", "evidence"], ignore_index=True)
