@@ -7,9 +7,10 @@ and its YAML line, never half-applied.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -28,6 +29,16 @@ from vigie.scorecard.spec import TEXT_DIRECTIONS
 DEFAULTS = resources.files("vigie.signals") / "defaults.yaml"
 
 Positive = Field(gt=0)
+
+Names = TypeVar("Names", list[str], dict[str, float])
+
+
+def _only_known(values: Names, allowed: Collection[str], what: str, hint: str = "use") -> Names:
+    """`values` (names, or a mapping keyed by name) when every name is in `allowed`."""
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise ValueError(f"unknown {what} {unknown}; {hint} {list(allowed)}")
+    return values
 
 
 class _Section(BaseModel):
@@ -80,10 +91,7 @@ class Support(_Section):
     @field_validator("sla_hours")
     @classmethod
     def _known_severities(cls, hours: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(hours) - set(SEVERITIES))
-        if unknown:
-            raise ValueError(f"unknown severities {unknown}; use {list(SEVERITIES)}")
-        return hours
+        return _only_known(hours, SEVERITIES, "severities")
 
 
 class Renewal(_Section):
@@ -108,10 +116,7 @@ class Touch(_Section):
     @field_validator("meaningful_kinds")
     @classmethod
     def _known_kinds(cls, kinds: list[str]) -> list[str]:
-        unknown = sorted(set(kinds) - set(INTERACTION_KINDS))
-        if unknown:
-            raise ValueError(f"unknown interaction kinds {unknown}; use {list(INTERACTION_KINDS)}")
-        return kinds
+        return _only_known(kinds, INTERACTION_KINDS, "interaction kinds")
 
 
 class Peers(_Section):
@@ -134,12 +139,7 @@ class Sentiment(_Section):
     @field_validator("reasons")
     @classmethod
     def _known_reasons(cls, reasons: list[str]) -> list[str]:
-        unknown = sorted(set(reasons) - set(SENTIMENT_REASONS))
-        if unknown:
-            raise ValueError(
-                f"unknown reasons {unknown}; the sentiments table accepts {list(SENTIMENT_REASONS)}"
-            )
-        return reasons
+        return _only_known(reasons, SENTIMENT_REASONS, "reasons", "the sentiments table accepts")
 
 
 class Tone(_Section):
@@ -157,10 +157,7 @@ class Tone(_Section):
     @field_validator("directions")
     @classmethod
     def _known_directions(cls, directions: list[str]) -> list[str]:
-        unknown = sorted(set(directions) - set(TEXT_DIRECTIONS))
-        if unknown:
-            raise ValueError(f"unknown directions {unknown}; texts have {list(TEXT_DIRECTIONS)}")
-        return directions
+        return _only_known(directions, TEXT_DIRECTIONS, "directions", "texts have")
 
 
 class SignalConfig(_Section):
