@@ -111,15 +111,9 @@ def score(
     compiled = compile_scores(workspace, card, dates)
     wide = compiled.expr.to_pyarrow()
     tag = {"scorecard": card.name, "scorecard_version": card.version}
-    snapshots = wide.select(
-        ["account_id", "as_of", "segment_rule", "score", "score_scaled", "band", "coverage"]
-    ).to_pandas()
-    snapshots = snapshots.assign(
-        **tag,
-        overridden=wide["overridden"].to_numpy(zero_copy_only=False).astype(bool),
-        override_reason=wide["override_reason"].to_pandas(),
-        rolled_up=False,
-    )
+    shown = ["account_id", "as_of", "segment_rule", "score", "score_scaled", "band", "coverage"]
+    snapshots = wide.select([*shown, "overridden", "override_reason"]).to_pandas()
+    snapshots = snapshots.assign(**tag, rolled_up=False)
     info = wide.select(["account_id", "as_of", "parent_account_id", "arr"]).to_pandas()
     snapshots = roll_up(snapshots, info, card)
     rolled = snapshots.loc[snapshots["rolled_up"], "account_id"].unique().tolist()
