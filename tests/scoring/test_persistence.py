@@ -11,6 +11,7 @@ import pytest
 
 from vigie.engine import scoring
 from vigie.engine.scoring import DIMENSIONS, MEASURES, SNAPSHOTS, score
+from vigie.io import replace
 from vigie.scorecard.spec import from_yaml_text, load_scorecard
 from vigie.workspace import Workspace
 
@@ -53,14 +54,14 @@ def test_failure_in_third_table_leaves_everything_as_before(
     card = load_scorecard(REFERENCE)
     score(duck, card, [D - WEEK])
     before = _stored(duck)
-    real_insert = scoring._insert
+    real_insert = replace._insert
 
     def failing_insert(raw, name, arrow):  # type: ignore[no-untyped-def]
         if name == MEASURES:
             raise RuntimeError("disk full")
         real_insert(raw, name, arrow)
 
-    monkeypatch.setattr(scoring, "_insert", failing_insert)
+    monkeypatch.setattr(replace, "_insert", failing_insert)
     with pytest.raises(RuntimeError, match="disk full"):
         score(duck, card, [D - WEEK, D])
     after = _stored(duck)

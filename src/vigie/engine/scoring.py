@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import ibis
 import numpy as np
@@ -20,12 +19,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from vigie.engine.rollup import roll_up
+from vigie.io.replace import replace_dated_rows
 from vigie.scorecard import spec
 from vigie.scorecard.compile import MeasureSlot, compile_scores
 from vigie.workspace import Workspace
-
-if TYPE_CHECKING:
-    from duckdb import DuckDBPyConnection
 
 SNAPSHOTS, DIMENSIONS, MEASURES = "health_snapshots", "health_dimensions", "health_measures"
 DELTA_DAYS = (7, 30, 90)
@@ -279,72 +276,9 @@ def _day_number(dates: pd.Series) -> np.ndarray:
 def persist_scores(
     workspace: Workspace, card: str, dates: list[dt.date], arrows: dict[str, pa.Table]
 ) -> None:
-    """Replace the rows of scorecard `card` at `dates` in the three health tables.
-
-    On DuckDB this is one transaction (all three tables change, or none) whose
-    cost is proportional to the run: a DELETE of the replaced rows and an
-    INSERT of the new ones. Other backends take the Ibis path (`_rewrite`).
-    """
+    """Replace the rows of scorecard `card` at `dates` in the three health tables
+    (one transaction on DuckDB, see `replace_dated_rows`)."""
     for name in arrows:
         if name not in workspace.con.list_tables():
             workspace.con.create_table(name, schema=SCHEMAS[name])
-    if workspace.con.name == "duckdb":
-        _replace_in_transaction(workspace.con.con, card, dates, arrows)
-    else:
-        for name, arrow in arrows.items():
-            _rewrite(workspace, name, arrow, card, dates)
-
-
-def _replace_in_transaction(
-    raw: DuckDBPyConnection, card: str, dates: list[dt.date], arrows: dict[str, pa.Table]
-) -> None:
-    """DELETE + INSERT into every table inside one DuckDB transaction; any error rolls back."""
-    raw.begin()
-    try:
-        for name, arrow in arrows.items():
-            raw.execute(
-                f'DELETE FROM "{name}" WHERE scorecard = ? AND list_contains(?::DATE[], as_of)',
-                [card, sorted(set(dates))],
-            )
-            _insert(raw, name, arrow)
-    except BaseException:
-        raw.rollback()
-        raise
-    raw.commit()
-
-
-def _insert(raw: DuckDBPyConnection, name: str, arrow: pa.Table) -> None:
-    """Append an Arrow table to `name` through a view registered on the raw DuckDB connection."""
-    view = f"_vigie_new_{name}"
-    columns = ", ".join(f'"{c}"' for c in arrow.column_names)
-    raw.register(view, arrow)
-    try:
-        raw.execute(f'INSERT INTO "{name}" ({columns}) SELECT {columns} FROM "{view}"')
-    finally:
-        raw.unregister(view)
-
-
-def _rewrite(
-    workspace: Workspace, name: str, new: pa.Table, card: str, dates: list[dt.date]
-) -> None:
-    """Backends without DELETE through Ibis (Spark has no transactions): rewrite the table.
-
-    The kept rows are materialised first because Spark cannot overwrite a
-    table it is reading. This costs O(stored history) and is not atomic across
-    the three tables; re-running the same command repairs an interrupted run.
-    """
-    con = workspace.con
-    table = con.table(name)
-    kept = table.filter(~((table.scorecard == card) & table.as_of.isin(dates))).to_pyarrow()
-    combined = pa.concat_tables([kept.cast(new.schema), new])
-    if con.name != "pyspark":
-        con.create_table(name, combined, overwrite=True)
-        return
-    # Not an Ibis memtable: on PySpark it goes through pandas, where pandas 3 turns a
-    # NULL string into the text 'NaN'. Spark 4 builds a DataFrame from Arrow directly.
-    view = f"_vigie_rewrite_{name}"
-    con._session.createDataFrame(combined).createOrReplaceTempView(view)
-    try:
-        con.create_table(name, con.table(view), overwrite=True)
-    finally:
-        con._session.catalog.dropTempView(view)
+    replace_dated_rows(workspace.con, arrows, dates, scorecard=card)

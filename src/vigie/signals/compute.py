@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from vigie.engine.state import dates_table
 from vigie.errors import UnknownAccountError
+from vigie.io.replace import replace_dated_rows
 from vigie.signals import (
     contacts,
     features,
@@ -118,33 +119,12 @@ def _renewal(ctx: Context, fired: ir.Table) -> ir.Table:
 
 def _replace(workspace: Workspace, dates: list[dt.date], frame: pd.DataFrame) -> None:
     """Replace the rows at `dates` (one transaction on DuckDB; a table rewrite elsewhere)."""
-    con = workspace.con
     arrow = pa.Table.from_pandas(
         frame[list(SIGNAL_SCHEMA.names)], schema=SIGNAL_SCHEMA.to_pyarrow(), preserve_index=False
     )
-    if SIGNALS not in con.list_tables():
-        con.create_table(SIGNALS, schema=SIGNAL_SCHEMA)
-    if con.name == "duckdb":
-        raw = con.con
-        raw.begin()
-        try:
-            raw.execute(
-                f"DELETE FROM {SIGNALS} WHERE list_contains(?::DATE[], as_of)",
-                [sorted(set(dates))],
-            )
-            raw.register("_vigie_new_signals", arrow)
-            try:
-                raw.execute(f"INSERT INTO {SIGNALS} SELECT * FROM _vigie_new_signals")
-            finally:
-                raw.unregister("_vigie_new_signals")
-        except BaseException:
-            raw.rollback()
-            raise
-        raw.commit()
-        return
-    table = con.table(SIGNALS)
-    kept = table.filter(~table.as_of.isin(sorted(set(dates)))).to_pyarrow().cast(arrow.schema)
-    con.create_table(SIGNALS, pa.concat_tables([kept, arrow]), overwrite=True)
+    if SIGNALS not in workspace.con.list_tables():
+        workspace.con.create_table(SIGNALS, schema=SIGNAL_SCHEMA)
+    replace_dated_rows(workspace.con, {SIGNALS: arrow}, dates)
 
 
 def stored_signals(
