@@ -8,7 +8,8 @@ As of 2024-03-01:
   (days since QBR 91 -> 10 pts, champion left -> 0) = 5; voice missing;
   (100 x 40 + 5 x 30) / 70 = 59.29 (yellow); coverage .4 x 2/3 + .3 = .5667.
 - A3: seats 0 -> usage missing; no meeting ever -> `missing: zero`; 0 (red), coverage .15.
-- P1: parent of A1 and A2, ARR-weighted (120000 x 74.27 + 30000 x 59.29) / 150000 = 71.27.
+- P1: parent of A1 and A2, ARR-weighted (120000 x 74.27 + 30000 x 59.29) / 150000 = 71.27;
+  coverage weighted the same way (120000 x 1 + 30000 x .5667) / 150000 = .9133.
 - A4: its subscription ended 2024-02-01: not scored.
 """
 
@@ -46,10 +47,7 @@ def test_reference_scores(ws: Workspace) -> None:
         assert actual.band == row.band
         assert bool(actual.rolled_up) == bool(row.rolled_up)
         assert ("" if pd.isna(actual.segment_rule) else actual.segment_rule) == row.segment_rule
-        if row.coverage == "":
-            assert math.isnan(actual.coverage)
-        else:
-            assert actual.coverage == pytest.approx(float(row.coverage), abs=1e-9)
+        assert actual.coverage == pytest.approx(float(row.coverage), abs=1e-9)
     # contributions add up to the composite, for every scored account
     sums = result.measures.groupby("account_id")["contribution"].sum()
     for account in ("A1", "A2", "A3"):

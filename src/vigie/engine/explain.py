@@ -31,7 +31,15 @@ from vigie.scorecard.compile import compile_scores
 from vigie.tone.store import recent_texts, tone_band
 from vigie.workspace import Workspace
 
-COMPOSITE_COLUMNS = ("score", "score_scaled", "band", "coverage", "overridden", "override_reason")
+COMPOSITE_COLUMNS = (
+    "score",
+    "score_scaled",
+    "band",
+    "coverage",
+    "overridden",
+    "override_reason",
+    "rolled_up",
+)
 
 
 @dataclass(frozen=True)
@@ -52,15 +60,21 @@ class Explanation:
     """dimension, score/band/weight _from and _to, change."""
     overrides: pd.DataFrame
     """Overrides active at either date, with `active_from` / `active_to` flags."""
+    children: pd.DataFrame
+    """For a parent rolled up from its children at either date (it then has no measures of
+    its own there): each child's score and band _from and _to, change; largest |change| first."""
 
     @property
     def version_changed(self) -> bool:
         return self.version_from != self.version_to
 
     @property
-    def change(self) -> float:
-        """Composite change in 0-100 points."""
-        return float(self.composite_to["score"]) - float(self.composite_from["score"])
+    def change(self) -> float | None:
+        """Composite change in 0-100 points; None when either date has no score (no data)."""
+        start, end = self.composite_from["score"], self.composite_to["score"]
+        if start is None or end is None:
+            return None
+        return float(end) - float(start)
 
     def to_dict(self) -> dict[str, object]:
         """Plain data for JSON (NaN as None)."""
@@ -78,6 +92,7 @@ class Explanation:
             "measures": records(self.measures),
             "dimensions": records(self.dimensions),
             "overrides": records(self.overrides),
+            "children": records(self.children),
         }
 
 
@@ -101,6 +116,7 @@ def explain(
             raise VigieError(_not_scored(account_id, name, day, sorted(by_date.index)))
     start, end = by_date.loc[date_from], by_date.loc[date_to]
     dates = [date_from, date_to]
+    rolled_up = bool(start.rolled_up) or bool(end.rolled_up)
     return Explanation(
         account_id=account_id,
         scorecard=name,
@@ -113,6 +129,7 @@ def explain(
         measures=_measure_changes(workspace, account_id, name, dates),
         dimensions=_dimension_changes(workspace, account_id, name, dates),
         overrides=_active_overrides(workspace, account_id, name, dates),
+        children=_children_changes(workspace, account_id, name, dates, rolled_up),
     )
 
 
@@ -147,6 +164,9 @@ def _side_by_side(
     frame: pd.DataFrame, keys: list[str], columns: list[str], dates: list[dt.date]
 ) -> pd.DataFrame:
     """One row per key, `columns` of the first date suffixed _from and of the second _to."""
+    if frame.empty:  # (pandas cannot merge two empty Arrow-backed string columns)
+        suffixed = [f"{c}_{side}" for side in ("from", "to") for c in columns]
+        return pd.DataFrame(columns=[*keys, *suffixed])
     start = frame[frame["as_of"] == dates[0]][keys + columns]
     end = frame[frame["as_of"] == dates[1]][keys + columns]
     return start.merge(end, on=keys, how="outer", suffixes=("_from", "_to"))
@@ -177,6 +197,26 @@ def _dimension_changes(
     wide = _side_by_side(rows, ["dimension"], ["score", "band", "weight"], dates)
     wide = wide.assign(change=wide["score_to"] - wide["score_from"])
     return wide.sort_values("dimension").reset_index(drop=True)
+
+
+def _children_changes(
+    workspace: Workspace, account_id: str, card: str, dates: list[dt.date], rolled_up: bool
+) -> pd.DataFrame:
+    columns = ["account_id", "score_from", "band_from", "score_to", "band_to", "change"]
+    if not rolled_up:
+        return pd.DataFrame(columns=columns)
+    accounts = workspace.table("accounts")
+    children = accounts.filter(accounts.parent_account_id == account_id).account_id
+    rows = workspace.con.table(SNAPSHOTS)
+    rows = rows.filter(
+        rows.account_id.isin(children), rows.scorecard == card, rows.as_of.isin(dates)
+    ).to_pandas()
+    rows["as_of"] = pd.to_datetime(rows["as_of"]).dt.date
+    wide = _side_by_side(rows, ["account_id"], ["score", "band"], dates)
+    change = wide["score_to"] - wide["score_from"]
+    wide = wide.assign(change=change, size=change.abs())
+    wide = wide.sort_values(["size", "account_id"], ascending=[False, True], na_position="last")
+    return wide[columns].reset_index(drop=True)
 
 
 def _active_overrides(

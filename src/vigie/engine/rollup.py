@@ -2,7 +2,8 @@
 
 Children are the accounts whose `parent_account_id` is the parent, weighted by
 their ARR at D (a plain mean when none has ARR). The parent's row is flagged
-`rolled_up` and replaces any score of its own at that date.
+`rolled_up` and replaces any score of its own at that date, unless the parent's
+overall score is overridden then.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from vigie.scorecard import spec
+from vigie.scorecard.compile import DIGITS
 
 
 def band_name(bands: list[spec.Band], scaled: pd.Series) -> pd.Series:
@@ -25,38 +27,58 @@ def band_name(bands: list[spec.Band], scaled: pd.Series) -> pd.Series:
     return pd.Series(names, index=scaled.index, dtype="object").where(scaled.notna(), None)
 
 
+def _bands_of(card: spec.Scorecard, segment: str | None) -> list[spec.Band]:
+    """The bands of the segment chosen for the parent at D (the base ones without a segment)."""
+    for s in card.segments:
+        if s.name == segment and s.bands is not None:
+            return s.bands
+    return card.bands
+
+
 def roll_up(snapshots: pd.DataFrame, info: pd.DataFrame, card: spec.Scorecard) -> pd.DataFrame:
-    """`snapshots` with one rolled-up row per parent and date that has scored children."""
+    """`snapshots` with one rolled-up row per parent and date that has scored children.
+
+    The coverage is the children's, weighted the same way. A parent whose own score is
+    overridden at D keeps it: the override is the CSM's word on the whole account.
+    """
     children = info[info["parent_account_id"].notna()].merge(
-        snapshots[["account_id", "as_of", "score"]], on=["account_id", "as_of"]
+        snapshots[["account_id", "as_of", "score", "coverage"]], on=["account_id", "as_of"]
     )
     children = children[children["score"].notna()]
     if children.empty:
         return snapshots
     arr = children["arr"].fillna(0.0)
-    children = children.assign(w=arr, ws=arr * children["score"], one=1.0)
+    children = children.assign(
+        w=arr, ws=arr * children["score"], wc=arr * children["coverage"], one=1.0
+    )
     sums = children.groupby(["parent_account_id", "as_of"], as_index=False)[
-        ["w", "ws", "score", "one"]
+        ["w", "ws", "wc", "score", "coverage", "one"]
     ].sum()
-    weighted = sums["ws"] / sums["w"].where(sums["w"] > 0)
-    plain = sums["score"] / sums["one"]
+    by_arr = sums["w"].where(sums["w"] > 0)
     parents = pd.DataFrame(
         {
             "account_id": sums["parent_account_id"],
             "as_of": sums["as_of"],
-            "score": weighted.fillna(plain),
+            "score": (sums["ws"] / by_arr).fillna(sums["score"] / sums["one"]).round(DIGITS),
+            "coverage": (sums["wc"] / by_arr).fillna(sums["coverage"] / sums["one"]).round(DIGITS),
         }
     )
     own = snapshots.set_index(["account_id", "as_of"])
     index = pd.MultiIndex.from_frame(parents[["account_id", "as_of"]])
-    scaled = parents["score"] * (card.scale / 100.0)
+    kept = own["overridden"].reindex(index).fillna(False).astype(bool).to_numpy()
+    parents, index = parents[~kept], index[~kept]
+    segment = pd.Series(own["segment_rule"].reindex(index).to_numpy(), index=parents.index)
+    scaled = (parents["score"] * card.scale / 100.0).round(DIGITS)
+    band = pd.Series(None, index=parents.index, dtype=object)
+    for name in [None, *(s.name for s in card.segments)]:
+        rows = segment.isna() if name is None else segment == name
+        band[rows] = band_name(_bands_of(card, name), scaled[rows])
     parents = parents.assign(
-        segment_rule=own["segment_rule"].reindex(index).to_numpy(),
+        segment_rule=segment,
         score_scaled=scaled,
-        band=band_name(card.bands, scaled),
+        band=band,
         scorecard=card.name,
         scorecard_version=card.version,
-        coverage=np.nan,
         overridden=False,
         override_reason=None,
         rolled_up=True,

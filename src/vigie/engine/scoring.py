@@ -113,26 +113,23 @@ def score(
     snapshots = snapshots.assign(**tag, rolled_up=False)
     info = wide.select(["account_id", "as_of", "parent_account_id", "arr"]).to_pandas()
     snapshots = roll_up(snapshots, info, card)
-    rolled = snapshots.loc[snapshots["rolled_up"], "account_id"].unique().tolist()
-    if rolled:  # a parent's own measures are replaced by its children's roll-up
-        wide = wide.filter(pc.invert(pc.is_in(wide["account_id"], pa.array(rolled, pa.string()))))
+    rolled = snapshots.loc[snapshots["rolled_up"], ["account_id", "as_of"]]
+    if len(rolled):  # at those dates a parent's own measures gave way to its children's roll-up
+        keys = pd.MultiIndex.from_frame(info[["account_id", "as_of"]])
+        wide = wide.filter(pa.array(~keys.isin(pd.MultiIndex.from_frame(rolled))))
     rows = _Rows(wide, tag)
     dimensions = pa.concat_tables([rows.dimension(d) for d in compiled.dimensions])
     measures = pa.concat_tables([rows.measure(slot) for slot in compiled.measures])
     earlier = _earlier_scores(workspace, card.name, dates) if persist else None
     snapshots = _with_deltas(snapshots, earlier)
     if persist:
-        snapshot_rows = pa.Table.from_pandas(
-            snapshots[list(SCHEMAS[SNAPSHOTS].names)],
-            schema=SCHEMAS[SNAPSHOTS].to_pyarrow(),
-            preserve_index=False,
-        )
         persist_scores(
             workspace,
             card.name,
             dates,
-            {SNAPSHOTS: snapshot_rows, DIMENSIONS: dimensions, MEASURES: measures},
+            {SNAPSHOTS: _snapshot_rows(snapshots), DIMENSIONS: dimensions, MEASURES: measures},
         )
+        _refresh_later_deltas(workspace, card.name, dates)
     return ScoreResult(snapshots, dimensions, measures)
 
 
@@ -253,6 +250,33 @@ def _with_deltas(snapshots: pd.DataFrame, stored: pd.DataFrame | None) -> pd.Dat
         ).sort_values("row")
         out = out.assign(**{f"delta_{days}d": out["score"].to_numpy() - found["score"].to_numpy()})
     return out
+
+
+def _refresh_later_deltas(workspace: Workspace, card: str, dates: list[dt.date]) -> None:
+    """Compute again the deltas of stored scores that can read this run's dates: scoring
+    an earlier date after a later one would otherwise leave the later one's deltas stale."""
+    table = workspace.con.table(SNAPSHOTS)
+    reach = dt.timedelta(days=max(DELTA_DAYS) + DELTA_TOLERANCE_DAYS)
+    later = table.filter(
+        table.scorecard == card,
+        table.as_of > min(dates),
+        table.as_of <= max(dates) + reach,
+        ~table.as_of.isin(sorted(set(dates))),
+    ).to_pandas()
+    if later.empty:
+        return
+    later["as_of"] = pd.to_datetime(later["as_of"]).dt.date
+    days = sorted(set(later["as_of"]))
+    refreshed = _with_deltas(later, _earlier_scores(workspace, card, days))
+    replace_dated_rows(workspace.con, {SNAPSHOTS: _snapshot_rows(refreshed)}, days, scorecard=card)
+
+
+def _snapshot_rows(snapshots: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(
+        snapshots[list(SCHEMAS[SNAPSHOTS].names)],
+        schema=SCHEMAS[SNAPSHOTS].to_pyarrow(),
+        preserve_index=False,
+    )
 
 
 def _any_score_before(days: np.ndarray, scored: np.ndarray) -> bool:

@@ -22,13 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlglot
-import sqlglot.expressions as exp
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from vigie.errors import MappingError
-from vigie.io.sql import ident, literal
+from vigie.io.sql import expression_columns, ident, literal, trimmed
 from vigie.schema import Table
 
 TOP_LEVEL_KEYS = ("columns", "values", "date_format")
@@ -49,7 +48,7 @@ class ColumnRule:
 class Mapping:
     path: Path
     columns: dict[str, ColumnRule]
-    values: dict[str, dict[str, str]]
+    values: dict[str, dict[str, str | None]]
     date_format: str | None = None
 
     def where(self, key: str, line: int) -> str:
@@ -149,17 +148,18 @@ def _check_sql(where: str, text: str) -> None:
         raise MappingError(f"{where}: expr is not valid SQL: {exc}") from None
 
 
-def _recoding(path: Path, table: Table, section: CommentedMap, name: str) -> dict[str, str]:
+def _recoding(path: Path, table: Table, section: CommentedMap, name: str) -> dict[str, str | None]:
     line = _check_canonical(path, table, section, "values", name)
     entry = section[name]
     if not isinstance(entry, CommentedMap) or any(
-        isinstance(v, CommentedMap | list) or v is None for v in entry.values()
+        isinstance(v, CommentedMap | list) for v in entry.values()
     ):
         raise MappingError(
             f"{path}:{line} key 'values.{name}': must map file values to canonical values, "
             "e.g. {P1: critical}."
         )
-    return {str(k): str(v) for k, v in entry.items()}
+    # null or "" recodes to an empty value (NULL), e.g. {Offered: null} for a survey never answered
+    return {str(k): None if v is None or str(v) == "" else str(v) for k, v in entry.items()}
 
 
 def plan_columns(
@@ -207,7 +207,7 @@ def _from_rule(
     assert mapping is not None
     if rule.kind == "value":
         return literal(rule.text)
-    referenced = [rule.text] if rule.kind == "column" else _expr_columns(rule.text)
+    referenced = [rule.text] if rule.kind == "column" else expression_columns(rule.text)
     for column in referenced:
         if column not in file_columns:
             raise MappingError(
@@ -221,7 +221,7 @@ def _from_rule(
 
 def _text(sql: str) -> str:
     """Trimmed text, with empty strings as NULL."""
-    return f"nullif(trim({sql}), '')"
+    return f"nullif({trimmed(sql)}, '')"
 
 
 def _default_text(default: object) -> str:
@@ -230,13 +230,10 @@ def _default_text(default: object) -> str:
     return str(default)
 
 
-def _expr_columns(text: str) -> list[str]:
-    tree = sqlglot.parse_one(f"SELECT {text}", read="duckdb")
-    return sorted({c.name for c in tree.find_all(exp.Column)})
-
-
-def _recode(sql: str, recoding: dict[str, str]) -> str:
-    cases = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in recoding.items())
+def _recode(sql: str, recoding: dict[str, str | None]) -> str:
+    cases = " ".join(
+        f"WHEN {literal(k)} THEN {'NULL' if v is None else literal(v)}" for k, v in recoding.items()
+    )
     return f"(CASE {sql} {cases} ELSE {sql} END)"
 
 

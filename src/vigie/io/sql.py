@@ -6,6 +6,9 @@ every identifier and literal is quoted here, never pasted in raw.
 
 from __future__ import annotations
 
+import sqlglot
+import sqlglot.expressions as exp
+
 
 def ident(name: str) -> str:
     """A DuckDB identifier, safe whatever characters the name holds."""
@@ -17,6 +20,21 @@ def literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+BLANKS = " \t\r\n\u00a0"
+"""Trimmed from both ends of every value: spaces, tabs, line ends, non-breaking spaces (Excel)."""
+
+
+def trimmed(sql: str) -> str:
+    """The text expression `sql` without leading and trailing blanks."""
+    return f"trim({sql}, {literal(BLANKS)})"
+
+
 def literal_list(values: tuple[str, ...] | list[str]) -> str:
     """A parenthesised list of string literals, for `IN (...)`."""
     return "(" + ", ".join(literal(v) for v in values) + ")"
+
+
+def expression_columns(text: str, dialect: str = "duckdb") -> list[str]:
+    """The column names an SQL expression reads; raises sqlglot's ParseError if it is not SQL."""
+    tree = sqlglot.parse_one(f"SELECT {text}", read=dialect)
+    return sorted({c.name for c in tree.find_all(exp.Column)})

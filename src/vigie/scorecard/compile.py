@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
+import pandas as pd
+import sqlglot as sg
+import sqlglot.expressions as sge
+from ibis.backends.sql.compilers.base import SQLGlotCompiler
 
 from vigie.engine.overrides import applicable_overrides
 from vigie.engine.state import account_state
@@ -24,6 +29,15 @@ from vigie.scorecard.metrics import evaluate, gather
 from vigie.workspace import Workspace
 
 OVERALL = "overall"
+DIGITS = 9
+"""Scores and coverage are rounded to 9 decimals, so float noise (29.999999999999996 for an
+exact 30, coverage 1.0000000000000002) never moves a score across a band bound."""
+
+
+def to_scale(score: ir.NumericValue, scale: float) -> ir.NumericValue:
+    """A 0-100 score in the scorecard's units. Multiplied first: 30 * 3 / 100 is exactly 0.9,
+    where 30 * (3 / 100) is 0.8999999999999999 and would miss a band starting at 0.9."""
+    return (score * scale / 100.0).round(DIGITS)
 
 
 @dataclass(frozen=True)
@@ -190,10 +204,9 @@ def compile_scores(
         num = _sum([ibis.ifelse(p.isnull(), 0.0, p * w) for _, p, w, _ in parts])
         den = _sum([ibis.ifelse(p.isnull(), 0.0, w) for _, p, w, _ in parts])
         cols[f"_d_{d}_den"] = den
-        cols[f"d_{d}_score"] = num / den.nullif(0.0)
-        cols[f"d_{d}_coverage"] = _sum([ibis.ifelse(h, w, 0.0) for _, _, w, h in parts]) / _sum(
-            [w for _, _, w, _ in parts]
-        )
+        cols[f"d_{d}_score"] = (num / den.nullif(0.0)).round(DIGITS)
+        covered = _sum([ibis.ifelse(h, w, 0.0) for _, _, w, h in parts])
+        cols[f"d_{d}_coverage"] = (covered / _sum([w for _, _, w, _ in parts])).round(DIGITS)
     # points are inlined into the dimension scores here (a few copies each); where the run is
     # staged, caching this step keeps them from being inlined again into the composite,
     # bands and weights
@@ -208,27 +221,30 @@ def compile_scores(
     all_w = _sum(list(dim_weights.values()))
     computed = comp_num / comp_den.nullif(0.0)
     scale = card.scale
-    overall = wide[f"ov_{OVERALL}"] * (100.0 / scale)
+    overall = wide[f"ov_{OVERALL}"] * 100.0 / scale
+    coverage = _sum([wide[f"d_{d}_coverage"] * dim_weights[d] for d in dim_scores]) / all_w
     cols = {
-        "score": ibis.coalesce(overall, computed),
+        "score": ibis.coalesce(overall, computed).round(DIGITS),
         "_comp_den": comp_den,
-        "coverage": _sum([wide[f"d_{d}_coverage"] * dim_weights[d] for d in dim_scores]) / all_w,
+        "coverage": coverage.round(DIGITS),
         "overridden": overall.notnull(),
         "override_reason": wide[f"ov_{OVERALL}_reason"],
     }
     wide = wide.mutate(**cols)
 
     score, comp_den, rule = wide.score, wide._comp_den, wide.segment_rule
-    band_cases = [(rule == n, band_of(v.bands, score * (scale / 100.0))) for n, v in variants[1:]]
-    base_band = band_of(card.bands, score * (scale / 100.0))
+    scaled = to_scale(score, scale)
+    band_cases = [(rule == n, band_of(v.bands, scaled)) for n, v in variants[1:]]
+    base_band = band_of(card.bands, scaled)
     cols = {
-        "score_scaled": score * (scale / 100.0),
+        "score_scaled": scaled,
         "band": ibis.cases(*band_cases, else_=base_band) if band_cases else base_band,
     }
     for d in dim_parts:
         s = wide[f"d_{d}_score"]
-        dim_band = [(rule == n, band_of(v.bands, s * (scale / 100.0))) for n, v in variants[1:]]
-        base = band_of(card.bands, s * (scale / 100.0))
+        s_scaled = to_scale(s, scale)
+        dim_band = [(rule == n, band_of(v.bands, s_scaled)) for n, v in variants[1:]]
+        base = band_of(card.bands, s_scaled)
         cols[f"d_{d}_band"] = ibis.cases(*dim_band, else_=base) if dim_band else base
         share = ibis.ifelse(s.isnull(), 0.0, wide[f"_d_{d}_w"] / comp_den.nullif(0.0))
         cols[f"d_{d}_weight"] = share
@@ -254,5 +270,39 @@ def _stage(table: ir.Table, cache: bool) -> ir.Table:
 
 
 def compile_sql(workspace: Workspace, card: spec.Scorecard, as_of: dt.date) -> str:
-    """The SQL the workspace's backend runs to score `card` as of one date (nothing cached)."""
-    return str(workspace.con.compile(compile_scores(workspace, card, [as_of], cache=False).expr))
+    """The SQL the workspace's backend runs to score `card` as of one date (nothing cached),
+    runnable as it is: the small tables Ibis uploads before running it (the run's dates and
+    window bounds, overrides in force) are written into it as CTEs of literal rows."""
+    expr = compile_scores(workspace, card, [as_of], cache=False).expr
+    compiler = workspace.con.compiler
+    query = compiler.to_sqlglot(expr)
+    for table in expr.op().find(ops.InMemoryTable):
+        query = query.with_(
+            sg.to_identifier(table.name, quoted=True), as_=_literal_rows(table, compiler)
+        )
+    return query.sql(dialect=compiler.dialect, pretty=True)
+
+
+def _literal_rows(table: ops.InMemoryTable, compiler: SQLGlotCompiler) -> sge.Query:
+    """SELECT <row 1> UNION ALL SELECT <row 2> ...; no row: one of NULLs, filtered out."""
+    types = dict(table.schema.items())
+    frame = table.data.to_frame()
+    rows = list(frame.itertuples(index=False)) or [tuple(None for _ in types)]
+
+    def cell(value: object, name: str) -> sge.Expression:
+        if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+            literal = sge.null()
+        elif isinstance(value, dt.date | pd.Timestamp):  # cast below from its ISO text
+            literal = sge.Literal.string(str(value))
+        else:
+            literal = sge.convert(value.item() if hasattr(value, "item") else value)
+        target = compiler.type_mapper.from_ibis(types[name])
+        return sge.cast(literal, to=target).as_(name, quoted=True)
+
+    selects = [sge.select(*(cell(v, n) for v, n in zip(row, types, strict=True))) for row in rows]
+    if frame.empty:
+        selects = [selects[0].where(sge.false())]
+    query: sge.Query = selects[0]
+    for select in selects[1:]:
+        query = sge.union(query, select, distinct=False)
+    return query

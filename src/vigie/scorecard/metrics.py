@@ -25,7 +25,7 @@ import ibis
 import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
-from vigie.engine.state import ACCOUNT_COLUMNS
+from vigie.engine.state import ACCOUNT_COLUMNS, STATE_COLUMNS
 from vigie.scorecard import spec
 from vigie.scorecard.facts import INTERVAL_ENDS as INTERVAL_ENDS
 from vigie.scorecard.facts import KEYS, Agg, Context, column_name, fact_agg, users_agg
@@ -227,13 +227,16 @@ def attribute(ctx: Context, m: spec.AttributeMetric, grid: ir.Table) -> ir.Table
 
 
 def sql(ctx: Context, m: spec.SqlMetric, grid: ir.Table) -> ir.Table:
-    """Admin escape hatch: an SQL expression over the account's non-current columns (`account_row`).
-
-    Only dated-free columns are exposed, so the expression cannot read today's state.
-    """
-    row = ctx.workspace.table("accounts").select(*ACCOUNT_COLUMNS).alias("account_row")
-    values = row.sql(f"SELECT account_id, ({m.sql}) AS value FROM account_row")
-    joined = grid.select(*KEYS).left_join(values, "account_id")
+    """Admin escape hatch: an SQL expression over the account's row at D (`account_row`):
+    its non-current columns and its state at D (arr, seats, plan, days_to_renewal, ...),
+    so the expression cannot read today's state."""
+    fields = [*ACCOUNT_COLUMNS, "as_of", *(c for c in STATE_COLUMNS if c != "active")]
+    row = ctx.state(grid).select(*fields).alias("account_row")
+    # Table.sql asks the backend for the query's schema, so the run's in-memory tables (its
+    # dates) must exist there first; Ibis otherwise creates them only when executing.
+    ctx.workspace.con._register_in_memory_tables(row)
+    values = row.sql(f"SELECT account_id, as_of, ({m.sql}) AS value FROM account_row")
+    joined = grid.select(*KEYS).left_join(values, KEYS)
     return joined.select(*KEYS, value=joined.value)
 
 

@@ -13,10 +13,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+import sqlglot
 from pydantic import ValidationError
 
 from vigie.engine.state import ACCOUNT_COLUMNS, STATE_COLUMNS
 from vigie.errors import ScorecardError, ScorecardProblem
+from vigie.io.sql import expression_columns
 from vigie.schema import TABLES, ColumnType
 from vigie.scorecard.metrics import INTERVAL_ENDS
 from vigie.scorecard.spec import (
@@ -277,6 +279,19 @@ class _Checker:
             self.add((*path, kind), f"unknown account attribute {metric[kind]!r}; {_fields()}")
         elif kind == "tone":
             self._check_tone(path, metric)
+        elif kind == "sql" and isinstance(metric[kind], str):
+            self._check_sql((*path, kind), metric[kind])
+
+    def _check_sql(self, path: Path, expression: str) -> None:
+        """The expression must parse and read only fields of the account's row at D."""
+        try:
+            unknown = [c for c in expression_columns(expression) if c not in ACCOUNT_ATTRIBUTES]
+        except sqlglot.errors.ParseError as exc:
+            self.add(path, f"not a valid SQL expression: {str(exc).splitlines()[0]}")
+            return
+        if unknown:
+            names = ", ".join(map(repr, unknown))
+            self.add(path, f"the SQL reads unknown account field(s) {names}; {_fields()}")
 
     def _check_tone(self, path: Path, metric: dict[str, Any]) -> None:
         """Each filter value must be one the texts table can hold (a typo would match nothing)."""
@@ -362,6 +377,9 @@ class _Checker:
                 (table, key) == ("usage_events", "event")
                 and self.events
                 and value not in self.events
+                # a list (premium features...) may name events nobody has used yet: refused
+                # only when none of them occurs, which is a typo or the wrong workspace
+                and not any(v in self.events for v in values)
             ):
                 known = ", ".join(sorted(self.events)[:12])
                 self.add(

@@ -1,0 +1,137 @@
+"""Edge cases found by scoring hand-made books: parents, exact band bounds, `sql:` metrics,
+runnable compiled SQL and deltas of dates scored out of order (fixture data, DuckDB).
+
+P1 is the parent of A1 and A2 and has no subscription of its own, so it is active on every
+date; on 2022-12-01 neither child is a customer yet, so P1 is scored on its own data there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from vigie.engine.explain import explain
+from vigie.engine.overrides import add_override
+from vigie.engine.scoring import score
+from vigie.scorecard.compile import compile_sql
+from vigie.scorecard.spec import from_yaml_text, load_scorecard
+from vigie.scorecard.validate import validate_scorecard
+from vigie.workspace import Workspace
+
+REFERENCE = Path(__file__).parent / "fixtures" / "reference.yaml"
+BEFORE_CHILDREN, D2, D3 = dt.date(2022, 12, 1), dt.date(2024, 2, 23), dt.date(2024, 3, 1)
+
+
+def _card(measure: str, scale: int = 100, bands: str = "[{name: ok, min: 0}]") -> object:
+    return from_yaml_text(
+        f"name: edge\nscale: {scale}\nbands: {bands}\n"
+        f"dimensions:\n  d:\n    weight: 1\n    measures:\n      m:\n{measure}"
+    )
+
+
+def _measure_rows(ws: Workspace, account: str) -> pd.DataFrame:
+    rows = ws.con.table("health_measures").to_pandas()
+    rows["as_of"] = pd.to_datetime(rows["as_of"]).dt.date
+    return rows[rows.account_id == account]
+
+
+def test_a_parent_keeps_its_own_rows_on_dates_it_is_not_rolled_up(duck: Workspace) -> None:
+    card = load_scorecard(REFERENCE)
+    score(duck, card, [BEFORE_CHILDREN, D3])  # one run, P1 rolled up on D3 only
+    mine = _measure_rows(duck, "P1")
+    assert sorted(mine.as_of.unique()) == [BEFORE_CHILDREN]
+    assert len(mine) == 5  # every measure of the scorecard, as when that date is scored alone
+
+
+def test_explain_a_rolled_up_parent_lists_its_children(duck: Workspace) -> None:
+    score(duck, load_scorecard(REFERENCE), [D2, D3])
+    found = explain(duck, "P1", D2, D3)
+    assert found.composite_to["rolled_up"] is True
+    assert found.measures.empty
+    assert sorted(found.children.account_id) == ["A1", "A2"]
+    a2 = found.children.set_index("account_id").loc["A2"]
+    assert a2.score_to == pytest.approx(59.2857142857)
+    assert a2.change == pytest.approx(a2.score_to - a2.score_from)
+
+
+def test_explain_a_date_without_score(duck: Workspace) -> None:
+    """A2 has no survey: a voice-only scorecard has no score for it (renormalize)."""
+    voice = _card(
+        "        metric: {nps: surveys, window: 365d}\n"
+        "        grade: {linear: [[-100, 0], [100, 100]]}\n"
+    )
+    score(duck, voice, [D2, D3])
+    found = explain(duck, "A2", D2, D3, "edge")
+    assert found.composite_from["score"] is None and found.change is None
+    assert found.to_dict()["change"] is None
+
+
+def test_an_overall_override_of_a_parent_wins_over_the_roll_up(duck: Workspace) -> None:
+    card = load_scorecard(REFERENCE)
+    add_override(duck, card, "P1", "overall", 12.5, "board escalation", D3 + dt.timedelta(1), D3)
+    p1 = score(duck, card, [D3]).snapshots.set_index("account_id").loc["P1"]
+    assert (p1.score, p1.band, bool(p1.overridden), bool(p1.rolled_up)) == (
+        12.5,
+        "red",
+        True,
+        False,
+    )
+
+
+def test_a_score_exactly_on_a_scaled_bound_is_in_the_band(duck: Workspace) -> None:
+    """30 points on a scale of 3 is exactly 0.9 (30 * (3 / 100) would be 0.8999999999999999)."""
+    card = _card(
+        "        metric: {exists: contacts}\n        grade: {categorical: {true: 30, false: 30}}\n",
+        scale=3,
+        bands="[{name: good, min: 0.9}, {name: low, min: 0}]",
+    )
+    snapshots = score(duck, card, [D3], persist=False).snapshots
+    assert set(snapshots.score_scaled) == {0.9}
+    assert set(snapshots.band) == {"good"}
+
+
+def test_an_sql_metric_reads_the_account_as_it_stood_at_d(duck: Workspace) -> None:
+    card = _card(
+        "        metric: {sql: \"arr / 1000 + CASE WHEN industry = 'retail' THEN 1 END\"}\n"
+        "        grade: {linear: [[0, 0], [200, 100]]}\n"
+    )
+    measures = score(duck, card, [dt.date(2023, 12, 1), D3]).measures
+    a1 = measures[measures.account_id == "A1"].set_index("as_of").raw_value
+    assert a1.to_dict() == {dt.date(2023, 12, 1): 101.0, D3: 121.0}  # S1 then S2, never today's 999
+
+
+def test_an_sql_metric_naming_an_unknown_field_does_not_validate() -> None:
+    text = (
+        "name: edge\nbands: [{name: ok, min: 0}]\ndimensions:\n  d:\n    weight: 1\n"
+        "    measures:\n      m:\n        metric: {sql: \"industri = 'retail'\"}\n"
+        "        grade: {categorical: {true: 100, false: 0}}\n"
+    )
+    [problem] = validate_scorecard(text, "edge.yaml")
+    assert problem.line == 8
+    assert "unknown account field(s) 'industri'" in problem.message
+    [problem] = validate_scorecard(text.replace("industri = 'retail'", "industry ="), "edge.yaml")
+    assert "not a valid SQL expression" in problem.message
+
+
+def test_compiled_sql_runs_by_itself(duck: Workspace) -> None:
+    """`vigie compile` output runs as it is: the run's small tables are inlined as CTEs."""
+    card = load_scorecard(REFERENCE)
+    sql = compile_sql(duck, card, D3)
+    ran = duck.con.con.execute(sql).df().set_index("account_id").score.sort_index()
+    scored = score(duck, card, [D3], persist=False).snapshots.set_index("account_id").score
+    own = scored.drop("P1").sort_index()  # the roll-up of P1 happens after the query
+    assert ran.drop("P1").tolist() == pytest.approx(own.tolist())
+
+
+def test_deltas_are_refreshed_when_an_earlier_date_is_scored_later(duck: Workspace) -> None:
+    card = load_scorecard(REFERENCE)
+    later = score(duck, card, [D3]).snapshots.set_index("account_id")
+    earlier = score(duck, card, [D2]).snapshots.set_index("account_id")
+    stored = duck.con.table("health_snapshots").to_pandas()
+    stored = stored[pd.to_datetime(stored.as_of).dt.date == D3].set_index("account_id")
+    expected = later.score["A2"] - earlier.score["A2"]
+    assert stored.delta_7d["A2"] == pytest.approx(expected)
+    assert stored.score["A2"] == later.score["A2"]
