@@ -98,6 +98,10 @@ class SimulationError(VigieError):
     """Bad parameters for the demo portfolio simulator (`vigie simulate`)."""
 
 
+class ImportOptionError(VigieError):
+    """An import option (--delimiter, --encoding) that cannot be used."""
+
+
 class ImportModeError(VigieError):
     """An import mode or option that cannot apply (e.g. upsert into a table without a key)."""
 

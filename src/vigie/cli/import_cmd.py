@@ -10,7 +10,7 @@ import typer
 from rich.table import Table as RichTable
 
 from vigie.cli.app import JsonOption, WorkspaceOption, app, console, open_workspace
-from vigie.errors import ImportValidationError
+from vigie.errors import ImportValidationError, VigieError
 from vigie.io import ImportMode, ImportReport, import_files
 from vigie.io.sources import ENCODINGS
 
@@ -80,6 +80,11 @@ def import_(
             raise
         problems = [vars(p) for p in exc.problems]
         print(json.dumps({"table": exc.table, "total": exc.total, "problems": problems}, indent=2))
+        raise typer.Exit(exc.exit_code) from None
+    except VigieError as exc:  # a bad mapping or option: scripts still get JSON
+        if not as_json:
+            raise
+        print(json.dumps({"table": table, "error": str(exc)}, indent=2))
         raise typer.Exit(exc.exit_code) from None
     finally:
         ws.close()

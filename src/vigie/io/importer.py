@@ -117,7 +117,7 @@ def import_files(
     loaded = load_mapping(Path(mapping), spec) if mapping is not None else None
     date_format = date_format or (loaded.date_format if loaded else None)
     moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None)
-    options = ReadOptions(delimiter, encoding, sheet)
+    options = ReadOptions.checked(delimiter, encoding, sheet)
     files = [Path(p) for p in paths]
     texts = _text_options(workspace, spec, keep_text, dry_run)
     if workspace.backend_name == "duckdb":

@@ -6,7 +6,7 @@ validation step finds those with one set-based query instead of per-row code.
 
 from __future__ import annotations
 
-from vigie.io.sql import literal
+from vigie.io.sql import literal, trimmed
 from vigie.schema import Column, ColumnType
 
 TRUE_WORDS = ("true", "1", "yes")
@@ -80,7 +80,7 @@ def typed(column: Column, raw: str, date_format: str | None) -> str:
     if kind == ColumnType.STRING_LIST:
         return (
             f"list_filter(list_transform(string_split({raw}, '|'), "
-            "x -> nullif(trim(x), '')), x -> x IS NOT NULL)"
+            f"x -> nullif({trimmed('x')}, '')), x -> x IS NOT NULL)"
         )
     raise AssertionError(kind)
 

@@ -26,13 +26,24 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from vigie.errors import Problem
+from vigie.errors import ImportOptionError, Problem
 from vigie.io.sql import ident, literal
 
 ROW = "__row"
 CSV_DELIMITERS = (",", ";", "\t", "|")
 ENCODINGS = ("utf-8", "latin-1", "utf-16")
 XLSX_BATCH_ROWS = 10_000
+
+
+DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+"""What users type for a delimiter a shell makes awkward (`--delimiter tab`, `--delimiter '\\t'`)."""
+ENCODING_NAMES = {
+    "utf8": "utf-8",
+    "latin1": "latin-1",
+    "iso-8859-1": "latin-1",
+    "iso8859-1": "latin-1",
+    "utf16": "utf-16",
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,24 @@ class ReadOptions:
     delimiter: str | None = None
     encoding: str = "utf-8"
     sheet: str | None = None
+
+    @classmethod
+    def checked(cls, delimiter: str | None, encoding: str, sheet: str | None) -> ReadOptions:
+        """The options with their usual spellings resolved; ImportOptionError if unusable."""
+        if delimiter is not None:
+            delimiter = DELIMITER_NAMES.get(delimiter.lower(), delimiter)
+            if len(delimiter) != 1:
+                raise ImportOptionError(
+                    f"--delimiter {delimiter!r}: give one character such as ';' or '|', or tab."
+                )
+        encoding = ENCODING_NAMES.get(encoding.lower(), encoding.lower())
+        if encoding not in ENCODINGS:
+            raise ImportOptionError(
+                f"--encoding {encoding!r} is not supported; use one of {', '.join(ENCODINGS)}. "
+                "A Windows-1252 (Excel) file: save it as CSV UTF-8, or read it as latin-1 "
+                "(the same letters, but not the euro sign or curly quotes)."
+            )
+        return cls(delimiter, encoding, sheet)
 
 
 @dataclass
@@ -102,14 +131,12 @@ class Source:
         lines = _lines_at_offsets(self.path, [int(r[0]) for r in rows])
         problems = []
         for (_, text, message), line in zip(rows, lines, strict=True):
-            record = (text or "").lstrip("\r\n")  # a reject may start with skipped blank lines
-            skipped = (text or "")[: len(text or "") - len(record)].count("\n")
             problems.append(
                 Problem(
                     self.name,
-                    line + skipped,
+                    line,
                     None,
-                    record.rstrip("\r\n")[:80],
+                    (text or "").strip("\r\n")[:80],
                     f"malformed CSV row: {message}",
                 )
             )
@@ -235,7 +262,8 @@ def _open_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
     """JSON lines: every key read as JSON, so a key that mixes types never fails the read."""
     reader = f"read_json({literal(str(path))}, format='newline_delimited'"
     try:
-        described = con.execute(f"DESCRIBE SELECT * FROM {reader})").fetchall()
+        # every line is read for its keys: a key first seen late in the file still counts
+        described = con.execute(f"DESCRIBE SELECT * FROM {reader}, sample_size=-1)").fetchall()
     except duckdb.Error as exc:
         return _failed(path, f"not valid JSON lines: {exc}")
     columns = tuple(row[0] for row in described)
@@ -314,12 +342,17 @@ def _cell_text(value: object) -> str | None:
 
 
 def _lines_at_offsets(path: Path, offsets: list[int]) -> list[int]:
-    """1-based line numbers of byte offsets, counting newlines in C-speed chunks."""
+    """1-based line numbers of the records starting at byte offsets, counting newlines in
+    C-speed chunks. Line ends at an offset (blank lines, the \\n of a \\r\\n) are not the
+    record yet: its line is the first one after them."""
     lines = []
     count, position = 0, 0
     with path.open("rb") as f:
         for offset in offsets:
             count += f.read(offset - position).count(b"\n")
             position = offset
-            lines.append(count + 1)
+            ahead = f.read(4096)
+            blank = ahead[: len(ahead) - len(ahead.lstrip(b"\r\n"))]
+            lines.append(count + 1 + blank.count(b"\n"))
+            f.seek(position)
     return lines

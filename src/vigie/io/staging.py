@@ -17,7 +17,7 @@ from vigie.errors import MappingError, Problem
 from vigie.io.mapping import Mapping, plan_columns
 from vigie.io.parsing import duckdb_type, typed
 from vigie.io.sources import ROW, ReadOptions, Source, open_source
-from vigie.io.sql import ident
+from vigie.io.sql import expression_columns, ident
 from vigie.io.validation import FILE, TEXT_TYPES, raw_name
 from vigie.schema import Table
 
@@ -69,6 +69,38 @@ class Staging:
         self._create_view()
         return problems
 
+    def _check_exprs(self, mapping: Mapping, source: Source) -> None:
+        """Raise a MappingError naming the `expr` rule that fails on the file, and the line of
+        the first value it fails on (a non-empty input giving no result under try())."""
+        for name, rule in mapping.columns.items():
+            if rule.kind != "expr":
+                continue
+            try:
+                self.con.execute(f"SELECT count(({rule.text})) FROM {source.relation}")
+                continue
+            except duckdb.Error as exc:
+                reason = str(exc).splitlines()[0]
+            raise MappingError(
+                f"{mapping.where(f'columns.{name}', rule.line)}: the expr fails"
+                f"{self._first_failure(rule.text, source)}: {reason}. "
+                "Make it give an empty value there instead, e.g. TRY_CAST(... AS DOUBLE) or "
+                "try(...), or fix the file."
+            )
+
+    def _first_failure(self, expr: str, source: Source) -> str:
+        """' at FILE:LINE' of the first row with inputs where `expr` fails; '' if not found."""
+        inputs = " AND ".join(f"{ident(c)} IS NOT NULL" for c in expression_columns(expr))
+        try:
+            row = self.con.execute(
+                f"SELECT min(n) FROM (SELECT row_number() OVER () AS n, * FROM {source.relation}) "
+                f"WHERE try(({expr})) IS NULL AND {inputs or 'true'}"
+            ).fetchone()
+        except duckdb.Error:  # not SQL DuckDB can run at all: no line to point at
+            return ""
+        if not row or row[0] is None:
+            return ""
+        return f" at {source.name}:{source.lines(self.con, [int(row[0])])[int(row[0])]}"
+
     def select(self, source: Source) -> tuple[str, list[Problem]]:
         """SQL typing `source`'s rows next to their text, or the required columns it lacks."""
         plan = plan_columns(self.table, source.columns, source.name, self.mapping)
@@ -108,11 +140,17 @@ class Staging:
         try:
             self.con.execute(f"CREATE TEMP TABLE {name} AS {select}")
         except duckdb.Error as exc:
-            sql_errors = (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException)
-            if self.mapping is not None and isinstance(exc, sql_errors):
-                raise MappingError(
-                    f"{self.mapping.path}: an expr cannot be computed on {source.name}: {exc}"
-                ) from None
+            if self.mapping is not None:
+                self._check_exprs(self.mapping, source)
+                sql_errors = (
+                    duckdb.BinderException,
+                    duckdb.CatalogException,
+                    duckdb.ParserException,
+                )
+                if isinstance(exc, sql_errors):
+                    raise MappingError(
+                        f"{self.mapping.path}: an expr cannot be computed on {source.name}: {exc}"
+                    ) from None
             return [Problem(source.name, None, None, None, f"cannot read the file: {exc}")]
         self.tables[index] = name
         structural = source.structural_problems(self.con)

@@ -19,11 +19,13 @@ from vigie.errors import Problem
 from vigie.io.parsing import expected
 from vigie.io.sources import ROW, Source
 from vigie.io.sql import ident, literal, literal_list
-from vigie.schema import Column, ColumnType, Table
+from vigie.schema import TABLES, Column, ColumnType, Table
 
 FILE = "__file"
 MAX_PER_CHECK = 1000
 TEXT_TYPES = (ColumnType.STRING, ColumnType.JSON)
+EARLIEST_YEAR = 1900
+"""Dates before it are typing accidents (11/23/26 read with %m/%d/%Y is the year 26), not facts."""
 
 KeyRelation = Callable[[str, tuple[str, ...]], str]
 """(table, columns) -> SQL relation of those columns of the existing workspace table."""
@@ -75,7 +77,47 @@ def validate(
     if mode == "append":
         found += _existing_keys(con, stage, table, existing)
     found += _references(con, stage, table, existing, replacing=mode == "replace")
-    return _locate(con, found, sources, table)
+    problems, total = _locate(con, found, sources, table)
+    if mode == "replace":
+        orphans = _orphaned(con, stage, table, existing, sources[0].name)
+        problems, total = problems + orphans, total + len(orphans)
+    return problems, total
+
+
+def _orphaned(
+    con: duckdb.DuckDBPyConnection, stage: str, table: Table, existing: KeyRelation, file: str
+) -> list[Problem]:
+    """Replace mode: rows of other tables that name a key the import removes.
+
+    Replacing `accounts` with a file that lacks some accounts would leave their
+    subscriptions, usage and tickets pointing at nothing, so that is refused too.
+    """
+    problems = []
+    for other in TABLES.values():
+        for column in other.columns:
+            if other.name == table.name or column.references is None:
+                continue  # a self-reference is checked on the imported rows
+            target, key = column.references.split(".")
+            if target != table.name:
+                continue
+            c, k = ident(column.name), ident(key)
+            row = con.execute(
+                f"SELECT count(*), min({c}) FROM {existing(other.name, (column.name,))} "
+                f"WHERE {c} IS NOT NULL AND {c} NOT IN (SELECT {k} FROM {stage} WHERE {k} IS NOT NULL)"
+            ).fetchone()
+            if row and row[0]:
+                problems.append(
+                    Problem(
+                        file,
+                        None,
+                        key,
+                        str(row[1]),
+                        f"{row[0]:,} row(s) of {other.name} refer to {key} values missing from "
+                        f"the new {table.name} and would point at nothing; keep those "
+                        f"{table.name} in the file, or import with --mode upsert",
+                    )
+                )
+    return problems
 
 
 def row_checks(table: Table, date_format: str | None, now: dt.datetime) -> list[Check]:
@@ -98,6 +140,18 @@ def row_checks(table: Table, date_format: str | None, now: dt.datetime) -> list[
                     f"{raw} IS NOT NULL AND {c} IS NULL",
                     raw,
                     literal("not " + expected(column, date_format)),
+                )
+            )
+        if column.type in (ColumnType.DATE, ColumnType.TIMESTAMP):
+            checks.append(
+                Check(
+                    column.name,
+                    f"year({c}) < {EARLIEST_YEAR}",
+                    raw,
+                    literal(
+                        f"is before {EARLIEST_YEAR}: a two-digit year read with %Y? "
+                        "Use %y in --date-format (e.g. %m/%d/%y) for years written 26"
+                    ),
                 )
             )
         if column.allowed and column.type == ColumnType.STRING_LIST:

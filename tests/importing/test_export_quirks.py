@@ -1,0 +1,116 @@
+"""Exports as tools really write them: Windows line ends, tabs, two-digit years, late JSON
+keys, recodes to empty, unusual option spellings, and a replace that would orphan rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers_import import FILES, NOW, rows, snapshot
+
+from vigie.errors import ImportOptionError, ImportValidationError, MappingError
+from vigie.io import import_files
+from vigie.workspace import Workspace
+
+
+def _write(path: Path, text: str, newline: str = "\n") -> Path:
+    path.write_bytes(text.replace("\n", newline).encode())
+    return path
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_malformed_rows_are_located_after_blank_lines_and_windows_line_ends(
+    ws: Workspace, tmp_path: Path, newline: str
+) -> None:
+    csv = "account_id,name,segment\nA10,Ten,smb\n\nA11,Eleven,smb,extra\nA12,Twelve,smb\n"
+    path = _write(tmp_path / "accounts.csv", csv, newline)
+    with pytest.raises(ImportValidationError) as caught:
+        import_files(ws, "accounts", [path], mode="upsert", now=NOW)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.value) == (4, "A11,Eleven,smb,extra")
+
+
+def test_a_two_digit_year_read_with_percent_capital_y_is_refused(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    path = _write(tmp_path / "accounts.csv", "account_id,name,customer_since\nA10,Ten,11/23/26\n")
+    with pytest.raises(ImportValidationError) as caught:
+        import_files(ws, "accounts", [path], date_format="%m/%d/%Y", now=NOW)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column) == (2, "customer_since")
+    assert "before 1900" in problem.reason and "%y" in problem.reason
+    import_files(ws, "accounts", [path], date_format="%m/%d/%y", now=NOW)
+    assert str(rows(ws, "SELECT customer_since FROM accounts WHERE account_id = 'A10'")[0][0]) == (
+        "2026-11-23"
+    )
+
+
+def test_tabs_and_non_breaking_spaces_around_values_are_trimmed(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    csv = "account_id,user_id,event,occurred_at\nA1\t,\u00a0u1,login\t,2024-05-01 08:00:00\n"
+    import_files(ws, "usage_events", [_write(tmp_path / "events.csv", csv)], now=NOW)
+    assert rows(ws, "SELECT account_id, user_id, event FROM usage_events") == [
+        ("A1", "u1", "login")
+    ]
+
+
+def test_a_recode_to_null_empties_the_value(ws: Workspace, tmp_path: Path) -> None:
+    csv = "ticket_id,account_id,opened_at,csat\nT1,A1,2024-05-01 08:00:00,Offered\n"
+    mapping = _write(tmp_path / "map.yaml", "values:\n  csat: {Offered: null}\n")
+    import_files(
+        ws, "tickets", [_write(tmp_path / "t.csv", csv)], mapping=mapping, now=NOW, keep_text=False
+    )
+    assert rows(ws, "SELECT ticket_id, csat FROM tickets") == [("T1", None)]
+
+
+def test_json_keys_first_seen_late_in_the_file_are_kept(ws: Workspace, tmp_path: Path) -> None:
+    lines = [{"account_id": "A1", "event": "login", "occurred_at": "2024-05-01"}] * 25_000
+    lines.append({**lines[0], "user_id": "u9", "quantity": 4})
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines))
+    import_files(ws, "usage_events", [path], now=NOW)
+    assert rows(ws, "SELECT user_id, quantity FROM usage_events WHERE user_id IS NOT NULL") == [
+        ("u9", 4.0)
+    ]
+
+
+def test_delimiter_and_encoding_spellings(ws: Workspace, tmp_path: Path) -> None:
+    path = _write(tmp_path / "accounts.tsv", "account_id\tname\nA10\tTen\n")
+    import_files(ws, "accounts", [path], delimiter="tab", encoding="UTF8", now=NOW)
+    assert rows(ws, "SELECT name FROM accounts WHERE account_id = 'A10'") == [("Ten",)]
+    with pytest.raises(ImportOptionError, match="one character"):
+        import_files(ws, "accounts", [path], delimiter=";;", now=NOW)
+    with pytest.raises(ImportOptionError, match="utf-8, latin-1, utf-16"):
+        import_files(ws, "accounts", [path], encoding="cp1252", now=NOW)
+
+
+def test_a_replace_that_would_orphan_other_tables_changes_nothing(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    import_files(ws, "usage_events", [FILES / "usage_events.csv"], now=NOW)
+    before = snapshot(ws)
+    only_a1 = _write(tmp_path / "accounts.csv", "account_id,name\nA1,Acme\n")
+    with pytest.raises(ImportValidationError) as caught:
+        import_files(ws, "accounts", [only_a1], mode="replace", now=NOW)
+    [problem] = caught.value.problems
+    assert (problem.column, problem.value) == ("account_id", "A2")
+    assert "row(s) of usage_events refer to account_id values missing" in problem.reason
+    assert snapshot(ws) == before
+
+
+def test_an_expr_failing_on_one_value_names_its_key_and_the_line(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    csv = _write(tmp_path / "acc.csv", "account_id,name,ARR\nA10,Ten,100\nA11,Eleven,N/A\n")
+    mapping = _write(
+        tmp_path / "map.yaml", 'columns:\n  arr: {expr: "CAST(\\"ARR\\" AS DOUBLE)"}\n'
+    )
+    before = snapshot(ws)
+    with pytest.raises(MappingError) as caught:
+        import_files(ws, "accounts", [csv], mapping=mapping, now=NOW)
+    message = str(caught.value)
+    assert f"{mapping}:2 key 'columns.arr': the expr fails at {csv}:3" in message
+    assert "N/A" in message and "TRY_CAST" in message
+    assert snapshot(ws) == before
