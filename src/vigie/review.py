@@ -74,6 +74,27 @@ def band_colours(scorecard: str) -> dict[str, str]:
     return colours
 
 
+def stale_scores(
+    workspace: Workspace, as_of: dt.date, config: SignalConfig | None = None
+) -> str | None:
+    """Why the queue can hold nothing at D: no score of the review's scorecard in the
+    tolerance before D. None when there are recent enough scores."""
+    cfg = (config or load_config()).score_direction
+    if SNAPSHOTS not in workspace.con.list_tables():
+        return f"no {cfg.scorecard} scores are stored yet; run `vigie score` first."
+    snaps = workspace.con.table(SNAPSHOTS)
+    snaps = snaps.filter(snaps.scorecard == cfg.scorecard, snaps.as_of <= as_of)
+    latest = snaps.as_of.max().to_pyarrow().as_py()
+    if latest is not None and (as_of - latest).days <= cfg.tolerance_days:
+        return None
+    found = f"the latest is {latest}" if latest is not None else "there is none"
+    return (
+        f"bands are compared with {cfg.scorecard} scores of the {cfg.tolerance_days} days up to "
+        f"{as_of} and {found}; run `vigie score` first"
+        + (f", or use --as-of {latest}." if latest is not None else ".")
+    )
+
+
 def _disagreements(workspace: Workspace, as_of: dt.date, config: SignalConfig) -> pd.DataFrame:
     """Active accounts at D whose band colour differs from the latest sentiment before D."""
     cfg = config.score_direction
@@ -177,7 +198,11 @@ def resolve_review(
     if entry.empty:
         raise ReviewError(
             f"Account {account_id!r} is not in the review queue as of {as_of}: "
-            "its band and latest sentiment agree, or it is already resolved (see `vigie review`)."
+            + (
+                stale_scores(workspace, as_of, config)
+                or "its band and latest sentiment agree, or it is already resolved "
+                "(see `vigie review`)."
+            )
         )
     first = entry.iloc[0]
     row = {

@@ -8,7 +8,7 @@ import pytest
 from predict_helpers import put
 
 from vigie.errors import PredictionError
-from vigie.predict.labels import labels_frame
+from vigie.predict.labels import data_end, labels_frame
 from vigie.workspace import Workspace
 
 D = dt.date
@@ -109,3 +109,10 @@ def test_dates_whose_horizon_passes_the_data_are_refused(book: Workspace) -> Non
 def test_unknown_target_is_refused(book: Workspace) -> None:
     with pytest.raises(PredictionError, match="Unknown target"):
         labels_frame(book, [D(2024, 4, 2)], target="expansion")
+
+
+def test_a_renewal_booked_after_today_does_not_move_the_end_of_the_data(book: Workspace) -> None:
+    """Otherwise every term ending before the booking would look churned (not renewed yet)."""
+    put(book, "subscriptions", [_sub("a3", "A", D(2025, 9, 1), D(2026, 9, 1))])
+    assert data_end(book, today=D(2025, 7, 15)) == D(2025, 7, 1)  # usage up to 06-30
+    assert data_end(book, today=D(2025, 9, 1)) == D(2025, 9, 2)  # the renewal has started

@@ -14,7 +14,7 @@ from predict_helpers import copy_book
 from typer.testing import CliRunner
 
 from vigie.cli import app
-from vigie.errors import PredictionError
+from vigie.errors import PredictionError, VigieError
 from vigie.predict.labels import labelled_dates
 from vigie.predict.predict import PREDICTIONS, backtest_model, predict
 from vigie.predict.train import ChurnModel, fit, load_model, train
@@ -132,7 +132,7 @@ def test_cli_train_predict_backtest(book: Path, tmp_path: Path) -> None:
     assert "would be" in payload["tuning"]["sentence"]
     assert report.stat().st_size > 1_000_000  # plotly.js is inlined
     bad = runner.invoke(app, ["backtest", *w, "--horizon", "three months"])
-    assert isinstance(bad.exception, PredictionError)
+    assert isinstance(bad.exception, VigieError)
 
 
 def test_cli_tune_writes_a_valid_new_version(book: Path, tmp_path: Path) -> None:

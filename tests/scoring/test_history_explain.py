@@ -82,6 +82,22 @@ def test_accounts_latest_scores_filters_and_sorts(scored: Workspace) -> None:
         accounts(scored, sort="colour")
 
 
+def test_accounts_lists_the_book_of_the_latest_date_unless_asked_for_all(scored: Workspace) -> None:
+    """A4's subscription ended on 2024-02-01: scored on 2024-01-15, a former customer since."""
+    score(scored, load_scorecard(REFERENCE), [dt.date(2024, 1, 15)])
+    assert "A4" not in set(accounts(scored).account_id)
+    former = accounts(scored, former=True).set_index("account_id")
+    assert former.loc["A4"].as_of == dt.date(2024, 1, 15)
+    out = CliRunner().invoke(app, ["accounts", "-w", str(scored.root), "--all", "--json"])
+    listed = {row["account_id"]: row["as_of"] for row in json.loads(out.output)}
+    assert listed["A4"] == "2024-01-15" and listed["A1"] == "2024-03-01"
+
+
+def test_scoring_a_date_after_today_is_refused(scored: Workspace) -> None:
+    out = CliRunner().invoke(app, ["score", "-w", str(scored.root), "--as-of", "2999-01-01"])
+    assert isinstance(out.exception, VigieError) and "is after today" in str(out.exception)
+
+
 def test_explain_ranks_measures_by_contribution_change(scored: Workspace) -> None:
     found = explain(scored, "A2", D2, D3)
     assert found.change == pytest.approx(-23.0952381)

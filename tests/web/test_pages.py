@@ -126,10 +126,11 @@ def test_account_page_decomposes_the_score(client_for) -> None:
     assert '<script src="/static/plotly.min.js">' in html and 'id="chart"' in html
 
 
-def test_unknown_account_is_a_400_with_the_reason(client_for) -> None:
+def test_unknown_account_is_a_404_with_the_reason(client_for) -> None:
     response = client_for("victor").get("/api/accounts/NOPE")
-    assert response.status_code == 400
-    assert "No account 'NOPE'" in response.json()["detail"]
+    assert response.status_code == 404
+    detail = response.json()["detail"]
+    assert "No account 'NOPE'" in detail and "workspace" not in detail  # no server path
 
 
 def test_plotly_is_served_from_the_python_package(client_for) -> None:

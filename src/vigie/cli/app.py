@@ -6,6 +6,7 @@ stay thin: they parse options, call the library, and render with Rich.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from vigie.errors import VigieError
 from vigie.workspace import Workspace
 
 app = typer.Typer(
@@ -43,6 +45,40 @@ def open_workspace(path: Path) -> Workspace:
     return Workspace.open(path)
 
 
+def today() -> dt.date:
+    """Default as-of date: today in UTC (facts dated before today's midnight UTC)."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def days(text: str, option: str) -> int:
+    """'90d' -> 90, '13w' -> 91, '90' -> 90."""
+    unit = 7 if text.endswith("w") else 1
+    number = text[:-1] if text[-1:] in ("d", "w") else text
+    if not number.isdigit() or int(number) < 1:
+        raise VigieError(f"{option} {text!r}: use Nd (days) or Nw (weeks), e.g. 7d.")
+    return int(number) * unit
+
+
+def as_of_dates(
+    as_of: dt.datetime | None, start: dt.datetime | None, end: dt.datetime | None, every: str
+) -> list[dt.date]:
+    """--as-of D (default today), or --from D1 --to D2 every N days; never after today,
+    when the facts of the days between are not known yet."""
+    if start is None and end is None:
+        dates = [as_of.date() if as_of else today()]
+    elif as_of is not None or start is None or end is None or end < start:
+        raise VigieError("Use either --as-of D, or --from D1 --to D2 (D2 >= D1) with --every Nd.")
+    else:
+        step, span = days(every, "--every"), (end - start).days
+        dates = [start.date() + dt.timedelta(days=d) for d in range(0, span + 1, step)]
+    if dates[-1] > today():
+        raise VigieError(
+            f"{dates[-1]} is after today ({today()}): what happens until then is not known yet. "
+            "Use dates up to today."
+        )
+    return dates
+
+
 def _cell(value: object) -> str:
     """Empty for missing values, thousands separators for amounts, two decimals for rates."""
     if value is None or (not isinstance(value, str | list) and pd.isna(value)):
@@ -63,5 +99,22 @@ def print_table(frame: pd.DataFrame, columns: list[str], title: str) -> None:
 
 
 def print_records(frame: pd.DataFrame) -> None:
-    """Rows of `frame` as a JSON list of objects (dates in ISO), for scripts."""
-    console.print_json(frame.to_json(orient="records", date_format="iso"))
+    """Rows of `frame` as a JSON list of objects, for scripts: dates as 2026-01-05, times in ISO."""
+    console.print_json(_dates_as_days(frame).to_json(orient="records", date_format="iso"))
+
+
+def _dates_as_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """Date columns (Python dates, or datetimes all at midnight) as YYYY-MM-DD text."""
+    columns = {}
+    for name, column in frame.items():
+        known = column.dropna()
+        if pd.api.types.is_datetime64_any_dtype(column):
+            if (known == known.dt.normalize()).all():
+                columns[name] = column.dt.strftime("%Y-%m-%d").where(column.notna(), None)
+        elif column.dtype == object and len(known) and _is_day(known.iloc[0]):
+            columns[name] = column.map(lambda d: None if pd.isna(d) else d.isoformat())
+    return frame.assign(**columns) if columns else frame
+
+
+def _is_day(value: object) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)

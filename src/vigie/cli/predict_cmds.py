@@ -15,6 +15,7 @@ from vigie.cli.app import (
     WorkspaceOption,
     app,
     console,
+    days,
     open_workspace,
     print_records,
 )
@@ -52,15 +53,6 @@ EveryOption = Annotated[str, typer.Option("--every", help="Step between as-of da
 ScorecardOption = Annotated[
     str, typer.Option("--scorecard", "-s", help="Bundled template name or YAML file.")
 ]
-
-
-def days(text: str, option: str) -> int:
-    """'90d' -> 90, '13w' -> 91, '90' -> 90."""
-    unit = 7 if text.endswith("w") else 1
-    number = text[:-1] if text[-1:] in ("d", "w") else text
-    if not number.isdigit() or int(number) < 1:
-        raise PredictionError(f"{option} {text!r}: use Nd (days) or Nw (weeks), e.g. 90d.")
-    return int(number) * unit
 
 
 def _dates(

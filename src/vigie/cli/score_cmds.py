@@ -11,7 +11,16 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from vigie.cli.app import JsonOption, WorkspaceOption, app, console, open_workspace
+from vigie.cli.app import (
+    JsonOption,
+    WorkspaceOption,
+    app,
+    as_of_dates,
+    console,
+    open_workspace,
+    print_records,
+    today,
+)
 from vigie.engine.explain import (
     Explanation,
     explain,
@@ -32,23 +41,6 @@ ScorecardOption = Annotated[
 ]
 
 
-def _today() -> dt.date:
-    """Default as-of date: today in UTC (facts dated before today's midnight UTC)."""
-    return dt.datetime.now(dt.UTC).date()
-
-
-def _dates(as_of: dt.date | None, start: dt.date | None, end: dt.date | None, every: str) -> list:
-    if start is None and end is None:
-        return [as_of or _today()]
-    if as_of is not None or start is None or end is None or end < start:
-        raise VigieError("Use either --as-of D, or --from D1 --to D2 (D2 >= D1) with --every Nd.")
-    step = int(every[:-1]) * (7 if every.endswith("w") else 1)
-    if step < 1 or every[-1] not in "dw":
-        raise VigieError(f"--every {every!r}: use Nd (days) or Nw (weeks), e.g. 7d.")
-    days = (end - start).days
-    return [start + dt.timedelta(days=d) for d in range(0, days + 1, step)]
-
-
 @app.command("score")
 def score_cmd(
     workspace: WorkspaceOption = Path("."),
@@ -62,11 +54,11 @@ def score_cmd(
 ) -> None:
     """Score every active account as of one or several dates and store the snapshots."""
     card = load_scorecard(scorecard)
-    dates = _dates(*(d.date() if d else None for d in (as_of, start, end)), every)
+    dates = as_of_dates(as_of, start, end, every)
     ws = open_workspace(workspace)
     snapshots = score(ws, card, dates).snapshots.sort_values(["as_of", "score"])
     if as_json:
-        console.print_json(snapshots.to_json(orient="records", date_format="iso"))
+        print_records(snapshots)
         return
     if as_csv:
         print(snapshots.to_csv(index=False), end="")
@@ -134,7 +126,7 @@ def _num(value: object, fmt: str) -> str:
 def _print_frame(frame: pd.DataFrame, as_json: bool, as_csv: bool = False) -> bool:
     """Print `frame` as JSON or CSV when asked; True when done."""
     if as_json:
-        console.print_json(frame.to_json(orient="records", date_format="iso"))
+        print_records(frame)
     elif as_csv:
         print(frame.to_csv(index=False), end="")
     return as_json or as_csv
@@ -153,12 +145,18 @@ def accounts_cmd(
     max_score: Annotated[float | None, typer.Option("--max-score")] = None,
     sort: Annotated[str, typer.Option("--sort", help="score | arr | name")] = "score",
     limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
+    former: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Also accounts not scored on the latest date (former customers)."
+        ),
+    ] = False,
     as_json: JsonOption = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
 ) -> None:
     """Latest stored score of every account, weakest first (or by ARR, or by name)."""
     ws = open_workspace(workspace)
-    rows = accounts(ws, scorecard, band, segment, csm, min_score, max_score, sort, limit)
+    rows = accounts(ws, scorecard, band, segment, csm, min_score, max_score, sort, limit, former)
     if _print_frame(rows, as_json, as_csv):
         return
     title = f"{rows['scorecard'].iloc[0]}: {len(rows)} accounts" if len(rows) else "No accounts"
@@ -168,12 +166,12 @@ def accounts_cmd(
     for row in rows.itertuples():
         table.add_row(
             row.account_id,
-            str(row.name),
-            str(row.segment or ""),
-            str(row.csm or ""),
+            _num(row.name, ""),
+            _num(row.segment, ""),
+            _num(row.csm, ""),
             str(row.as_of),
             _num(row.score_scaled, ".1f"),
-            str(row.band or ""),
+            _num(row.band, ""),
             _num(row.coverage, ".0%"),
             _num(row.arr, ",.0f"),
         )
@@ -200,7 +198,7 @@ def history_cmd(
         table.add_row(
             str(row.as_of),
             _num(row.score_scaled, ".1f") + (" (override)" if row.overridden else ""),
-            str(row.band or ""),
+            _num(row.band, ""),
             _num(row.coverage, ".0%"),
             *(_num(d, "+.1f") for d in (row.delta_7d, row.delta_30d, row.delta_90d)),
             row.scorecard_version,
@@ -246,7 +244,7 @@ def explain_cmd(
         found = explain(ws, account, start.date(), end.date(), stored)
         day = found.date_to
     else:
-        day = as_of.date() if as_of is not None else _today()
+        day = as_of.date() if as_of is not None else today()
     signals = signals_for(ws, account, day)
     texts = texts_at(ws, account, day)
     suggested = suggestions(ws, card, account, day) if card is not None else None
@@ -273,16 +271,24 @@ def explain_cmd(
 def _print_explanation(found: Explanation) -> None:
     account = found.account_id
     a, b = found.composite_from, found.composite_to
+    moved = "" if found.change is None else f", {found.change:+.1f} points of 100"
     console.print(
-        f"{account} · {found.scorecard}: {_num(a['score_scaled'], '.1f')} ({a['band']}) on "
-        f"{found.date_from} -> {_num(b['score_scaled'], '.1f')} ({b['band']}) on "
-        f"{found.date_to}, {found.change:+.1f} points of 100"
+        f"{account} · {found.scorecard}: {_composite(a)} on {found.date_from} -> "
+        f"{_composite(b)} on {found.date_to}{moved}"
     )
+    if not found.children.empty:
+        _print_children(found)
     if found.version_changed:
         console.print(
             f"[bold]The scorecard changed[/bold] between these dates "
             f"({found.version_from} -> {found.version_to}): part of the move comes from new rules."
         )
+    if not found.measures.empty:
+        _print_measure_changes(found)
+    _print_overrides(found)
+
+
+def _print_measure_changes(found: Explanation) -> None:
     table = Table(title="Measures, largest change first")
     for col in ("measure", "raw", "points", "weight", "contribution", "change"):
         table.add_column(col)
@@ -309,6 +315,9 @@ def _print_explanation(found: Explanation) -> None:
             _num(row.change, "+.1f"),
         )
     console.print(dims)
+
+
+def _print_overrides(found: Explanation) -> None:
     for row in found.overrides.itertuples():
         at = " and ".join(
             str(d)
@@ -319,6 +328,33 @@ def _print_explanation(found: Explanation) -> None:
             f"Override of {row.target} = {row.value:g} by {row.author} "
             f"({row.valid_from} to {row.until}, active on {at}): {row.reason}"
         )
+
+
+def _composite(side: dict[str, object]) -> str:
+    if side["score_scaled"] is None:
+        return "no score (no data)"
+    return f"{_num(side['score_scaled'], '.1f')} ({side['band']})"
+
+
+def _print_children(found: Explanation) -> None:
+    """A rolled-up parent's score is its children's: show which child moved it."""
+    on = [str(d) for d, c in ((found.date_from, found.composite_from),
+                              (found.date_to, found.composite_to)) if c["rolled_up"]]  # fmt: skip
+    console.print(
+        f"On {' and '.join(on)} the score is the ARR-weighted roll-up of its children's scores; "
+        "`vigie explain CHILD` shows what moved each one."
+    )
+    table = Table(title="Children, largest change first")
+    for col in ("child", "score (0-100)", "band", "change"):
+        table.add_column(col)
+    for row in found.children.itertuples():
+        table.add_row(
+            row.account_id,
+            f"{_cell(row.score_from, '.1f')} -> {_cell(row.score_to, '.1f')}",
+            f"{_cell(row.band_from)} -> {_cell(row.band_to)}",
+            _num(row.change, "+.1f"),
+        )
+    console.print(table)
 
 
 def _print_suggestions(suggested: pd.DataFrame, card: str, as_of: dt.date) -> None:

@@ -13,13 +13,15 @@ from vigie.cli.app import (
     JsonOption,
     WorkspaceOption,
     app,
+    as_of_dates,
     console,
     open_workspace,
     print_records,
     print_table,
+    today,
 )
 from vigie.errors import VigieError
-from vigie.review import DECISIONS, resolve_review, review_queue
+from vigie.review import DECISIONS, resolve_review, review_queue, stale_scores
 from vigie.sentiment import import_sentiments, record_sentiment, sentiment_history
 from vigie.signals.compute import KINDS, compute_signals
 from vigie.signals.config import load_config
@@ -31,31 +33,13 @@ ConfigOption = Annotated[
 ]
 
 
-def _today() -> dt.date:
-    """Default as-of date: today in UTC (facts dated before today's midnight UTC)."""
-    return dt.datetime.now(dt.UTC).date()
-
-
-def _dates(
-    as_of: dt.datetime | None, start: dt.datetime | None, end: dt.datetime | None, every: int
-) -> list[dt.date]:
-    if start is None and end is None:
-        return [as_of.date() if as_of else _today()]
-    if as_of is not None or start is None or end is None or end < start or every < 1:
-        raise VigieError(
-            "Use either --as-of D, or --from D1 --to D2 (D2 >= D1) with --every DAYS >= 1."
-        )
-    days = (end.date() - start.date()).days
-    return [start.date() + dt.timedelta(days=d) for d in range(0, days + 1, every)]
-
-
 @app.command("signals")
 def signals_cmd(
     workspace: WorkspaceOption = Path("."),
     as_of: DateOption = None,
     start: Annotated[dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"])] = None,
     end: Annotated[dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"])] = None,
-    every: Annotated[int, typer.Option("--every", help="Days between dates.")] = 7,
+    every: Annotated[str, typer.Option("--every", help="Step between dates, e.g. 7d.")] = "7d",
     account: Annotated[str | None, typer.Option("--account", help="Only this account.")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="Only this signal kind.")] = None,
     config: ConfigOption = None,
@@ -65,7 +49,7 @@ def signals_cmd(
     if kind is not None and kind not in KINDS:
         raise VigieError(f"Unknown signal kind {kind!r}. Kinds: {', '.join(KINDS)}.")
     ws = open_workspace(workspace)
-    frame = compute_signals(ws, _dates(as_of, start, end, every), load_config(config))
+    frame = compute_signals(ws, as_of_dates(as_of, start, end, every), load_config(config))
     if account is not None:
         frame = frame[frame["account_id"] == account]
     if kind is not None:
@@ -87,7 +71,7 @@ def risk_cmd(
     """Each account's primary risk type as of a date (usage, relationship, support, ...)."""
     ws = open_workspace(workspace)
     settings = load_config(config)
-    dates = _dates(as_of, None, None, 1)
+    dates = as_of_dates(as_of, None, None, "1d")
     risks = risk_types(ws, compute_signals(ws, dates, settings), dates, settings)
     if as_json:
         print_records(risks)
@@ -154,13 +138,17 @@ def review_list(
     """List the review queue (most ARR first); `vigie review resolve ACCOUNT` resolves an entry."""
     if ctx.invoked_subcommand is not None:
         return
-    day = as_of.date() if as_of else _today()
-    queue = review_queue(open_workspace(workspace), day, load_config(config))
+    day = as_of.date() if as_of else today()
+    ws, settings = open_workspace(workspace), load_config(config)
+    queue = review_queue(ws, day, settings)
     if as_json:
         console.print_json(json.dumps(queue.to_dict(orient="records"), default=str))
         return
     columns = ["account_id", "name", "arr", "band", "rating", "direction", "stale", "signals"]
     print_table(queue, columns, f"Review queue as of {day}: {len(queue)} account(s)")
+    note = stale_scores(ws, day, settings)
+    if note is not None:
+        console.print(f"No band to compare: {note}", highlight=False)
 
 
 @review_app.command("resolve")
@@ -178,7 +166,7 @@ def review_resolve(
     config: ConfigOption = None,
 ) -> None:
     """Resolve a queue entry: data (score right), csm (CSM right) or override (colour, reason, expiry)."""
-    day = as_of.date() if as_of else _today()
+    day = as_of.date() if as_of else today()
     row = resolve_review(
         open_workspace(workspace), account, decision, day, reason, rating,
         until.date() if until else None, author, load_config(config),

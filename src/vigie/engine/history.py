@@ -102,11 +102,14 @@ def accounts(
     max_score: float | None = None,
     sort: str = "score",
     limit: int | None = None,
+    former: bool = False,
 ) -> pd.DataFrame:
     """Latest stored score per account, with ARR at that date from dated subscriptions.
 
-    Scores and their bounds are in the scorecard's display scale. Sorting by
-    score puts the weakest first; by ARR the largest first (ARR at risk).
+    Only the accounts scored on the scorecard's latest stored date, i.e. the customers of
+    the book then; `former` adds those whose latest score is older (churned since, or not
+    active when last scored). Scores and their bounds are in the scorecard's display scale.
+    Sorting by score puts the weakest first; by ARR the largest first (ARR at risk).
     """
     if sort not in SORTS:
         raise VigieError(f"Unknown sort {sort!r}; use one of: {', '.join(SORTS)}.")
@@ -114,6 +117,8 @@ def accounts(
     name = pick_scorecard(snapshots, scorecard, "this workspace")
     mine = snapshots.filter(snapshots.scorecard == name)
     last = mine.group_by("account_id").agg(as_of=mine.as_of.max())
+    if not former:  # (a literal: Ibis would read mine.as_of.max() as last.as_of here)
+        last = last.filter(last.as_of == mine.as_of.max().to_pyarrow().as_py())
     latest = mine.join(last, ["account_id", "as_of"])
     state = account_state(workspace, latest.select("as_of").distinct())
     rows = latest.join(state, ["account_id", "as_of"]).select(

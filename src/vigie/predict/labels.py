@@ -131,15 +131,21 @@ def labels_frame(
     return merged.assign(label=merged["downsold"].fillna(False).astype(bool) & ~merged["churned"])
 
 
-def data_end(workspace: Workspace) -> dt.date | None:
-    """The day after the latest dated fact: outcomes after it are not known yet."""
+def data_end(workspace: Workspace, today: dt.date | None = None) -> dt.date | None:
+    """The day after the latest dated fact: outcomes after it are not known yet.
+
+    Facts dated after today do not count: a renewal booked to start next quarter must not
+    make every contract ending before then (not renewed *yet*) look churned.
+    """
+    today = today or dt.datetime.now(dt.UTC).date()
     latest = []
     for table, column in (
         ("subscriptions", "start_date"),
         ("outcomes", "occurred_at"),
         ("usage_events", "occurred_at"),
     ):
-        value = workspace.table(table)[column].max().execute()
+        dated = workspace.table(table)[column]
+        value = dated.max(where=dated.cast("date") <= today).execute()
         if value is not None and not pd.isna(value):
             latest.append(pd.Timestamp(value).date())
     return max(latest) + dt.timedelta(days=1) if latest else None

@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from vigie.errors import VigieError, WorkspaceBusyError
+from vigie.errors import UnknownAccountError, VigieError, WorkspaceBusyError
 from vigie.web.auth import CsrfRejected, Forbidden, LoginLimiter, NotAuthenticated
 from vigie.web.pages.common import NoScores
 from vigie.web.render import render
@@ -75,7 +75,7 @@ def create_app(workspace_dir: Path | str) -> FastAPI:
         https_only=False,  # served on 127.0.0.1 by default; put TLS in front to expose it
     )
     app.add_middleware(RefuseNul)
-    _error_handlers(app)
+    _error_handlers(app, root)
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
@@ -122,7 +122,7 @@ def _wants_json(request: Request) -> bool:
     )
 
 
-def _error_handlers(app: FastAPI) -> None:
+def _error_handlers(app: FastAPI, root: Path) -> None:
     def problem(request: Request, status: int, message: str, **headers: str) -> Response:
         if _wants_json(request):
             return JSONResponse({"detail": message}, status_code=status, headers=headers)
@@ -158,6 +158,11 @@ def _error_handlers(app: FastAPI) -> None:
         return problem(
             request, 404, "No scores yet in this workspace: run `vigie score -w DIR` first."
         )
+
+    @app.exception_handler(UnknownAccountError)
+    def _unknown_account(request: Request, exc: UnknownAccountError) -> Response:
+        # the message names the workspace folder, which is nobody's business over HTTP
+        return problem(request, 404, str(exc).replace(f" in workspace {root}", ""))
 
     @app.exception_handler(VigieError)
     def _user_error(request: Request, exc: VigieError) -> Response:
