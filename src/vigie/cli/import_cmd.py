@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from vigie.cli.app import JsonOption, WorkspaceOption, app, console, open_workspace
@@ -113,3 +114,5 @@ def _print_summary(report: ImportReport) -> None:
         console.print(f"Kept in attributes from {file}: {', '.join(columns)}", highlight=False)
     for file, columns in report.ignored_columns.items():
         console.print(f"Ignored columns of {file}: {', '.join(columns)}", highlight=False)
+    for warning in report.warnings:
+        console.print(f"[yellow]Warning:[/] {escape(warning)}", highlight=False)

@@ -28,6 +28,7 @@ import duckdb
 
 from vigie.errors import ImportModeError, ImportValidationError
 from vigie.io import direct
+from vigie.io.advice import inclusive_end_dates
 from vigie.io.import_log import record_import
 from vigie.io.mapping import load_mapping
 from vigie.io.sources import ReadOptions
@@ -69,6 +70,8 @@ class ImportReport:
     """File -> its extra columns kept in the table's JSON attributes column."""
     seconds: float = 0.0
     dry_run: bool = False
+    warnings: tuple[str, ...] = ()
+    """Data that is valid but probably not meant the way Vigie reads it (see vigie.io.advice)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +86,7 @@ class ImportReport:
             "attribute_columns": {k: list(v) for k, v in self.attribute_columns.items()},
             "seconds": round(self.seconds, 3),
             "dry_run": self.dry_run,
+            "warnings": list(self.warnings),
         }
 
 
@@ -149,10 +153,16 @@ def import_files(
         attribute_columns=staging.extras if spec.extra_columns_to else {},
         seconds=time.perf_counter() - started,
         dry_run=dry_run,
+        warnings=() if dry_run else _advice(workspace, spec),
     )
     if not dry_run:
         record_import(workspace, report.to_dict(), author)
     return report
+
+
+def _advice(workspace: Workspace, table: Table) -> tuple[str, ...]:
+    found = inclusive_end_dates(workspace) if table.name == "subscriptions" else None
+    return (found,) if found else ()
 
 
 def _text_options(

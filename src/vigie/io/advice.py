@@ -1,0 +1,50 @@
+"""Warnings after an import: data that is valid but probably not meant the way Vigie reads it.
+
+Nothing here refuses an import; the report carries the warnings and the CLI prints them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from vigie.workspace import Workspace
+
+
+def inclusive_end_dates(workspace: Workspace) -> str | None:
+    """Subscriptions ending the day before the account's next one starts.
+
+    Vigie's end_date is exclusive (the first day not covered). Many billing and CRM exports
+    write the last day covered instead (2025-01-01 .. 2025-12-31, then 2026-01-01 ..), which
+    Vigie reads as a one-day stop at every renewal: a churn in every label and backtest.
+    """
+    subs = workspace.table("subscriptions")
+    following = subs.view()
+    touching = subs.join(
+        following,
+        [
+            subs.account_id == following.account_id,
+            following.start_date == subs.end_date + dt.timedelta(days=1),
+        ],
+    )
+    renewed = subs.view()
+    touching = touching.anti_join(
+        renewed,
+        [
+            touching.account_id == renewed.account_id,
+            renewed.start_date <= touching.end_date,
+            renewed.end_date.isnull() | (renewed.end_date > touching.end_date),
+        ],
+    )
+    found = touching.select("subscription_id", "end_date", "start_date_right").limit(1)
+    example = found.to_pyarrow().to_pylist()
+    if not example:
+        return None
+    count = int(touching.count().to_pyarrow().as_py())
+    first = example[0]
+    return (
+        f"{count:,} subscription(s) end the day before the account's next one starts (e.g. "
+        f"{first['subscription_id']}: end_date {first['end_date']}, next start "
+        f"{first['start_date_right']}). end_date is exclusive, the first day NOT covered, so each "
+        "is read as a one-day stop of revenue: a churn. If your export gives the last day "
+        'covered, add a day in the mapping: end_date: {expr: "CAST(\\"End\\" AS DATE) + 1"}.'
+    )
