@@ -103,7 +103,7 @@ dimensions:
     weight: 1
     measures:
       logins:
-        metric: {count: usage_events, where: {event: [login, teleport]}, window: 7d}
+        metric: {count: usage_events, where: {event: teleport}, window: 7d}
         grade: {linear: [[0, 0], [10, 100]]}
 """
 
@@ -267,6 +267,9 @@ def test_unknown_events_are_checked_against_the_workspace(workspace: Workspace) 
         "INSERT INTO usage_events (account_id, user_id, event, occurred_at, quantity) "
         "VALUES ('a1', 'u1', 'login', TIMESTAMP '2026-01-05 10:00:00', 1)"
     )
+    # a list is refused only when none of its events occurs (premium features unused so far)
+    some_used = VALID.replace("{event: teleport}", "{event: [login, teleport]}")
+    assert validate_scorecard(some_used, "small.yaml", workspace) == []
     problems = validate_scorecard(VALID, "small.yaml", workspace)
     assert [str(p) for p in problems] == [
         "line 8 dimensions.usage.measures.logins.metric.where.event: event 'teleport' never "

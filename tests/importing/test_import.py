@@ -243,7 +243,7 @@ def test_mapping_expr_that_duckdb_cannot_bind_is_a_mapping_error(
     mapping = tmp_path / "map.yaml"
     mapping.write_text("columns:\n  name: {expr: 'no_such_function(\"name\")'}\n")
     before = snapshot(ws)
-    with pytest.raises(MappingError, match="an expr cannot be computed on"):
+    with pytest.raises(MappingError, match=r"key 'columns\.name': the expr cannot be computed on"):
         import_files(ws, "accounts", [FILES / "accounts_more2.csv"], mapping=mapping, now=NOW)
     assert snapshot(ws) == before
 

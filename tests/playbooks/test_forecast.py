@@ -13,8 +13,8 @@ from playbook_helpers import load
 
 from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
 from vigie.playbooks.forecast import forecast
-from vigie.predict.predict import PREDICTIONS
 from vigie.predict.predict import SCHEMA as PREDICTION_SCHEMA
+from vigie.predict.store import PREDICTIONS
 from vigie.workspace import Workspace
 
 D = dt.date(2024, 6, 1)

@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from vigie.cli import app
 from vigie.errors import PredictionError, VigieError
 from vigie.predict.labels import labelled_dates
-from vigie.predict.predict import PREDICTIONS, backtest_model, predict
+from vigie.predict.predict import backtest_model, predict
+from vigie.predict.store import PREDICTIONS
 from vigie.predict.train import ChurnModel, fit, load_model, train
 from vigie.scorecard import load_scorecard
 from vigie.scorecard.spec import load_scorecard as load_card

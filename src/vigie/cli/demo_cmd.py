@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -25,14 +25,13 @@ from vigie.playbooks.actions import list_actions
 from vigie.playbooks.forecast import Forecast, forecast
 from vigie.playbooks.rules import load_playbooks
 from vigie.playbooks.worklist import account_facts, worklist
-from vigie.predict.backtest import Backtest
 from vigie.predict.labels import labelled_dates
-from vigie.predict.predict import predict
-from vigie.predict.report import write_report
-from vigie.predict.train import train
 from vigie.review import review_queue
 from vigie.scorecard import load_scorecard
 from vigie.signals.compute import recent_signals
+
+if TYPE_CHECKING:
+    from vigie.predict.backtest import Backtest
 
 DEMO_SCORECARD = "saas-standard"
 REPORT = "backtest-report.html"
@@ -55,6 +54,11 @@ def demo(
     port: Annotated[int, typer.Option(help="Dashboard port.")] = 8000,
 ) -> None:
     """Simulate a book, import, score, raise signals, train, backtest, then serve the dashboard."""
+    # the modelling libraries take a second to import: only the demo pays it, not every command
+    from vigie.predict.predict import predict
+    from vigie.predict.report import write_report
+    from vigie.predict.train import train
+
     with console.status("Building the demo workspace") as status:
         built = build_demo(
             directory, accounts, months, seed, progress=lambda msg: status.update(msg)

@@ -1,11 +1,15 @@
-"""`vigie train`, `vigie predict`, `vigie backtest`, `vigie scorecard tune`: doors to vigie.predict."""
+"""`vigie train`, `vigie predict`, `vigie backtest`, `vigie scorecard tune`: doors to vigie.predict.
+
+The modelling code is imported inside these commands: scikit-learn, LightGBM and SciPy take a
+second to import, which every other `vigie` command would otherwise pay at start-up.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -21,14 +25,13 @@ from vigie.cli.app import (
 )
 from vigie.cli.scorecard_cmds import scorecard_app
 from vigie.errors import PredictionError
-from vigie.predict.backtest import Backtest, json_safe
 from vigie.predict.labels import labelled_dates
-from vigie.predict.predict import backtest_model, backtest_scorecard, predict
-from vigie.predict.report import HEADLINE, write_report
-from vigie.predict.train import MODEL_KINDS, load_model, train
-from vigie.predict.tune import Tuning, tune
 from vigie.scorecard.spec import DEFAULT_SCORECARD, load_scorecard
 from vigie.workspace import Workspace
+
+if TYPE_CHECKING:
+    from vigie.predict.backtest import Backtest
+    from vigie.predict.tune import Tuning
 
 FromOption = Annotated[
     dt.datetime | None,
@@ -81,6 +84,8 @@ def train_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Train a calibrated churn model over many as-of dates (time split) and store it."""
+    from vigie.predict.train import MODEL_KINDS, train
+
     if model not in MODEL_KINDS:
         raise PredictionError(f"--model {model!r}: use one of {', '.join(MODEL_KINDS)}.")
     card = load_scorecard(scorecard)
@@ -114,6 +119,8 @@ def predict_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Write each active account's churn probability and top drivers to churn_predictions."""
+    from vigie.predict.predict import predict
+
     with open_workspace(workspace) as ws:
         frame = predict(ws, model, as_of.date())
     if as_json:
@@ -153,6 +160,11 @@ def backtest_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """How well a scorecard or a model predicted churn: AUC, lift, bands, calibration, lead time."""
+    from vigie.predict.backtest import json_safe
+    from vigie.predict.predict import backtest_model, backtest_scorecard
+    from vigie.predict.report import write_report
+    from vigie.predict.train import load_model
+
     h = days(horizon, "--horizon")
     results: list[Backtest] = []
     tuning: Tuning | None = None
@@ -210,6 +222,8 @@ def tune_cmd(
     horizon: HorizonOption = "90d",
 ) -> None:
     """Fit non-negative weights to past churn and write the re-weighted scorecard."""
+    from vigie.predict.tune import tune
+
     h = days(horizon, "--horizon")
     with open_workspace(workspace) as ws, console.status("Fitting weights"):
         tuning = tune(ws, ref, _dates(ws, h, start, end, every), h)
@@ -225,6 +239,8 @@ def tune_cmd(
 
 
 def _headline_table(results: list[Backtest], title: str) -> Table:
+    from vigie.predict.report import HEADLINE
+
     table = Table(title=title, title_justify="left")
     table.add_column("metric")
     for r in results:

@@ -27,6 +27,8 @@ from vigie.signals.compute import KINDS, compute_signals
 from vigie.signals.config import load_config
 from vigie.signals.risk import risk_types
 
+MAX_LISTED = 200
+"""Signals printed as a table; more (a backfill over many dates) are summarised."""
 DateOption = Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"])]
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="Signal settings YAML (default: bundled).")
@@ -58,7 +60,17 @@ def signals_cmd(
         print_records(frame)
         return
     columns = ["as_of", "account_id", "kind", "severity", "evidence"]
-    print_table(frame, columns, f"{len(frame)} signal(s)")
+    if len(frame) <= MAX_LISTED:
+        print_table(frame, columns, f"{len(frame)} signal(s)")
+        return
+    # a backfill fires thousands: count them, list the latest date's, point at the filters
+    counts = frame.pivot_table(
+        index="kind", columns="severity", values="account_id", aggfunc="count", fill_value=0
+    ).reset_index()
+    print_table(counts, list(counts.columns), f"{len(frame):,} signal(s) by kind and severity")
+    latest = frame[frame["as_of"] == frame["as_of"].max()].head(MAX_LISTED)
+    print_table(latest, columns, f"The first {len(latest)} of {frame['as_of'].max()}")
+    console.print("All of them: --json, or narrow with --kind KIND / --account ID.")
 
 
 @app.command("risk")

@@ -13,7 +13,6 @@ from vigie.tone.labels import labels_from_csv, labels_from_workspace
 from vigie.tone.rescore import rescore
 from vigie.tone.scoring import ToneScorer
 from vigie.tone.store import tone_band
-from vigie.tone.train import train
 from vigie.workspace import CONFIG_FILE
 
 tone_app = typer.Typer(
@@ -65,6 +64,8 @@ def train_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Fit a text classifier; it replaces the default scorer only if it is more accurate."""
+    from vigie.tone.train import train  # scikit-learn: a second to import, for this command only
+
     ws = open_workspace(workspace)
     try:
         if labels is not None:

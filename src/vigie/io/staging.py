@@ -21,6 +21,9 @@ from vigie.io.sql import expression_columns, ident
 from vigie.io.validation import FILE, TEXT_TYPES, raw_name
 from vigie.schema import Table
 
+SQL_ERRORS = (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException)
+"""What DuckDB raises for an `expr` it cannot run at all (as opposed to a value it fails on)."""
+
 
 class Staging:
     """The staged rows of one import on one DuckDB connection; `close()` drops them."""
@@ -70,8 +73,8 @@ class Staging:
         return problems
 
     def _check_exprs(self, mapping: Mapping, source: Source) -> None:
-        """Raise a MappingError naming the `expr` rule that fails on the file, and the line of
-        the first value it fails on (a non-empty input giving no result under try())."""
+        """Raise a MappingError naming the `expr` rule that fails on the file: SQL DuckDB
+        cannot run, or a value it fails on (with the line of the first such value)."""
         for name, rule in mapping.columns.items():
             if rule.kind != "expr":
                 continue
@@ -79,10 +82,14 @@ class Staging:
                 self.con.execute(f"SELECT count(({rule.text})) FROM {source.relation}")
                 continue
             except duckdb.Error as exc:
-                reason = str(exc).splitlines()[0]
+                reason, unusable = str(exc).splitlines()[0], isinstance(exc, SQL_ERRORS)
+            where = mapping.where(f"columns.{name}", rule.line)
+            if unusable:
+                raise MappingError(
+                    f"{where}: the expr cannot be computed on {source.name}: {reason}"
+                )
             raise MappingError(
-                f"{mapping.where(f'columns.{name}', rule.line)}: the expr fails"
-                f"{self._first_failure(rule.text, source)}: {reason}. "
+                f"{where}: the expr fails{self._first_failure(rule.text, source)}: {reason}. "
                 "Make it give an empty value there instead, e.g. TRY_CAST(... AS DOUBLE) or "
                 "try(...), or fix the file."
             )
@@ -142,12 +149,7 @@ class Staging:
         except duckdb.Error as exc:
             if self.mapping is not None:
                 self._check_exprs(self.mapping, source)
-                sql_errors = (
-                    duckdb.BinderException,
-                    duckdb.CatalogException,
-                    duckdb.ParserException,
-                )
-                if isinstance(exc, sql_errors):
+                if isinstance(exc, SQL_ERRORS):
                     raise MappingError(
                         f"{self.mapping.path}: an expr cannot be computed on {source.name}: {exc}"
                     ) from None

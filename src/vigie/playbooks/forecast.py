@@ -26,8 +26,7 @@ from vigie.engine.scoring import SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
 from vigie.errors import PlaybookError
 from vigie.predict.labels import DEFAULT_HORIZON, revenue_stops
-from vigie.predict.predict import PREDICTIONS
-from vigie.predict.train import model_dir
+from vigie.predict.store import PREDICTIONS, model_dir
 from vigie.workspace import Workspace
 
 YEAR = 365

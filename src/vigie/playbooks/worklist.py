@@ -19,7 +19,7 @@ from vigie.engine.history import pick_scorecard, stored_snapshots
 from vigie.engine.scoring import DIMENSIONS
 from vigie.engine.state import account_state, dates_table
 from vigie.playbooks.rules import Playbook, matches
-from vigie.predict.predict import PREDICTIONS
+from vigie.predict.store import PREDICTIONS
 from vigie.sentiment import latest_sentiment
 from vigie.signals.compute import stored_signals
 from vigie.signals.risk import risk_types

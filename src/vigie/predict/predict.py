@@ -16,6 +16,7 @@ import pyarrow as pa
 from vigie.errors import PredictionError
 from vigie.predict.backtest import Backtest
 from vigie.predict.features import build_features
+from vigie.predict.store import PREDICTIONS
 from vigie.predict.train import (
     ChurnModel,
     dataset,
@@ -27,7 +28,6 @@ from vigie.predict.tune import Tuning, tune
 from vigie.scorecard.spec import load_scorecard
 from vigie.workspace import Workspace
 
-PREDICTIONS = "churn_predictions"
 TOP_DRIVERS = 3
 SCHEMA = ibis.schema(
     {

@@ -34,12 +34,12 @@ from vigie.errors import PredictionError
 from vigie.predict.backtest import Backtest, evaluate, json_safe
 from vigie.predict.features import CATEGORICAL, KEYS, build_features, feature_columns
 from vigie.predict.labels import labels_frame
+from vigie.predict.store import model_dir
 from vigie.scorecard import spec
 from vigie.scorecard.spec import load_scorecard
 from vigie.workspace import Workspace
 
 MODEL_KINDS = ("logistic", "gbm")
-MODELS_FOLDER = "models"
 RISK_BANDS = (("low", 0.0), ("medium", 0.10), ("high", 0.25))
 """Probability bands, healthiest first: a probability >= the bound takes the band."""
 SHARES = (0.6, 0.2, 0.2)
@@ -305,10 +305,6 @@ def _headline(result: Backtest) -> dict[str, Any]:
 def _uncalibrated_brier(pipeline: Pipeline, rows: pd.DataFrame, numeric: list[str]) -> float:
     raw = pipeline.predict_proba(rows[[*numeric, *CATEGORICAL]])[:, 1]
     return float(np.mean((raw - rows["label"].to_numpy(dtype=float)) ** 2))
-
-
-def model_dir(workspace: Workspace, name: str) -> Path:
-    return workspace.root / MODELS_FOLDER / name
 
 
 def save_model(workspace: Workspace, model: ChurnModel) -> Path:

@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from vigie.engine.scoring import DIMENSIONS, SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
-from vigie.predict.predict import PREDICTIONS
+from vigie.predict.store import PREDICTIONS
 from vigie.signals.compute import SIGNALS, stored_signals
 from vigie.signals.risk import risk_types
 from vigie.web.pages.common import BandInfo, bands, latest_run
