@@ -128,3 +128,13 @@ def test_inclusive_end_dates_are_flagged_after_the_import(ws: Workspace, tmp_pat
     path = _write(tmp_path / "s2.csv", exclusive)
     report = import_files(ws, "subscriptions", [path], mode="replace", now=NOW)
     assert report.warnings == ()
+
+
+def test_many_rows_of_unknown_accounts_name_the_missing_ids(ws: Workspace, tmp_path: Path) -> None:
+    lines = [f"{'ZZ' if i % 3 else 'YY'},u1,login,2024-05-01 08:00:00" for i in range(1500)]
+    path = _write(tmp_path / "e.csv", "account_id,user_id,event,occurred_at\n" + "\n".join(lines))
+    with pytest.raises(ImportValidationError) as caught:
+        import_files(ws, "usage_events", [path], now=NOW)
+    assert caught.value.total == 1500
+    reason = caught.value.problems[0].reason
+    assert reason.endswith("(the 1,500 rows name 2 unknown account_ids: 'ZZ', 'YY')")

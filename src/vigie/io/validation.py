@@ -299,15 +299,26 @@ def _references(
             relations.append(f"SELECT {ident(key)} AS k FROM {stage}")
         c = ident(column.name)
         keys = " UNION ALL ".join(relations)
-        rows, total = _sampled(
-            con,
+        unknown = (
             f"SELECT {FILE}, {ROW}, {c} AS value FROM {stage} s WHERE {c} IS NOT NULL "
-            f"AND NOT EXISTS (SELECT 1 FROM ({keys}) r WHERE r.k = s.{c})",
+            f"AND NOT EXISTS (SELECT 1 FROM ({keys}) r WHERE r.k = s.{c})"
         )
+        rows, total = _sampled(con, unknown)
         reason = f"unknown {key}: not in {target} nor in this import"
+        if total > MAX_PER_CHECK:  # a missing account behind many rows: say which ids are missing
+            reason += _distinct_values(con, unknown, key, total)
         if total:
             found.append(Found(column.name, [(*r, reason) for r in rows], total))
     return found
+
+
+def _distinct_values(con: duckdb.DuckDBPyConnection, rows: str, key: str, total: int) -> str:
+    """' (the 1,000 rows name 3 unknown account_ids: 'A', 'B', 'C')', most frequent first."""
+    counts = con.execute(
+        f"SELECT value, count(*) AS n FROM ({rows}) GROUP BY value ORDER BY n DESC, value"
+    ).fetchall()
+    shown = ", ".join(repr(value) for value, _ in counts[:5]) + (", ..." if len(counts) > 5 else "")
+    return f" (the {total:,} rows name {len(counts):,} unknown {key}s: {shown})"
 
 
 def _locate(
