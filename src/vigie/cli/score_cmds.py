@@ -304,17 +304,7 @@ def _print_measure_changes(found: Explanation) -> None:
             _num(row.change, "+.2f"),
         )
     console.print(table)
-    dims = Table(title="Dimensions")
-    for col in ("dimension", "score", "band", "change"):
-        dims.add_column(col)
-    for row in found.dimensions.itertuples():
-        dims.add_row(
-            row.dimension,
-            f"{_cell(row.score_from, '.1f')} -> {_cell(row.score_to, '.1f')}",
-            f"{_cell(row.band_from)} -> {_cell(row.band_to)}",
-            _num(row.change, "+.1f"),
-        )
-    console.print(dims)
+    console.print(_score_changes("Dimensions", "dimension", found.dimensions))
 
 
 def _print_overrides(found: Explanation) -> None:
@@ -344,17 +334,23 @@ def _print_children(found: Explanation) -> None:
         f"On {' and '.join(on)} the score is the ARR-weighted roll-up of its children's scores; "
         "`vigie explain CHILD` shows what moved each one."
     )
-    table = Table(title="Children, largest change first")
-    for col in ("child", "score (0-100)", "band", "change"):
+    children = found.children.rename(columns={"account_id": "child"})
+    console.print(_score_changes("Children, largest change first", "child", children))
+
+
+def _score_changes(title: str, name: str, rows: pd.DataFrame) -> Table:
+    """One row per dimension (or child account): score and band at both dates, and the change."""
+    table = Table(title=title)
+    for col in (name, "score", "band", "change"):
         table.add_column(col)
-    for row in found.children.itertuples():
+    for row in rows.itertuples():
         table.add_row(
-            row.account_id,
+            getattr(row, name),
             f"{_cell(row.score_from, '.1f')} -> {_cell(row.score_to, '.1f')}",
             f"{_cell(row.band_from)} -> {_cell(row.band_to)}",
             _num(row.change, "+.1f"),
         )
-    console.print(table)
+    return table
 
 
 def _print_suggestions(suggested: pd.DataFrame, card: str, as_of: dt.date) -> None:
