@@ -193,3 +193,22 @@ def test_intent_phrases_reported_by_the_csm_in_the_third_person() -> None:
     assert kinds == [["evaluating"], ["evaluating"]]
     assert phrases[0] == ["they are evaluating"]
     assert phrases[1] == ["ils évaluent"]
+
+
+def test_champion_is_a_role_not_a_feeling() -> None:
+    """VADER reads "champion" as praise; in a CSM's note it names the key contact."""
+    scored = ToneScorer(load_intents(None)).score(
+        ["Our champion is leaving next month", "Notre champion quitte la société"]
+    )
+    assert scored.column("tone").to_pylist() == [0.0, 0.0]
+
+
+def test_notes_saying_the_account_may_leave_are_flagged() -> None:
+    scored = ToneScorer(load_intents(None)).score(
+        [
+            "Le client se plaint du prix, risque de churn",
+            "They are considering leaving after the renewal",
+            "Great churn reduction features",  # the word alone is not an intent
+        ]
+    )
+    assert scored.column("intents").to_pylist() == [["price", "leaving"], ["leaving"], []]

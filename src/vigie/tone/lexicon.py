@@ -29,6 +29,9 @@ from vigie.tone.language import WARM_UP, detect_languages
 POOL_MIN_TEXTS = 20_000
 """Distinct texts from which the work is spread over a process pool."""
 CHUNK = 4_000
+ROLE_WORDS = ("champion", "champions")
+"""Customer Success names a role with them, not a feeling: "our champion is leaving" is not
+glad news, yet VADER's general lexicon scores "champion" as strongly positive."""
 
 
 class Analyzer(Protocol):
@@ -45,7 +48,10 @@ def _analyzer(language: str) -> Analyzer:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="invalid escape sequence")
             from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer
-    return SentimentIntensityAnalyzer()
+    analyzer = SentimentIntensityAnalyzer()
+    for word in ROLE_WORDS:
+        analyzer.lexicon.pop(word, None)
+    return analyzer
 
 
 def vader_tones(texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
