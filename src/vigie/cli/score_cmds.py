@@ -70,10 +70,10 @@ def score_cmd(
         table.add_row(
             row.account_id,
             str(row.as_of),
-            f"{row.score_scaled:.1f}",
-            str(row.band),
-            f"{row.coverage:.0%}" if row.coverage == row.coverage else "",
-            f"{row.delta_7d:+.1f}" if row.delta_7d == row.delta_7d else "",
+            _scaled(row.score_scaled),
+            _num(row.band, ""),
+            _num(row.coverage, ".0%"),
+            _num(row.delta_7d, "+.1f"),
         )
     console.print(table)
 
@@ -123,6 +123,14 @@ def _num(value: object, fmt: str) -> str:
     return "" if value is None or value != value else format(value, fmt)
 
 
+def _scaled(value: object) -> str:
+    """A score in the scorecard's scale: two decimals below 10 (a /8 or /10 scale), so 5.01
+    and 5.0 on either side of a band bound do not both print as 5.0."""
+    if isinstance(value, float) and abs(value) < 10:
+        return _num(value, ".2f")
+    return _num(value, ".1f")
+
+
 def _print_frame(frame: pd.DataFrame, as_json: bool, as_csv: bool = False) -> bool:
     """Print `frame` as JSON or CSV when asked; True when done."""
     if as_json:
@@ -170,7 +178,7 @@ def accounts_cmd(
             _num(row.segment, ""),
             _num(row.csm, ""),
             str(row.as_of),
-            _num(row.score_scaled, ".1f"),
+            _scaled(row.score_scaled),
             _num(row.band, ""),
             _num(row.coverage, ".0%"),
             _num(row.arr, ",.0f"),
@@ -197,7 +205,7 @@ def history_cmd(
     for row in rows.itertuples():
         table.add_row(
             str(row.as_of),
-            _num(row.score_scaled, ".1f") + (" (override)" if row.overridden else ""),
+            _scaled(row.score_scaled) + (" (override)" if row.overridden else ""),
             _num(row.band, ""),
             _num(row.coverage, ".0%"),
             *(_num(d, "+.1f") for d in (row.delta_7d, row.delta_30d, row.delta_90d)),
@@ -323,7 +331,7 @@ def _print_overrides(found: Explanation) -> None:
 def _composite(side: dict[str, object]) -> str:
     if side["score_scaled"] is None:
         return "no score (no data)"
-    return f"{_num(side['score_scaled'], '.1f')} ({side['band']})"
+    return f"{_scaled(side['score_scaled'])} ({side['band']})"
 
 
 def _print_children(found: Explanation) -> None:
