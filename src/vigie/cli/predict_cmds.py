@@ -25,6 +25,7 @@ from vigie.cli.app import (
 )
 from vigie.cli.scorecard_cmds import scorecard_app
 from vigie.errors import PredictionError
+from vigie.jsonsafe import json_safe
 from vigie.predict.labels import labelled_dates
 from vigie.scorecard.spec import DEFAULT_SCORECARD, load_scorecard
 from vigie.workspace import Workspace
@@ -160,7 +161,6 @@ def backtest_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """How well a scorecard or a model predicted churn: AUC, lift, bands, calibration, lead time."""
-    from vigie.predict.backtest import json_safe
     from vigie.predict.predict import backtest_model, backtest_scorecard
     from vigie.predict.report import write_report
     from vigie.predict.train import load_model

@@ -32,6 +32,7 @@ from vigie.engine.history import accounts, history, sparkline
 from vigie.engine.overrides import add_override
 from vigie.engine.scoring import score
 from vigie.errors import VigieError
+from vigie.jsonsafe import json_safe
 from vigie.scorecard.compile import compile_sql
 from vigie.scorecard.spec import DEFAULT_SCORECARD, load_scorecard
 from vigie.signals.compute import signals_for
@@ -264,7 +265,7 @@ def explain_cmd(
             "texts": texts,
             "suggestions": [] if suggested is None else suggested.to_dict(orient="records"),
         }
-        console.print_json(json.dumps(payload, default=str))
+        console.print_json(json.dumps(json_safe(payload)))
         return
     if found is not None:
         _print_explanation(found)

@@ -21,6 +21,7 @@ from vigie.cli.app import (
     today,
 )
 from vigie.errors import VigieError
+from vigie.jsonsafe import json_safe
 from vigie.review import DECISIONS, resolve_review, review_queue, stale_scores
 from vigie.sentiment import import_sentiments, record_sentiment, sentiment_history
 from vigie.signals.compute import KINDS, compute_signals
@@ -154,7 +155,7 @@ def review_list(
     ws, settings = open_workspace(workspace), load_config(config)
     queue = review_queue(ws, day, settings)
     if as_json:
-        console.print_json(json.dumps(queue.to_dict(orient="records"), default=str))
+        console.print_json(json.dumps(json_safe(queue.to_dict(orient="records"))))
         return
     columns = ["account_id", "name", "arr", "band", "rating", "direction", "stale", "signals"]
     print_table(queue, columns, f"Review queue as of {day}: {len(queue)} account(s)")

@@ -18,6 +18,8 @@ import pandas as pd
 from scipy.stats import binomtest
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score, roc_curve
 
+from vigie.jsonsafe import json_safe
+
 TOP_SHARE = 0.1
 CALIBRATION_BINS = 10
 
@@ -79,21 +81,6 @@ class Backtest:
                 **self.extra,
             }
         )
-
-
-def json_safe(value: Any) -> Any:
-    """NaN -> None and numpy scalars -> Python, recursively (for --json and metadata.json)."""
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
 
 
 def evaluate(

@@ -31,7 +31,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from vigie.errors import PredictionError
-from vigie.predict.backtest import Backtest, evaluate, json_safe
+from vigie.jsonsafe import json_safe
+from vigie.predict.backtest import Backtest, evaluate
 from vigie.predict.features import CATEGORICAL, KEYS, build_features, feature_columns
 from vigie.predict.labels import labels_frame
 from vigie.predict.store import model_dir
