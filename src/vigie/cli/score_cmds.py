@@ -128,7 +128,8 @@ def _scaled(value: object) -> str:
     """A score in the scorecard's scale: two decimals below 10 (a /8 or /10 scale), so 5.01
     and 5.0 on either side of a band bound do not both print as 5.0."""
     if isinstance(value, float) and abs(value) < 10:
-        return _num(value, ".2f")
+        text = _num(value, ".2f")
+        return text[:-1] if text.endswith("0") else text  # 5.0, 5.01
     return _num(value, ".1f")
 
 
