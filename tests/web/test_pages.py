@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 from helpers_web import ALICE_BOOK
 
+from vigie.workspace import Workspace
+
 
 def _latest(root) -> pd.DataFrame:
     """The latest saas-standard scores with each account's CSM, straight from DuckDB."""
@@ -212,3 +214,16 @@ def test_churn_risk_appears_once_predictions_are_stored(client_for, workspace_di
     assert top[:2] == [("ACC-00002", 0.8, "high"), ("ACC-00003", 0.4, "medium")]
     assert top[2][1] is None  # a prediction after the score date is not used
     assert "Churn risk" in client.get("/portfolio").text
+
+
+def test_a_former_customer_is_marked_on_its_page(client_for, scored_workspace) -> None:
+    """An account whose latest score is older than the book's latest run churned since."""
+    with Workspace.open(scored_workspace) as ws:
+        snaps = ws.con.table("health_snapshots").to_pandas()
+    last = snaps.groupby("account_id").as_of.max()
+    former = last[last < last.max()].index
+    current = last[last == last.max()].index[0]
+    assert len(former) > 0  # the simulated book churns some accounts within its six months
+    client = client_for("victor")
+    assert "Not in the book scored on" in client.get(f"/accounts/{former[0]}").text
+    assert "Not in the book scored on" not in client.get(f"/accounts/{current}").text

@@ -97,6 +97,10 @@ class AccountPage(BaseModel):
     account: dict[str, Any]
     scorecard: str
     as_of: dt.date
+    """The account's latest score date."""
+    book_date: dt.date
+    """The scorecard's latest run: an account last scored before it was not in the book then
+    (a former customer)."""
     score: float | None
     band: str | None
     colour: str
@@ -138,7 +142,7 @@ def account_page(
     before: dt.date | None = None,
     after: dt.date | None = None,
 ) -> AccountPage:
-    card, _ = latest_run(ws, scorecard)
+    card, book_date = latest_run(ws, scorecard)
     snaps = ws.con.table(SNAPSHOTS)
     mine = snaps.filter(snaps.scorecard == card, snaps.account_id == account_id)
     history = _rows(mine.select("as_of", "score_scaled", "band").order_by("as_of"))
@@ -174,6 +178,7 @@ def account_page(
         account=info,
         scorecard=card,
         as_of=as_of,
+        book_date=book_date,
         score=snap["score_scaled"],
         band=snap["band"],
         colour=colour_of(band_list, snap["band"]),
