@@ -138,3 +138,17 @@ def test_many_rows_of_unknown_accounts_name_the_missing_ids(ws: Workspace, tmp_p
     assert caught.value.total == 1500
     reason = caught.value.problems[0].reason
     assert reason.endswith("(the 1,500 rows name 2 unknown account_ids: 'ZZ', 'YY')")
+
+
+def test_appending_the_same_file_again_is_flagged(ws: Workspace, tmp_path: Path) -> None:
+    """usage_events has no key: the rows of a file appended twice would all count twice."""
+    first = import_files(ws, "usage_events", [FILES / "usage_events.csv"], now=NOW)
+    assert first.warnings == ()
+    for dry_run in (True, False):
+        again = import_files(
+            ws, "usage_events", [FILES / "usage_events.csv"], now=NOW, dry_run=dry_run
+        )
+        [warning] = again.warnings
+        assert warning.startswith("The same file was already imported into usage_events")
+    other = _write(tmp_path / "new.csv", "account_id,event,occurred_at\nA1,login,2024-06-01\n")
+    assert import_files(ws, "usage_events", [other], now=NOW).warnings == ()

@@ -10,6 +10,18 @@ import datetime as dt
 from vigie.workspace import Workspace
 
 
+def appended_again(table: str, earlier: dict[str, dt.datetime]) -> str | None:
+    """Files whose very bytes were appended to a table without a key before: every row twice."""
+    if not earlier:
+        return None
+    files = "; ".join(f"{file} (imported {at:%Y-%m-%d %H:%M} UTC)" for file, at in earlier.items())
+    return (
+        f"The same file was already imported into {table}: {files}. {table} has no key, so "
+        "appending it again counts each of its rows twice. To reload a full export, use "
+        "--mode replace; to add new rows, import only the new file."
+    )
+
+
 def inclusive_end_dates(workspace: Workspace) -> str | None:
     """Subscriptions ending the day before the account's next one starts.
 

@@ -28,8 +28,8 @@ import duckdb
 
 from vigie.errors import ImportModeError, ImportValidationError
 from vigie.io import direct
-from vigie.io.advice import inclusive_end_dates
-from vigie.io.import_log import record_import
+from vigie.io.advice import appended_again, inclusive_end_dates
+from vigie.io.import_log import earlier_imports, file_digest, record_import
 from vigie.io.mapping import load_mapping
 from vigie.io.sources import ReadOptions
 from vigie.io.sql import ident
@@ -141,6 +141,7 @@ def import_files(
             writer = ibis_writer(workspace, texts)
             counts = _run(staging, files, mode, moment, keys, _no_transaction, writer, dry_run)
     inserted, updated, deleted = counts
+    digests = {str(p): file_digest(p) for p in files}
     report = ImportReport(
         table=spec.name,
         mode=mode,
@@ -153,16 +154,23 @@ def import_files(
         attribute_columns=staging.extras if spec.extra_columns_to else {},
         seconds=time.perf_counter() - started,
         dry_run=dry_run,
-        warnings=() if dry_run else _advice(workspace, spec),
+        warnings=_advice(workspace, spec, mode, digests, dry_run),
     )
     if not dry_run:
-        record_import(workspace, report.to_dict(), author)
+        record_import(workspace, report.to_dict(), author, digests)
     return report
 
 
-def _advice(workspace: Workspace, table: Table) -> tuple[str, ...]:
-    found = inclusive_end_dates(workspace) if table.name == "subscriptions" else None
-    return (found,) if found else ()
+def _advice(
+    workspace: Workspace, table: Table, mode: ImportMode, digests: dict[str, str], dry_run: bool
+) -> tuple[str, ...]:
+    """Warnings on what was (or, for a dry run, would be) written; see vigie.io.advice."""
+    found = []
+    if mode == ImportMode.APPEND and not table.primary_key:
+        found.append(appended_again(table.name, earlier_imports(workspace, table.name, digests)))
+    if table.name == "subscriptions" and not dry_run:
+        found.append(inclusive_end_dates(workspace))
+    return tuple(w for w in found if w)
 
 
 def _text_options(
