@@ -152,3 +152,16 @@ def test_appending_the_same_file_again_is_flagged(ws: Workspace, tmp_path: Path)
         assert warning.startswith("The same file was already imported into usage_events")
     other = _write(tmp_path / "new.csv", "account_id,event,occurred_at\nA1,login,2024-06-01\n")
     assert import_files(ws, "usage_events", [other], now=NOW).warnings == ()
+
+
+def test_fixed_list_values_in_any_case_and_short_booleans(ws: Workspace, tmp_path: Path) -> None:
+    """Salesforce writes 'Call' and 'High', Excel and many exports write Y/N or t/f."""
+    csv = (
+        "ticket_id,account_id,opened_at,severity,escalated\n"
+        "T1,A1,2024-05-01 08:00:00,High,Y\nT2,A1,2024-05-02 08:00:00,CRITICAL,f\n"
+    )
+    import_files(ws, "tickets", [_write(tmp_path / "t.csv", csv)], now=NOW, keep_text=False)
+    assert rows(ws, "SELECT severity, escalated FROM tickets ORDER BY ticket_id") == [
+        ("high", True),
+        ("critical", False),
+    ]

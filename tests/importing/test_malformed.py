@@ -38,7 +38,7 @@ CASES: dict[str, list[tuple[int | None, str | None, str, str | None]]] = {
     "tickets_bad_severity.csv": [
         (2, "severity", "not one of: low, medium, high, critical", "urgent")
     ],
-    "tickets_bad_boolean.csv": [(2, "escalated", "true/false, yes/no or 1/0", "maybe")],
+    "tickets_bad_boolean.csv": [(2, "escalated", "true/false, yes/no, y/n, t/f or 1/0", "maybe")],
     "tickets_future.csv": [(2, "opened_at", "is in the future", "2031-01-01 10:00:00")],
     "tickets_bad_timestamp.csv": [(2, "opened_at", "not a timestamp", "yesterday")],
     "sentiments_bad_reason.csv": [(2, "reasons", "not one of: champion_left", "price")],

@@ -9,15 +9,15 @@ from __future__ import annotations
 from vigie.io.sql import literal, trimmed
 from vigie.schema import Column, ColumnType
 
-TRUE_WORDS = ("true", "1", "yes")
-FALSE_WORDS = ("false", "0", "no")
+TRUE_WORDS = ("true", "1", "yes", "y", "t")
+FALSE_WORDS = ("false", "0", "no", "n", "f")
 # An explicit UTC offset after a time: "2024-05-01 10:00:00+02:00", "...T10:00-0500".
 OFFSET_PATTERN = r"[T ][0-9:.]+[+-][0-9]{2}(:?[0-9]{2})?$"
 
 EXPECTED = {
     ColumnType.INTEGER: "a whole number",
     ColumnType.FLOAT: "a number such as 1234.5",
-    ColumnType.BOOLEAN: "true/false, yes/no or 1/0",
+    ColumnType.BOOLEAN: "true/false, yes/no, y/n, t/f or 1/0",
     ColumnType.DATE: "a date such as 2024-05-31",
     ColumnType.TIMESTAMP: "a timestamp such as 2024-05-31 14:30:00 (UTC) or with an offset",
     ColumnType.JSON: 'a JSON object such as {"tier": "gold"}',
@@ -49,6 +49,8 @@ def expected(column: Column, date_format: str | None) -> str:
 def typed(column: Column, raw: str, date_format: str | None) -> str:
     """SQL turning the text expression `raw` into the column's type (NULL if it does not parse)."""
     kind = column.type
+    if kind == ColumnType.STRING and column.allowed:
+        return _folded(raw, column.allowed)
     if kind in (ColumnType.STRING, ColumnType.JSON):
         return raw
     if kind == ColumnType.INTEGER:
@@ -78,11 +80,19 @@ def typed(column: Column, raw: str, date_format: str | None) -> str:
             return iso
         return f"coalesce({_strptime(raw, date_format)}, {iso})"
     if kind == ColumnType.STRING_LIST:
+        item = f"nullif({trimmed('x')}, '')"
+        if column.allowed:
+            item = _folded(item, column.allowed)
         return (
-            f"list_filter(list_transform(string_split({raw}, '|'), "
-            f"x -> nullif({trimmed('x')}, '')), x -> x IS NOT NULL)"
+            f"list_filter(list_transform(string_split({raw}, '|'), x -> {item}), "
+            "x -> x IS NOT NULL)"
         )
     raise AssertionError(kind)
+
+
+def _folded(sql: str, allowed: tuple[str, ...]) -> str:
+    """A value of a fixed list (all lower case) whatever its case: 'Call' is 'call'."""
+    return f"CASE WHEN lower({sql}) IN {_words(allowed)} THEN lower({sql}) ELSE {sql} END"
 
 
 def _words(words: tuple[str, ...]) -> str:
