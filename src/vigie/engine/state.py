@@ -27,6 +27,21 @@ def dates_table(dates: list) -> ir.Table:
     return ibis.memtable({"as_of": sorted(set(dates))}, schema={"as_of": "date"})
 
 
+def uncovered_ends(subscriptions: ir.Table) -> ir.Table:
+    """Subscriptions whose end_date no subscription of the same account covers: the days
+    recurring revenue stops (nothing renews or continues them)."""
+    ends = subscriptions.filter(subscriptions.end_date.notnull())
+    cover = subscriptions.view()
+    return ends.anti_join(
+        cover,
+        [
+            ends.account_id == cover.account_id,
+            cover.start_date <= ends.end_date,
+            cover.end_date.isnull() | (cover.end_date > ends.end_date),
+        ],
+    )
+
+
 def account_state(workspace: Workspace, dates: ir.Table) -> ir.Table:
     """Every account x as-of date with its state at that date (see STATE_COLUMNS)."""
     accounts = workspace.table("accounts").select(*ACCOUNT_COLUMNS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from vigie.engine.state import uncovered_ends
 from vigie.workspace import Workspace
 
 
@@ -30,21 +31,12 @@ def inclusive_end_dates(workspace: Workspace) -> str | None:
     Vigie reads as a one-day stop at every renewal: a churn in every label and backtest.
     """
     subs = workspace.table("subscriptions")
-    following = subs.view()
-    touching = subs.join(
+    stops, following = uncovered_ends(subs), subs.view()
+    touching = stops.join(
         following,
         [
-            subs.account_id == following.account_id,
-            following.start_date == subs.end_date + dt.timedelta(days=1),
-        ],
-    )
-    renewed = subs.view()
-    touching = touching.anti_join(
-        renewed,
-        [
-            touching.account_id == renewed.account_id,
-            renewed.start_date <= touching.end_date,
-            renewed.end_date.isnull() | (renewed.end_date > touching.end_date),
+            stops.account_id == following.account_id,
+            following.start_date == stops.end_date + dt.timedelta(days=1),
         ],
     )
     found = touching.select("subscription_id", "end_date", "start_date_right").limit(1)

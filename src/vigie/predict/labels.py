@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 import pandas as pd
 from ibis import _
 
-from vigie.engine.state import account_state, dates_table
+from vigie.engine.state import account_state, dates_table, uncovered_ends
 from vigie.errors import PredictionError
 from vigie.workspace import Workspace
 
@@ -31,17 +31,7 @@ def revenue_stops(workspace: Workspace) -> ir.Table:
     same account covers that day, i.e. nothing renews or continues it.
     """
     subs = workspace.table("subscriptions").select("account_id", "start_date", "end_date")
-    ends = subs.filter(subs.end_date.notnull()).select("account_id", stop_date=_.end_date)
-    cover = subs.view()
-    continued = ends.semi_join(
-        cover,
-        [
-            ends.account_id == cover.account_id,
-            cover.start_date <= ends.stop_date,
-            cover.end_date.isnull() | (cover.end_date > ends.stop_date),
-        ],
-    )
-    gaps = ends.difference(continued)
+    gaps = uncovered_ends(subs).select("account_id", stop_date=_.end_date)
     outcomes = workspace.table("outcomes")
     recorded = outcomes.filter(outcomes.kind == "churn").select(
         "account_id", stop_date=outcomes.occurred_at
