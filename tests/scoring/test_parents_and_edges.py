@@ -8,11 +8,15 @@ date; on 2022-12-01 neither child is a customer yet, so P1 is scored on its own 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
+from vigie.cli.app import app
+from vigie.cli.score_cmds import _scaled
 from vigie.engine.explain import explain
 from vigie.engine.overrides import add_override
 from vigie.engine.scoring import score
@@ -135,3 +139,31 @@ def test_deltas_are_refreshed_when_an_earlier_date_is_scored_later(duck: Workspa
     expected = later.score["A2"] - earlier.score["A2"]
     assert stored.delta_7d["A2"] == pytest.approx(expected)
     assert stored.score["A2"] == later.score["A2"]
+
+
+def test_explain_json_has_null_where_there_is_no_value(duck: Workspace) -> None:
+    """Strict JSON parsers refuse NaN: a date without score and absent values are null."""
+    voice = _card(
+        "        metric: {nps: surveys, window: 365d}\n"
+        "        grade: {linear: [[-100, 0], [100, 100]]}\n"
+    )
+    score(duck, voice, [D2, D3])
+    args = ["explain", "A2", "--from", str(D2), "--to", str(D3), "-s", "edge", "--json"]
+    out = CliRunner().invoke(app, [*args, "-w", str(duck.root)])
+    assert out.exit_code == 0, out.output
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} in --json output")
+
+    data = json.loads(out.output, parse_constant=refuse)
+    assert data["change"] is None and data["from"]["score"] is None
+
+
+def test_scores_below_ten_keep_the_decimal_that_decides_the_band() -> None:
+    assert [_scaled(v) for v in (5.01, 5.0, 0.0, 66.25, float("nan"))] == [
+        "5.01",
+        "5.0",
+        "0.0",
+        "66.2",
+        "",
+    ]

@@ -112,3 +112,18 @@ def test_evaluation_counts_recall_precision_and_lead(ws) -> None:
     assert table.loc["no_touch", "precision"] == pytest.approx(2 / 3)
     assert table.loc["no_touch", "median_lead_days"] == 92.0  # 2025-03-01 -> 2025-06-01
     assert (table.loc["late_payment", "recall"], table.loc["late_payment", "precision"]) == (0, 0)
+
+
+def test_cli_signals_over_many_dates_prints_a_summary(ws, monkeypatch) -> None:
+    """A backfill fires thousands: counts by kind and the latest date's rows, not every one."""
+    accounts(ws, ["A", "B"])
+    root = str(ws.root)
+    ws.close()
+    monkeypatch.setattr("vigie.cli.signals_cmds.MAX_LISTED", 1)
+    args = ["signals", "-w", root, "--from", "2025-05-01", "--to", "2025-06-01", "--every", "7d"]
+    result = CliRunner().invoke(app, [*args, "--kind", "no_touch"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())  # titles wrap to the table's width
+    assert "│ no_touch │ 10 │" in out  # 2 accounts x 5 dates, counted
+    assert out.count("│ 2025-05-29 │") == 1 and "2025-05-22" not in out  # the latest date's rows
+    assert "All of them: --json" in out

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from vigie.cli import app
 from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
 from vigie.errors import ReviewError, SentimentError, UnknownAccountError, VigieError
-from vigie.review import resolve_review, review_history, review_queue
+from vigie.review import resolve_review, review_history, review_queue, stale_scores
 from vigie.sentiment import record_sentiment, sentiment_history
 from vigie.signals.risk import risk_types
 
@@ -279,3 +279,12 @@ def test_cli_sentiment_import_is_all_or_nothing(book, tmp_path) -> None:
     result = runner.invoke(app, ["sentiment", "UNRATED", "-w", root, "--json"])
     rows = json.loads(result.output)
     assert [(r["rating"], r["reasons"]) for r in rows] == [("yellow", "budget, competitor")]
+
+
+def test_without_a_recent_score_the_queue_says_which_date_to_use(book) -> None:
+    """Bands are read from scores of the 7 days up to D; the latest here is 2025-05-30."""
+    day = D(2025, 6, 20)
+    assert review_queue(book, day).empty
+    with pytest.raises(ReviewError, match=r"the latest is 2025-05-30; .* --as-of 2025-05-30"):
+        resolve_review(book, "HIDDEN", "data", day)
+    assert stale_scores(book, AS_OF) is None
