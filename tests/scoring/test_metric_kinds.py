@@ -25,6 +25,8 @@ NA = None
 EXPECTED = {
     "report_quantity_28d": {"A1": 5.0, "A2": 0.0, "A3": 0.0},
     "users_28d": {"A1": 3.0, "A2": 1.0, "A3": 0.0},  # u1, u2, u3 / u9
+    "api_users_28d": {"A1": 0.0, "A2": 1.0, "A3": 0.0},  # A1 has events, none an api_call
+    "used_events_28d": {"A1": 2.0, "A2": 1.0, "A3": 0.0},  # login + report_run / login
     "logins_per_user_28d": {"A1": 1.0, "A2": 2.0, "A3": NA},  # 3/3, 2/1, no users
     "csat_180d": {"A1": NA, "A2": 4.5, "A3": NA},
     "login_share": {"A1": 0.75, "A2": 2 / 3, "A3": NA},  # 3/4, 2/3, 0/0
