@@ -13,7 +13,7 @@ from rich.table import Table as RichTable
 from vigie.cli.app import JsonOption, WorkspaceOption, app, console, open_workspace
 from vigie.errors import ImportValidationError, VigieError
 from vigie.io import ImportMode, ImportReport, import_files
-from vigie.io.sources import ENCODINGS
+from vigie.io.sources import ENCODING_EXAMPLES
 
 
 @app.command("import")
@@ -40,8 +40,12 @@ def import_(
         str | None, typer.Option(help="CSV delimiter (default: guessed from the header).")
     ] = None,
     encoding: Annotated[
-        str, typer.Option(help=f"CSV text encoding: {', '.join(ENCODINGS)}.")
-    ] = "utf-8",
+        str | None,
+        typer.Option(
+            help=f"CSV text encoding, e.g. {ENCODING_EXAMPLES} (default: UTF-8; a file that "
+            "is not UTF-8 is read as Windows-1252, with a warning)."
+        ),
+    ] = None,
     sheet: Annotated[
         str | None, typer.Option(help="XLSX sheet to read (default: the first).")
     ] = None,

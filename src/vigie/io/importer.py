@@ -99,7 +99,7 @@ def import_files(
     mapping: Path | str | None = None,
     date_format: str | None = None,
     delimiter: str | None = None,
-    encoding: str = "utf-8",
+    encoding: str | None = None,
     sheet: str | None = None,
     dry_run: bool = False,
     keep_text: bool | None = None,
@@ -108,6 +108,7 @@ def import_files(
 ) -> ImportReport:
     """Import `paths` into `table`: every problem is reported and nothing written, or all is.
 
+    `encoding` None reads UTF-8, or guesses (see `vigie.io.sources`).
     `keep_text=False` (`--no-text`) stores free text as NULL, keeping only its scores;
     None follows the workspace's `[text] keep` setting. An import that writes is
     logged with its `author` (default: the OS user). `now` (UTC) is the moment
@@ -154,7 +155,10 @@ def import_files(
         attribute_columns=staging.extras if spec.extra_columns_to else {},
         seconds=time.perf_counter() - started,
         dry_run=dry_run,
-        warnings=_advice(workspace, spec, mode, digests, dry_run),
+        warnings=(
+            *(note for source in staging.sources for note in source.notes),
+            *_advice(workspace, spec, mode, digests, dry_run),
+        ),
     )
     if not dry_run:
         record_import(workspace, report.to_dict(), author, digests)

@@ -12,12 +12,14 @@ A mapping file (`--map MAPPING.yaml`) renames and derives columns:
       severity: {P1: critical, P2: high}   # recode values after renaming
 
 Canonical columns the mapping does not name are taken from the file column of
-the same name. The mapping is checked before any file is read, and every
+the same name, or else of the same name but for case and separators (`Account ID`,
+`Account_ID` and `account-id` are `account_id`). The mapping is checked before any file is read, and every
 reference to a file column is checked against each file's header.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,10 +29,13 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from vigie.errors import MappingError
-from vigie.io.sql import expression_columns, ident, literal, trimmed
-from vigie.schema import Table
+from vigie.io.sql import expression_columns, ident, literal, one_of, trimmed
+from vigie.schema import Column, ColumnType, Table
 
 TOP_LEVEL_KEYS = ("columns", "values", "date_format")
+NO_VALUE_WORDS = ("n/a", "na", "#n/a", "null", "none", "nan")
+"""Empty in a number, date or boolean column (in a text column they stay: `NA` is a region)."""
+TEXTUAL_TYPES = (ColumnType.STRING, ColumnType.JSON, ColumnType.STRING_LIST)
 RULE_KINDS = ("column", "value", "expr")
 
 
@@ -171,14 +176,14 @@ def plan_columns(
     raw: dict[str, str] = {}
     for column in table.columns:
         rule = rules.get(column.name)
-        if rule is None:
-            if column.name in file_columns:
-                used.add(column.name)
-                raw[column.name] = _text(ident(column.name))
-            elif column.default is not None:
-                raw[column.name] = literal(_default_text(column.default))
-        else:
-            raw[column.name] = _from_rule(rule, column.name, file_columns, file_name, mapping, used)
+        found = _file_column(column.name, file_columns) if rule is None else None
+        if found is not None:
+            used.add(found)
+            raw[column.name] = _text(ident(found), column)
+        elif rule is not None:
+            raw[column.name] = _from_rule(rule, column, file_columns, file_name, mapping, used)
+        elif column.default is not None:
+            raw[column.name] = literal(_default_text(column.default))
         if column.default is not None and column.name in raw:  # empty cells take the default
             raw[column.name] = (
                 f"coalesce({raw[column.name]}, {literal(_default_text(column.default))})"
@@ -195,9 +200,18 @@ def plan_columns(
     return ColumnPlan(raw, extras, missing)
 
 
+def _file_column(name: str, file_columns: tuple[str, ...]) -> str | None:
+    """The file's column for canonical column `name`: the same name, else the only one that
+    differs from it just in case and separators."""
+    if name in file_columns:
+        return name
+    alike = [c for c in file_columns if re.sub(r"[^0-9a-z]+", "_", c.lower()).strip("_") == name]
+    return alike[0] if len(alike) == 1 else None
+
+
 def _from_rule(
     rule: ColumnRule,
-    name: str,
+    column: Column,
     file_columns: tuple[str, ...],
     file_name: str,
     mapping: Mapping | None,
@@ -208,20 +222,24 @@ def _from_rule(
     if rule.kind == "value":
         return literal(rule.text)
     referenced = [rule.text] if rule.kind == "column" else expression_columns(rule.text)
-    for column in referenced:
-        if column not in file_columns:
+    for name in referenced:
+        if name not in file_columns:
             raise MappingError(
-                f"{mapping.where(f'columns.{name}', rule.line)}: {file_name} has no column "
-                f"{column!r}; its columns are: {', '.join(file_columns)}."
+                f"{mapping.where(f'columns.{column.name}', rule.line)}: {file_name} has no "
+                f"column {name!r}; its columns are: {', '.join(file_columns)}."
             )
     used.update(referenced)
     source = ident(rule.text) if rule.kind == "column" else f"CAST(({rule.text}) AS VARCHAR)"
-    return _text(source)
+    return _text(source, column)
 
 
-def _text(sql: str) -> str:
-    """Trimmed text, with empty strings as NULL."""
-    return f"nullif({trimmed(sql)}, '')"
+def _text(sql: str, column: Column | None = None) -> str:
+    """Trimmed text, with empty strings as NULL; for a column typed other than text, also the
+    words exports write for "no value" (N/A, NULL...)."""
+    text = f"nullif({trimmed(sql)}, '')"
+    if column is None or column.type in TEXTUAL_TYPES:
+        return text
+    return f"CASE WHEN {one_of(f'lower({text})', NO_VALUE_WORDS)} THEN NULL ELSE {text} END"
 
 
 def _default_text(default: object) -> str:

@@ -6,7 +6,7 @@ validation step finds those with one set-based query instead of per-row code.
 
 from __future__ import annotations
 
-from vigie.io.sql import literal, trimmed
+from vigie.io.sql import literal, one_of, trimmed
 from vigie.schema import Column, ColumnType
 
 TRUE_WORDS = ("true", "1", "yes", "y", "t")
@@ -62,8 +62,8 @@ def typed(column: Column, raw: str, date_format: str | None) -> str:
         return f"CASE WHEN isfinite(try_cast({raw} AS DOUBLE)) THEN try_cast({raw} AS DOUBLE) END"
     if kind == ColumnType.BOOLEAN:
         return (
-            f"CASE WHEN lower({raw}) IN {_words(TRUE_WORDS)} THEN true "
-            f"WHEN lower({raw}) IN {_words(FALSE_WORDS)} THEN false END"
+            f"CASE WHEN {one_of(f'lower({raw})', TRUE_WORDS)} THEN true "
+            f"WHEN {one_of(f'lower({raw})', FALSE_WORDS)} THEN false END"
         )
     if kind == ColumnType.DATE:
         iso = f"try_cast({raw} AS DATE)"
@@ -92,11 +92,7 @@ def typed(column: Column, raw: str, date_format: str | None) -> str:
 
 def _folded(sql: str, allowed: tuple[str, ...]) -> str:
     """A value of a fixed list (all lower case) whatever its case: 'Call' is 'call'."""
-    return f"CASE WHEN lower({sql}) IN {_words(allowed)} THEN lower({sql}) ELSE {sql} END"
-
-
-def _words(words: tuple[str, ...]) -> str:
-    return "(" + ", ".join(literal(w) for w in words) + ")"
+    return f"CASE WHEN {one_of(f'lower({sql})', allowed)} THEN lower({sql}) ELSE {sql} END"
 
 
 def _strptime(raw: str, date_format: str) -> str:

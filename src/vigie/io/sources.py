@@ -6,6 +6,12 @@ format, and DuckDB streams the file instead of Python holding rows. Rows are
 numbered by their position once staged (DuckDB keeps insertion order), except
 XLSX sources, which carry the sheet's row number in a `__row` column.
 
+DuckDB reads UTF-8 text. A CSV file that is compressed (`.csv.gz`) or in another
+encoding is first copied to a temporary UTF-8 file (see `_utf8_file`); without
+`--encoding`, a file that is not UTF-8 is read as Windows-1252 (Excel's CSV on
+Windows), or UTF-16 when it starts with a UTF-16 byte-order mark, and the import
+says so.
+
 Line-number rule (see docs/importing.md): CSV problems point at the file's
 physical line (header is line 1; line breaks inside quoted values are counted;
 blank lines are skipped by the reader and not counted). XLSX problems point at
@@ -14,13 +20,18 @@ the sheet's row number; Parquet and JSON lines at the record number (1-based).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import gzip
+import os
+import tempfile
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
+from typing import IO
 
 import duckdb
 import numpy as np
@@ -31,19 +42,16 @@ from vigie.io.sql import ident, literal
 
 ROW = "__row"
 CSV_DELIMITERS = (",", ";", "\t", "|")
-ENCODINGS = ("utf-8", "latin-1", "utf-16")
+ENCODING_EXAMPLES = "utf-8, cp1252 (Windows, Excel), latin-1, utf-16, mac-roman"
+FALLBACK_ENCODING = "cp1252"
+"""Read when a CSV file given without --encoding is not UTF-8: Excel's CSV on Windows."""
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+COPY_CHUNK_BYTES = 1 << 20
 XLSX_BATCH_ROWS = 10_000
 
 
 DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 """What users type for a delimiter a shell makes awkward (`--delimiter tab`, `--delimiter '\\t'`)."""
-ENCODING_NAMES = {
-    "utf8": "utf-8",
-    "latin1": "latin-1",
-    "iso-8859-1": "latin-1",
-    "iso8859-1": "latin-1",
-    "utf16": "utf-16",
-}
 
 
 @dataclass(frozen=True)
@@ -51,11 +59,12 @@ class ReadOptions:
     """How to read the files of one import (CLI options --delimiter, --encoding, --sheet)."""
 
     delimiter: str | None = None
-    encoding: str = "utf-8"
+    encoding: str | None = None
+    """A Python codec name (`codecs.lookup`); None: UTF-8, else guessed (module docstring)."""
     sheet: str | None = None
 
     @classmethod
-    def checked(cls, delimiter: str | None, encoding: str, sheet: str | None) -> ReadOptions:
+    def checked(cls, delimiter: str | None, encoding: str | None, sheet: str | None) -> ReadOptions:
         """The options with their usual spellings resolved; ImportOptionError if unusable."""
         if delimiter is not None:
             delimiter = DELIMITER_NAMES.get(delimiter.lower(), delimiter)
@@ -63,13 +72,16 @@ class ReadOptions:
                 raise ImportOptionError(
                     f"--delimiter {delimiter!r}: give one character such as ';' or '|', or tab."
                 )
-        encoding = ENCODING_NAMES.get(encoding.lower(), encoding.lower())
-        if encoding not in ENCODINGS:
-            raise ImportOptionError(
-                f"--encoding {encoding!r} is not supported; use one of {', '.join(ENCODINGS)}. "
-                "A Windows-1252 (Excel) file: save it as CSV UTF-8, or read it as latin-1 "
-                "(the same letters, but not the euro sign or curly quotes)."
-            )
+        if encoding is not None:
+            try:
+                encoding = codecs.lookup(encoding).name
+            except LookupError:
+                raise ImportOptionError(
+                    f"--encoding {encoding!r} is not a text encoding Vigie knows; "
+                    f"use e.g. {ENCODING_EXAMPLES}."
+                ) from None
+            if encoding == "utf-8-sig":  # a BOM is skipped anyway
+                encoding = "utf-8"
         return cls(delimiter, encoding, sheet)
 
 
@@ -89,6 +101,10 @@ class Source:
     """CSV only: the DuckDB table collecting malformed rows."""
     line_relation: str | None = None
     """CSV only: the same rows read without collecting rejects, to count line breaks."""
+    read_path: Path | None = None
+    """CSV only: the UTF-8 file DuckDB reads, `path` itself or a temporary copy."""
+    notes: list[str] = field(default_factory=list)
+    """How the file was read when the user did not say (an encoding guessed): import warnings."""
     registered: str | None = None
     """XLSX only: the Arrow table registered on the connection."""
     numbered: bool = False
@@ -128,7 +144,8 @@ class Source:
         ).fetchall()
         if not rows:
             return []
-        lines = _lines_at_offsets(self.path, [int(r[0]) for r in rows])
+        assert self.read_path is not None
+        lines = _lines_at_offsets(self.read_path, [int(r[0]) for r in rows])
         problems = []
         for (_, text, message), line in zip(rows, lines, strict=True):
             problems.append(
@@ -148,55 +165,72 @@ class Source:
             con.execute(f"DROP TABLE IF EXISTS {self.rejects}_scan")
         if self.registered is not None:
             con.unregister(self.registered)
+        if self.read_path not in (None, self.path):
+            self.read_path.unlink(missing_ok=True)
 
 
 def open_source(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions) -> Source:
     """Open `path` by its extension; unreadable files come back with a file-level problem."""
-    suffix = path.suffix.lower()
+    compressed = _compressed(path)
+    suffix = Path(path.stem if compressed else path.name).suffix.lower()
     if not path.is_file():
         return _failed(path, "file not found")
     if suffix in (".csv", ".txt", ".tsv"):
         return _open_csv(path, options)
-    if suffix == ".parquet":
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return _open_json(con, path, lines=suffix != ".json")
+    if suffix == ".parquet" and not compressed:
         return _open_parquet(con, path)
-    if suffix in (".jsonl", ".ndjson"):
-        return _open_jsonl(con, path)
-    if suffix == ".xlsx":
+    if suffix == ".xlsx" and not compressed:
         return _open_xlsx(con, path, options.sheet)
     return _failed(
-        path, f"unsupported file type {suffix!r}; use .csv, .parquet, .xlsx, .jsonl or .ndjson"
+        path,
+        f"unsupported file type {suffix + ('.gz' if compressed else '')!r}; use .csv, "
+        ".parquet, .xlsx, .json, .jsonl or .ndjson (text formats may be gzipped: .csv.gz)",
     )
+
+
+def _compressed(path: Path) -> bool:
+    return path.suffix.lower() == ".gz"
 
 
 def _failed(path: Path, reason: str) -> Source:
     return Source(path, "none", (), "", [Problem(str(path), None, None, None, reason)])
 
 
-def _python_encoding(encoding: str) -> str:
-    return "utf-8-sig" if encoding == "utf-8" else encoding
-
-
 def _open_csv(path: Path, options: ReadOptions) -> Source:
     try:
-        with path.open(encoding=_python_encoding(options.encoding), newline="") as f:
-            first_line = f.readline()
-            f.seek(0)
-            delimiter = options.delimiter or _guess_delimiter(first_line)
-            reader = csv.reader(f, delimiter=delimiter)
+        read_path, notes = _utf8_file(path, options.encoding)
+    except _Unreadable as exc:
+        return _failed(path, str(exc))
+    except (OSError, EOFError) as exc:  # a damaged .gz
+        return _failed(path, f"cannot read the file: {exc}")
+    with read_path.open(encoding="utf-8-sig", newline="") as f:
+        first_line = f.readline()
+        f.seek(0)
+        delimiter = options.delimiter or _guess_delimiter(first_line)
+        reader = csv.reader(f, delimiter=delimiter)
+        try:
             header = next(reader, None)
-            header_lines = reader.line_num
-    except (UnicodeDecodeError, csv.Error) as exc:
-        return _failed(path, f"cannot read the header: {exc} (try --encoding)")
+        except csv.Error as exc:
+            header = None
+            problem = f"cannot read the header: {exc}"
+        else:
+            problem = "the file is empty: a header line is required"
+        header_lines = reader.line_num
     if not header:
-        return _failed(path, "the file is empty: a header line is required")
+        if read_path != path:
+            read_path.unlink()
+        return _failed(path, problem)
     columns, problems = _header_names(path, header)
+    source = Source(path, "csv", columns, "", problems, read_path=read_path, notes=notes)
     if problems:
-        return Source(path, "csv", columns, "", problems)
+        return source
     column_types = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in columns) + "}"
     base = (
-        f"read_csv({literal(str(path))}, columns={column_types}, header=true, "
+        f"read_csv({literal(str(read_path))}, columns={column_types}, header=true, "
         f"auto_detect=false, delim={literal(delimiter)}, quote='\"', escape='\"', "
-        f"encoding={literal(options.encoding)}, ignore_errors=true"
+        "encoding='utf-8', ignore_errors=true"
     )
     rejects = "__vigie_rejects_" + uuid.uuid4().hex
     relation = (
@@ -205,15 +239,93 @@ def _open_csv(path: Path, options: ReadOptions) -> Source:
     )
     # Failure path only: a streaming row_number() is exact but single-threaded.
     line_relation = f"(SELECT row_number() OVER () AS {ROW}, * FROM {base}))"
-    return Source(
-        path,
-        "csv",
-        columns,
-        relation,
+    return replace(
+        source,
+        relation=relation,
         header_lines=header_lines,
         rejects=rejects,
         line_relation=line_relation,
     )
+
+
+class _Unreadable(Exception):
+    """The file's text cannot be decoded as given or guessed; the message says what to do."""
+
+
+def _utf8_file(path: Path, encoding: str | None) -> tuple[Path, list[str]]:
+    """The UTF-8 file DuckDB reads for CSV `path` (itself or a temporary copy), and notes."""
+    compressed = _compressed(path)
+    with _open_bytes(path) as f:
+        start = f.read(2)
+    if encoding is None and start in UTF16_BOMS:
+        encoding = "utf-16"
+    if encoding in (None, "utf-8"):
+        invalid = _first_invalid_utf8(path)
+        if invalid is None:
+            return (_utf8_copy(path, "utf-8-sig") if compressed else path), []
+        line, byte = invalid
+        if encoding is not None:
+            raise _Unreadable(
+                f"line {line} is not UTF-8 (byte 0x{byte:02X}); give the file's encoding, "
+                f"e.g. --encoding cp1252 (Windows, Excel)"
+            )
+        try:
+            copy = _utf8_copy(path, FALLBACK_ENCODING)
+        except UnicodeDecodeError:
+            raise _Unreadable(
+                f"line {line} is not UTF-8 (byte 0x{byte:02X}), and the file is not "
+                f"Windows-1252 either; give its encoding with --encoding ({ENCODING_EXAMPLES})"
+            ) from None
+        return copy, [
+            f"{path}: not UTF-8 (line {line}, byte 0x{byte:02X}); read as Windows-1252, the "
+            "encoding of Excel's CSV files on Windows. If letters look wrong, import it again "
+            f"with its --encoding ({ENCODING_EXAMPLES})."
+        ]
+    try:
+        return _utf8_copy(path, encoding), []
+    except UnicodeDecodeError as exc:
+        raise _Unreadable(
+            f"cannot be read as {encoding} ({exc.reason} at byte 0x{exc.object[exc.start]:02X}); "
+            f"give the file's encoding with --encoding ({ENCODING_EXAMPLES})"
+        ) from None
+
+
+def _open_bytes(path: Path) -> IO[bytes]:
+    return gzip.open(path, "rb") if _compressed(path) else path.open("rb")
+
+
+def _chunks(f: IO[bytes]) -> Iterator[bytes]:
+    """The file in ~1 MB pieces that end at a line end (never inside a character)."""
+    while chunk := f.read(COPY_CHUNK_BYTES):
+        yield chunk + f.readline()
+
+
+def _first_invalid_utf8(path: Path) -> tuple[int, int] | None:
+    """(line, byte value) of the first byte that is not UTF-8, or None."""
+    lines = 0
+    with _open_bytes(path) as f:
+        for chunk in _chunks(f):
+            try:
+                chunk.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return lines + chunk.count(b"\n", 0, exc.start) + 1, chunk[exc.start]
+            lines += chunk.count(b"\n")
+    return None
+
+
+def _utf8_copy(path: Path, encoding: str) -> Path:
+    """`path` decompressed and re-encoded as UTF-8 in a temporary file (the caller removes it)."""
+    handle, name = tempfile.mkstemp(prefix="vigie-import-", suffix=".csv")
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with _open_bytes(path) as f, os.fdopen(handle, "wb") as out:
+            while chunk := f.read(COPY_CHUNK_BYTES):
+                out.write(decoder.decode(chunk).encode("utf-8"))
+            out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    except BaseException:
+        Path(name).unlink()
+        raise
+    return Path(name)
 
 
 def _guess_delimiter(header_line: str) -> str:
@@ -258,14 +370,17 @@ def _open_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
     return Source(path, "parquet", tuple(types), relation)
 
 
-def _open_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
-    """JSON lines: every key read as JSON, so a key that mixes types never fails the read."""
-    reader = f"read_json({literal(str(path))}, format='newline_delimited'"
+def _open_json(con: duckdb.DuckDBPyConnection, path: Path, lines: bool) -> Source:
+    """JSON lines (`lines`) or a JSON array of objects: every key read as JSON, so a key that
+    mixes types never fails the read."""
+    form = "newline_delimited" if lines else "auto"
+    reader = f"read_json({literal(str(path))}, format={literal(form)}"
     try:
-        # every line is read for its keys: a key first seen late in the file still counts
+        # every record is read for its keys: a key first seen late in the file still counts
         described = con.execute(f"DESCRIBE SELECT * FROM {reader}, sample_size=-1)").fetchall()
     except duckdb.Error as exc:
-        return _failed(path, f"not valid JSON lines: {exc}")
+        what = "valid JSON lines" if lines else "a valid JSON array of objects, nor JSON lines"
+        return _failed(path, f"not {what}: {exc}")
     columns = tuple(row[0] for row in described)
     column_types = "{" + ", ".join(f"{literal(c)}: 'JSON'" for c in columns) + "}"
     select = ", ".join(
@@ -275,7 +390,7 @@ def _open_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
         for c in columns
     )
     relation = f"(SELECT {select} FROM {reader}, columns={column_types}))"
-    return Source(path, "jsonl", columns, relation)
+    return Source(path, "json", columns, relation)
 
 
 def _open_xlsx(con: duckdb.DuckDBPyConnection, path: Path, sheet: str | None) -> Source:

@@ -34,6 +34,12 @@ def literal_list(values: tuple[str, ...] | list[str]) -> str:
     return "(" + ", ".join(literal(v) for v in values) + ")"
 
 
+def one_of(sql: str, values: tuple[str, ...]) -> str:
+    """True when `sql` is one of `values`. Not `IN (...)`: DuckDB plans a list of five or more
+    as a join, which loses the rows' order, and with it the line numbers of a staged file."""
+    return f"list_contains([{', '.join(literal(v) for v in values)}], {sql})"
+
+
 def expression_columns(text: str, dialect: str = "duckdb") -> list[str]:
     """The column names an SQL expression reads; raises sqlglot's ParseError if it is not SQL."""
     tree = sqlglot.parse_one(f"SELECT {text}", read=dialect)

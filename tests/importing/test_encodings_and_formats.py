@@ -1,0 +1,146 @@
+"""Files as CRM and spreadsheet tools write them: Windows-1252 and UTF-16 text, gzipped CSV,
+JSON arrays, headers in another case, and "N/A" for no value."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from helpers_import import NOW, rows, snapshot
+
+from vigie.errors import ImportOptionError, ImportValidationError
+from vigie.io import import_files
+from vigie.workspace import Workspace
+
+EXCEL_CSV = "account_id,name\r\nA10,Café Crème\r\nA11,€uro “Ltd”\r\n"
+
+
+@pytest.fixture(autouse=True)
+def private_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Temporary copies go to a folder of their own, so the tests can see none is left."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def names(ws: Workspace) -> list[tuple[str, str]]:
+    return rows(ws, "SELECT account_id, name FROM accounts WHERE length(account_id) = 3 ORDER BY 1")
+
+
+def test_a_windows_1252_file_is_read_as_such_with_a_warning(
+    ws: Workspace, tmp_path: Path, private_temp: Path
+) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(EXCEL_CSV.encode("cp1252"))
+    report = import_files(ws, "accounts", [path], now=NOW)
+    assert names(ws) == [("A10", "Café Crème"), ("A11", "€uro “Ltd”")]
+    [warning] = report.warnings
+    assert "not UTF-8 (line 2, byte 0xE9); read as Windows-1252" in warning
+    assert list(private_temp.iterdir()) == []
+
+
+def test_a_named_encoding_is_read_without_a_warning(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "mac.csv"
+    path.write_bytes("account_id,name\nA10,Café Crème\n".encode("mac-roman"))
+    report = import_files(ws, "accounts", [path], encoding="Mac-Roman", now=NOW)
+    assert (names(ws), report.warnings) == ([("A10", "Café Crème")], ())
+
+
+def test_a_utf16_file_with_a_byte_order_mark_needs_no_option(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "unicode.txt"  # Excel's "Unicode text": UTF-16, tab-separated
+    path.write_bytes("account_id\tname\nA10\tZoë\n".encode("utf-16"))
+    import_files(ws, "accounts", [path], now=NOW)
+    assert names(ws) == [("A10", "Zoë")]
+
+
+def test_text_that_is_neither_utf8_nor_windows_1252_is_refused_with_its_line(
+    ws: Workspace, tmp_path: Path, private_temp: Path
+) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"account_id,name\nA10,Ten\nA11,\x81x\n")
+    before = snapshot(ws)
+    with pytest.raises(ImportValidationError) as caught:
+        import_files(ws, "accounts", [path], now=NOW)
+    [problem] = caught.value.problems
+    assert "line 3 is not UTF-8 (byte 0x81), and the file is not Windows-1252" in problem.reason
+    with pytest.raises(ImportValidationError, match="--encoding cp1252"):
+        import_files(ws, "accounts", [path], encoding="utf-8", now=NOW)
+    with pytest.raises(ImportOptionError, match="not a text encoding Vigie knows"):
+        import_files(ws, "accounts", [path], encoding="klingon", now=NOW)
+    assert snapshot(ws) == before
+    assert list(private_temp.iterdir()) == []
+
+
+def test_malformed_rows_of_a_converted_file_keep_their_lines(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes((EXCEL_CSV + "A12,Twelve,extra\r\n").encode("cp1252"))
+    with pytest.raises(ImportValidationError) as caught:
+        import_files(ws, "accounts", [path], now=NOW)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.value) == (4, "A12,Twelve,extra")
+
+
+def test_gzipped_csv_and_json_lines(ws: Workspace, tmp_path: Path, private_temp: Path) -> None:
+    csv = tmp_path / "accounts.csv.gz"
+    csv.write_bytes(gzip.compress("account_id,name\nA10,Ten\n".encode("cp1252")))
+    lines = tmp_path / "accounts.jsonl.gz"
+    lines.write_bytes(gzip.compress(b'{"account_id": "A11", "name": "Eleven"}\n'))
+    import_files(ws, "accounts", [csv, lines], now=NOW)
+    assert names(ws) == [("A10", "Ten"), ("A11", "Eleven")]
+    assert list(private_temp.iterdir()) == []
+
+
+def test_a_json_array_of_objects(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "accounts.json"
+    records = [{"account_id": "A10", "name": "Ten"}, {"account_id": "A11", "name": "Eleven"}]
+    path.write_text(json.dumps(records))
+    import_files(ws, "accounts", [path], now=NOW)
+    assert names(ws) == [("A10", "Ten"), ("A11", "Eleven")]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"account_id": ')
+    with pytest.raises(ImportValidationError, match="not a valid JSON array of objects"):
+        import_files(ws, "accounts", [bad], now=NOW)
+
+
+def test_headers_match_whatever_their_case_and_separators(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    path = tmp_path / "crm.csv"
+    path.write_text("Account ID,NAME,Customer-Since,Account_Owner\nA10,Ten,2024-02-01,Ann\n")
+    report = import_files(ws, "accounts", [path], now=NOW)
+    assert rows(ws, "SELECT name, customer_since FROM accounts WHERE account_id = 'A10'") == [
+        ("Ten", dt.date(2024, 2, 1))
+    ]
+    assert report.attribute_columns == {str(path): ("Account_Owner",)}
+
+
+def test_two_headers_alike_match_neither(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "crm.csv"
+    path.write_text("Account ID,account-id,name\nA10,A11,Ten\n")
+    with pytest.raises(ImportValidationError, match=r"account_id.*missing required column"):
+        import_files(ws, "accounts", [path], now=NOW)
+
+
+def test_no_value_words_are_empty_in_typed_columns_only(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "crm.csv"
+    path.write_text(
+        "account_id,name,industry,arr,seats,customer_since\n"
+        "A10,Ten,NA,N/A,#N/A,NULL\n"
+        "A11,Eleven,EMEA,nan,none,n/a\n"
+    )
+    import_files(ws, "accounts", [path], now=NOW)
+    got = rows(
+        ws,
+        "SELECT account_id, industry, arr, seats, customer_since FROM accounts "
+        "WHERE length(account_id) = 3 ORDER BY 1",
+    )
+    assert got == [("A10", "NA", None, None, None), ("A11", "EMEA", None, None, None)]
