@@ -51,9 +51,7 @@ def test_a_named_encoding_is_read_without_a_warning(ws: Workspace, tmp_path: Pat
     assert (names(ws), report.warnings) == ([("A10", "Café Crème")], ())
 
 
-def test_a_utf16_file_with_a_byte_order_mark_needs_no_option(
-    ws: Workspace, tmp_path: Path
-) -> None:
+def test_a_utf16_file_with_a_byte_order_mark_needs_no_option(ws: Workspace, tmp_path: Path) -> None:
     path = tmp_path / "unicode.txt"  # Excel's "Unicode text": UTF-16, tab-separated
     path.write_bytes("account_id\tname\nA10\tZoë\n".encode("utf-16"))
     import_files(ws, "accounts", [path], now=NOW)
@@ -78,9 +76,7 @@ def test_text_that_is_neither_utf8_nor_windows_1252_is_refused_with_its_line(
     assert list(private_temp.iterdir()) == []
 
 
-def test_malformed_rows_of_a_converted_file_keep_their_lines(
-    ws: Workspace, tmp_path: Path
-) -> None:
+def test_malformed_rows_of_a_converted_file_keep_their_lines(ws: Workspace, tmp_path: Path) -> None:
     path = tmp_path / "excel.csv"
     path.write_bytes((EXCEL_CSV + "A12,Twelve,extra\r\n").encode("cp1252"))
     with pytest.raises(ImportValidationError) as caught:
@@ -111,9 +107,7 @@ def test_a_json_array_of_objects(ws: Workspace, tmp_path: Path) -> None:
         import_files(ws, "accounts", [bad], now=NOW)
 
 
-def test_headers_match_whatever_their_case_and_separators(
-    ws: Workspace, tmp_path: Path
-) -> None:
+def test_headers_match_whatever_their_case_and_separators(ws: Workspace, tmp_path: Path) -> None:
     path = tmp_path / "crm.csv"
     path.write_text("Account ID,NAME,Customer-Since,Account_Owner\nA10,Ten,2024-02-01,Ann\n")
     report = import_files(ws, "accounts", [path], now=NOW)
