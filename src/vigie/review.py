@@ -21,12 +21,12 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
+from vigie.engine.history import stored_band_positions
 from vigie.engine.scoring import SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
 from vigie.errors import ReviewError, UnknownAccountError
 from vigie.io.insert import insert_arrow
 from vigie.schema import SENTIMENT_RATINGS
-from vigie.scorecard.spec import load_scorecard
 from vigie.sentiment import latest_sentiment
 from vigie.signals.compute import stored_signals
 from vigie.signals.config import SignalConfig, load_config
@@ -63,15 +63,10 @@ def resolutions_table(workspace: Workspace) -> ir.Table:
     return workspace.con.table(RESOLUTIONS)
 
 
-def band_colours(scorecard: str) -> dict[str, str]:
-    """Band name -> green/yellow/red by position: first band green, last red, others yellow."""
-    card = load_scorecard(scorecard)
-    colours: dict[str, str] = {}
-    for bands in [card.bands, *[s.bands for s in card.segments if s.bands]]:
-        for i, band in enumerate(bands):
-            colour = "green" if i == 0 else "red" if i == len(bands) - 1 else "yellow"
-            colours.setdefault(band.name, colour)
-    return colours
+def band_colours(workspace: Workspace, scorecard: str) -> dict[str, str]:
+    """Band name -> green/yellow/red by its place in the scorecard: top, middle or lowest."""
+    colour = {"top": "green", "middle": "yellow", "lowest": "red"}
+    return {b: colour[p] for b, p in stored_band_positions(workspace, scorecard).items()}
 
 
 def stale_scores(
@@ -117,7 +112,7 @@ def _disagreements(workspace: Workspace, as_of: dt.date, config: SignalConfig) -
         "account_id", "name", "csm", "arr", "score", "band", "rating", "rated_at", "author",
         "reasons", "comment", "age_days",
     ).to_pandas()  # fmt: skip
-    frame["colour"] = frame["band"].map(band_colours(cfg.scorecard))
+    frame["colour"] = frame["band"].map(band_colours(workspace, cfg.scorecard))
     frame = frame[frame["colour"] != frame["rating"]]
     rank = {c: i for i, c in enumerate(SENTIMENT_RATINGS)}
     worse = frame["colour"].map(rank) > frame["rating"].map(rank)

@@ -17,7 +17,8 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
-from vigie.errors import SentimentError, UnknownAccountError
+from vigie.engine.history import check_account
+from vigie.errors import SentimentError
 from vigie.io.importer import ImportMode, ImportReport, import_files
 from vigie.io.insert import insert_arrow
 from vigie.schema import SENTIMENT_RATINGS, TABLES
@@ -49,9 +50,7 @@ def record_sentiment(
             f"Unknown reason(s) {', '.join(map(repr, unknown))}: use "
             f"{', '.join(config.sentiment.reasons)} (sentiment.reasons in the signal config)."
         )
-    accounts = workspace.table("accounts")
-    if accounts.filter(accounts.account_id == account_id).count().execute() == 0:
-        raise UnknownAccountError(f"No account {account_id!r} in workspace {workspace.root}.")
+    check_account(workspace, account_id)
     row = {
         "account_id": account_id,
         "author": author or getpass.getuser(),
@@ -72,6 +71,7 @@ def import_sentiments(workspace: Workspace, paths: Sequence[Path | str]) -> Impo
 
 def sentiment_history(workspace: Workspace, account_id: str) -> pd.DataFrame:
     """Every rating of the account, newest first."""
+    check_account(workspace, account_id)
     table = workspace.table("sentiments")
     rows = table.filter(table.account_id == account_id).order_by(ibis.desc("rated_at"))
     return rows.to_pandas()

@@ -34,6 +34,14 @@ def test_renewal_close_and_at_risk() -> None:
     assert selected("renewal-at-risk", frame) == {"near_red"}
 
 
+def test_churn_intent_gets_the_renewal_play_whenever_the_renewal_is() -> None:
+    frame = facts(
+        said_it={"signal_kinds": "|churn_intent|no_touch|", "days_to_renewal": 195},
+        quiet={"signal_kinds": "|no_touch|"},
+    )
+    assert selected("churn-intent", frame) == {"said_it"}
+
+
 @pytest.mark.parametrize(
     ("name", "risk"),
     [

@@ -19,6 +19,8 @@ from vigie.errors import PlaybookError
 from vigie.playbooks.actions import close_action, list_actions, open_actions
 from vigie.playbooks.rules import load_playbooks
 from vigie.playbooks.worklist import account_facts, worklist
+from vigie.signals.base import SIGNAL_SCHEMA
+from vigie.signals.compute import SIGNALS
 from vigie.workspace import Workspace
 
 D = dt.date(2024, 6, 1)
@@ -71,6 +73,23 @@ def test_ranked_by_arr_at_risk(ws: Workspace) -> None:
     }
     assert rows["arr_at_risk"].iloc[0] == pytest.approx(12_000 * 0.8 * (1 + 151 / 180))
     assert set(rows["owner"]) == {"ann"}
+
+
+def test_a_kind_that_fires_twice_is_listed_once(ws: Workspace) -> None:
+    fired = pd.DataFrame(
+        {
+            "account_id": ["mid_red", "mid_red"],
+            "as_of": [D - dt.timedelta(days=1)] * 2,
+            "kind": ["dimension_drop", "dimension_drop"],
+            "severity": ["high", "medium"],
+            "value": [20.0, 40.0],
+            "baseline": [70.0, 80.0],
+            "evidence": ["usage fell", "support fell"],
+        }
+    )
+    ws.con.create_table(SIGNALS, ibis.memtable(fired, schema=SIGNAL_SCHEMA))
+    facts = account_facts(ws, D).set_index("account_id")
+    assert facts.loc["mid_red", "signal_kinds"] == "|dimension_drop|"
 
 
 def test_open_action_is_not_recommended_twice(ws: Workspace) -> None:

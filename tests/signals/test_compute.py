@@ -11,8 +11,17 @@ from pandas.testing import assert_frame_equal
 from signals_helpers import accounts, daily_usage, fired, load, run
 
 from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
+from vigie.engine.state import dates_table
 from vigie.signals import score_direction
-from vigie.signals.compute import compute_signals, recent_signals, signals_for, stored_signals
+from vigie.signals.base import Context
+from vigie.signals.compute import (
+    _renewal,
+    compute_signals,
+    recent_signals,
+    signals_for,
+    stored_signals,
+)
+from vigie.signals.config import load_config
 
 D, T = dt.date, dt.datetime
 AS_OF = D(2025, 6, 2)
@@ -204,3 +213,19 @@ def test_facts_on_or_after_the_date_change_nothing(ws) -> None:
     after = compute_signals(ws, dates, persist=False)
     assert len(before) > 0
     assert_frame_equal(before, after)
+
+
+def test_a_score_signal_alone_does_not_put_a_renewal_at_risk(ws) -> None:
+    """The score falls by itself as the renewal nears (days to renewal is graded)."""
+    _book(ws)
+    ctx = Context(ws, load_config(), dates_table([AS_OF]))
+
+    def renewal_with(kind: str) -> set:
+        fired_kinds = ibis.memtable(
+            {"account_id": ["RENEWS"], "as_of": [AS_OF], "kind": [kind], "severity": ["high"]}
+        )
+        return set(_renewal(ctx, fired_kinds).to_pandas()["account_id"])
+
+    assert renewal_with("dimension_drop") == set()
+    assert renewal_with("score_drop_30d") == set()
+    assert renewal_with("usage_drop") == {"RENEWS"}

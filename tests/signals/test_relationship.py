@@ -12,7 +12,7 @@ D, T = dt.date, dt.datetime
 
 
 def test_contacts(ws) -> None:
-    accounts(ws, ["LOST", "STEADY", "NONE"])
+    accounts(ws, ["LOST", "STEADY", "NONE", "NOBODY"])
     load(
         ws,
         "contacts",
@@ -50,7 +50,11 @@ def test_contacts(ws) -> None:
     out = run(ws, contacts.signals, dates)
     # The departure is known the day after it (ended_at < D) and fires for 90 days.
     assert fired(out, "champion_left") == {("LOST", D(2025, 3, 11))}
-    assert fired(out, "no_champion") == {("NONE", d) for d in dates} | {("LOST", D(2025, 9, 1))}
+    assert fired(out, "no_champion") == (
+        {(a, d) for a in ("NONE", "NOBODY") for d in dates} | {("LOST", D(2025, 9, 1))}
+    )
+    nobody = out[(out["account_id"] == "NOBODY") & (out["kind"] == "no_champion")]
+    assert set(nobody["evidence"]) == {"no contact on record"}
     assert fired(out, "new_executive") == {("STEADY", D(2025, 3, 10)), ("STEADY", D(2025, 3, 11))}
     assert fired(out, "decision_maker_left") == set()
     left = out[out["kind"] == "champion_left"].iloc[0]
@@ -58,6 +62,12 @@ def test_contacts(ws) -> None:
         "high",
         "champion left on 2025-03-10; no champion since",
     )
+
+
+def test_no_contacts_in_the_book_no_champion_signal(ws) -> None:
+    accounts(ws, ["A", "B"])
+    out = run(ws, contacts.signals, [D(2025, 3, 10)])
+    assert fired(out, "no_champion") == set()
 
 
 def test_support(ws) -> None:

@@ -8,7 +8,10 @@ import pandas as pd
 import pytest
 from signals_helpers import accounts, daily_usage, fired, load, run
 
+from vigie.engine.state import dates_table
 from vigie.signals import features, peers, usage, voice
+from vigie.signals.base import Context
+from vigie.signals.config import load_config
 
 D = dt.date
 AUGUST_2024 = (D(2024, 8, 1), D(2024, 8, 31))
@@ -93,6 +96,18 @@ def test_low_peer_usage_is_the_bottom_of_the_segment_and_size_band(ws) -> None:
     out = run(ws, peers.signals, [D(2025, 6, 1)])
     assert fired(out, "low_peer_usage") == {("P0", D(2025, 6, 1))}
     assert "of 10 peers (smb, 10-49 seats)" in out.iloc[0]["evidence"]
+
+
+def test_peers_that_all_use_the_same_are_not_low(ws) -> None:
+    ids = [f"T{i}" for i in range(6)]
+    accounts(ws, ids, seats=20)
+    for account in ids:
+        load(ws, "usage_events", daily_usage(account, D(2025, 1, 1), D(2025, 6, 30), 1, 3.0))
+    out = run(ws, peers.signals, [D(2025, 6, 1)])
+    assert fired(out, "low_peer_usage") == set()
+    ctx = Context(ws, load_config(), dates_table([D(2025, 6, 1)]))
+    percentiles = peers.peer_percentiles(ctx).to_pandas()
+    assert percentiles["percentile"].tolist() == [50.0] * 6
 
 
 def test_hidden_dissatisfaction_needs_a_good_nps_and_low_usage(ws) -> None:

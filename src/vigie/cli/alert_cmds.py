@@ -14,6 +14,7 @@ from vigie.cli.app import (
     JsonOption,
     WorkspaceOption,
     app,
+    as_of_date,
     console,
     open_workspace,
     print_records,
@@ -48,7 +49,7 @@ def run_cmd(
     """Send new alerts (one digest per CSM and channel) and retry earlier failures."""
     settings = load_alert_config(_config_path(workspace, config))
     ws = open_workspace(workspace)
-    day = as_of.date() if as_of else dt.datetime.now(dt.UTC).date()
+    day = as_of_date(as_of)
     rows = run_alerts(ws, day, settings)
     if as_json:
         print_records(rows)

@@ -59,23 +59,29 @@ def days(text: str, option: str) -> int:
     return int(number) * unit
 
 
+def as_of_date(as_of: dt.datetime | None) -> dt.date:
+    """--as-of D, default today; never after today, when the facts of the days between are
+    not known yet."""
+    day = as_of.date() if as_of else today()
+    if day > today():
+        raise VigieError(
+            f"{day} is after today ({today()}): what happens until then is not known yet. "
+            "Use dates up to today."
+        )
+    return day
+
+
 def as_of_dates(
     as_of: dt.datetime | None, start: dt.datetime | None, end: dt.datetime | None, every: str
 ) -> list[dt.date]:
-    """--as-of D (default today), or --from D1 --to D2 every N days; never after today,
-    when the facts of the days between are not known yet."""
+    """--as-of D (default today), or --from D1 --to D2 every N days; never after today."""
     if start is None and end is None:
-        dates = [as_of.date() if as_of else today()]
-    elif as_of is not None or start is None or end is None or end < start:
+        return [as_of_date(as_of)]
+    if as_of is not None or start is None or end is None or end < start:
         raise VigieError("Use either --as-of D, or --from D1 --to D2 (D2 >= D1) with --every Nd.")
-    else:
-        step, span = days(every, "--every"), (end - start).days
-        dates = [start.date() + dt.timedelta(days=d) for d in range(0, span + 1, step)]
-    if dates[-1] > today():
-        raise VigieError(
-            f"{dates[-1]} is after today ({today()}): what happens until then is not known yet. "
-            "Use dates up to today."
-        )
+    step, span = days(every, "--every"), (end - start).days
+    dates = [start.date() + dt.timedelta(days=d) for d in range(0, span + 1, step)]
+    as_of_date(dt.datetime.combine(dates[-1], dt.time()))
     return dates
 
 

@@ -14,6 +14,7 @@ from vigie.cli.app import (
     JsonOption,
     WorkspaceOption,
     app,
+    as_of_date,
     console,
     open_workspace,
     print_records,
@@ -36,10 +37,6 @@ actions_app = typer.Typer(
 app.add_typer(actions_app, name="actions")
 
 
-def _date(as_of: dt.datetime | None) -> dt.date:
-    return as_of.date() if as_of else dt.datetime.now(dt.UTC).date()
-
-
 @app.command("worklist")
 def worklist_cmd(
     workspace: WorkspaceOption = Path("."),
@@ -59,7 +56,7 @@ def worklist_cmd(
 ) -> None:
     """Accounts ranked by ARR at risk, with risk type, evidence and the next action."""
     ws = open_workspace(workspace)
-    day = _date(as_of)
+    day = as_of_date(as_of)
     books = load_playbooks(playbooks)
     rows = worklist(
         account_facts(ws, day, scorecard), books, list_actions(ws, status="open"), day, csm
@@ -163,7 +160,7 @@ def actions_effectiveness(
     as_json: JsonOption = False,
 ) -> None:
     """Accounts turning red per month; recovery rate and saved ARR per playbook vs no action."""
-    e = effectiveness(open_workspace(workspace), _date(as_of), scorecard)
+    e = effectiveness(open_workspace(workspace), as_of_date(as_of), scorecard)
     if as_json:
         tables = {"turned_red": e.turned_red, "playbooks": e.playbooks}
         console.print_json(
@@ -186,7 +183,7 @@ def forecast_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Renewals by month and quarter, expected ARR lost, forecast GRR and NRR."""
-    f = forecast(open_workspace(workspace), _date(as_of), months)
+    f = forecast(open_workspace(workspace), as_of_date(as_of), months)
     summary = {
         "as_of": f.as_of.isoformat(),
         "arr": f.arr,

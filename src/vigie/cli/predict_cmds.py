@@ -18,6 +18,7 @@ from vigie.cli.app import (
     JsonOption,
     WorkspaceOption,
     app,
+    as_of_date,
     console,
     days,
     open_workspace,
@@ -123,7 +124,7 @@ def predict_cmd(
     from vigie.predict.predict import predict
 
     with open_workspace(workspace) as ws:
-        frame = predict(ws, model, as_of.date())
+        frame = predict(ws, model, as_of_date(as_of))
     if as_json:
         print_records(frame)
         return

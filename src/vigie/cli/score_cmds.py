@@ -15,11 +15,11 @@ from vigie.cli.app import (
     JsonOption,
     WorkspaceOption,
     app,
+    as_of_date,
     as_of_dates,
     console,
     open_workspace,
     print_records,
-    today,
 )
 from vigie.engine.explain import (
     Explanation,
@@ -254,7 +254,7 @@ def explain_cmd(
         found = explain(ws, account, start.date(), end.date(), stored)
         day = found.date_to
     else:
-        day = as_of.date() if as_of is not None else today()
+        day = as_of_date(as_of)
     signals = signals_for(ws, account, day)
     texts = texts_at(ws, account, day)
     suggested = suggestions(ws, card, account, day) if card is not None else None

@@ -13,13 +13,14 @@ from vigie.cli.app import (
     JsonOption,
     WorkspaceOption,
     app,
+    as_of_date,
     as_of_dates,
     console,
     open_workspace,
     print_records,
     print_table,
-    today,
 )
+from vigie.engine.history import check_account
 from vigie.errors import VigieError
 from vigie.jsonsafe import json_safe
 from vigie.review import DECISIONS, resolve_review, review_queue, stale_scores
@@ -52,6 +53,8 @@ def signals_cmd(
     if kind is not None and kind not in KINDS:
         raise VigieError(f"Unknown signal kind {kind!r}. Kinds: {', '.join(KINDS)}.")
     ws = open_workspace(workspace)
+    if account is not None:
+        check_account(ws, account)
     frame = compute_signals(ws, as_of_dates(as_of, start, end, every), load_config(config))
     if account is not None:
         frame = frame[frame["account_id"] == account]
@@ -151,7 +154,7 @@ def review_list(
     """List the review queue (most ARR first); `vigie review resolve ACCOUNT` resolves an entry."""
     if ctx.invoked_subcommand is not None:
         return
-    day = as_of.date() if as_of else today()
+    day = as_of_date(as_of)
     ws, settings = open_workspace(workspace), load_config(config)
     queue = review_queue(ws, day, settings)
     if as_json:
@@ -179,7 +182,7 @@ def review_resolve(
     config: ConfigOption = None,
 ) -> None:
     """Resolve a queue entry: data (score right), csm (CSM right) or override (colour, reason, expiry)."""
-    day = as_of.date() if as_of else today()
+    day = as_of_date(as_of)
     row = resolve_review(
         open_workspace(workspace), account, decision, day, reason, rating,
         until.date() if until else None, author, load_config(config),

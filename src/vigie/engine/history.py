@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import difflib
 
+import ibis
 import ibis.expr.types as ir
 import pandas as pd
 
 from vigie.engine.scoring import SNAPSHOTS
 from vigie.engine.state import account_state
 from vigie.errors import UnknownAccountError, VigieError
+from vigie.scorecard.named import band_positions, positions, scorecard_spec
 from vigie.workspace import Workspace
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"
@@ -68,6 +70,19 @@ def pick_scorecard(snapshots: ir.Table, scorecard: str | None, what: str) -> str
             "Use --scorecard with one of these names, or run `vigie score` with it."
         )
     return scorecard
+
+
+def stored_band_positions(workspace: Workspace, scorecard: str) -> dict[str, str]:
+    """Band name -> top / middle / lowest in `scorecard` (see vigie.scorecard.named); for a
+    scorecard whose definition the workspace does not hold, the bands of its stored scores
+    ordered by the lowest score seen in each."""
+    card = scorecard_spec(workspace.root, scorecard)
+    if card is not None:
+        return band_positions(card)
+    snaps = stored_snapshots(workspace)
+    snaps = snaps.filter(snaps.scorecard == scorecard, snaps.band.notnull())
+    seen = snaps.group_by("band").agg(low=snaps.score_scaled.min()).order_by(ibis.desc("low"))
+    return positions(seen.band.to_pandas().tolist())
 
 
 def _as_dates(frame: pd.DataFrame) -> pd.DataFrame:

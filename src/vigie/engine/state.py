@@ -4,6 +4,8 @@ An account is active at D when one of its subscriptions covers D
 ([start_date, end_date), end_date empty = open-ended). Teams without any
 subscription data are still served: an account with no subscription rows at
 all counts as active from its `customer_since` date (always, if that is empty).
+The renewal at D is the last end date of the subscriptions covering D; none when one of
+them is open-ended (an add-on ending next month does not renew an evergreen contract).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ def account_state(workspace: Workspace, dates: ir.Table) -> ir.Table:
         seats=_.seats.sum(where=covers),
         plan=_.plan.argmax(_.start_date, where=covers),
         renewal=_.end_date.max(where=covers),
+        open_ended=_.count(where=covers & _.end_date.isnull()),
         first_start=_.start_date.min(),
     )
     with_subs = subs.select("account_id").distinct().mutate(has_subs=True)
@@ -75,6 +78,9 @@ def account_state(workspace: Workspace, dates: ir.Table) -> ir.Table:
         arr=grid.arr.cast("float64"),
         seats=grid.seats,
         plan=grid.plan,
-        days_to_renewal=grid.renewal.delta(grid.as_of, unit="day"),
+        # a running open-ended subscription: the account's revenue has no end date to renew
+        days_to_renewal=ibis.ifelse(
+            grid.open_ended > 0, ibis.null("int64"), grid.renewal.delta(grid.as_of, unit="day")
+        ),
         tenure_days=grid.as_of.delta(since, unit="day"),
     )

@@ -15,7 +15,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from vigie.engine.history import pick_scorecard, stored_snapshots
+from vigie.engine.history import pick_scorecard, stored_band_positions, stored_snapshots
 from vigie.engine.scoring import DIMENSIONS
 from vigie.engine.state import account_state, dates_table
 from vigie.playbooks.rules import Playbook, matches
@@ -42,13 +42,8 @@ def scored_history(
     rows = rows.select("account_id", "as_of", "score_scaled", "band").to_pandas()
     rows["as_of"] = pd.to_datetime(rows["as_of"]).dt.date
     rows = rows.sort_values(["account_id", "as_of"], ignore_index=True)
-    # Bands ordered by their mean score: works for any scorecard's band names.
-    order = rows.groupby("band")["score_scaled"].mean().sort_values(ascending=False).index
-    position = {b: "middle" for b in order}
-    if len(order):
-        position[order[-1]] = "lowest"
-        position[order[0]] = "top"
-    rows["band_position"] = rows["band"].map(position)
+    position = stored_band_positions(workspace, name)
+    rows["band_position"] = rows["band"].map(position).fillna("middle")  # a band since renamed
     return rows, name
 
 
@@ -98,7 +93,8 @@ def _signals(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     last = signals["as_of"].max()
     signals = signals[signals["as_of"] == last]
-    kinds = "|" + signals.sort_values("kind").groupby("account_id")["kind"].agg("|".join) + "|"
+    fired = signals.drop_duplicates(["account_id", "kind"]).sort_values("kind")  # one per kind
+    kinds = "|" + fired.groupby("account_id")["kind"].agg("|".join) + "|"
     risks = risk_types(workspace, signals, [last])[["account_id", "risk_type", "evidence"]]
     return risks.merge(kinds.rename("signal_kinds").reset_index(), on="account_id", how="outer")
 

@@ -3,7 +3,9 @@
 All dates of a run are one grid (accounts active x dates), so a monthly
 backfill is one pass, not a loop. Re-running a date replaces that date's rows.
 `renewal_at_risk` is computed last: it fires where a renewal is near *and*
-another signal of medium or high severity fired at the same date.
+another signal of medium or high severity fired at the same date, one that does not
+read the score: a scorecard that grades days to renewal drops as the renewal nears,
+so a score signal there may only echo the calendar.
 """
 
 from __future__ import annotations
@@ -106,7 +108,8 @@ def compute_signals(
 
 def _renewal(ctx: Context, fired: ir.Table) -> ir.Table:
     within = ctx.config.renewal.within_days
-    risky = fired.filter(fired.severity.isin(["medium", "high"]))
+    from_scores = [k for k, family in KINDS.items() if family == "score_direction"]
+    risky = fired.filter(fired.severity.isin(["medium", "high"]), ~fired.kind.isin(from_scores))
     kinds = risky.group_by(KEYS).agg(kinds=risky.kind.collect(distinct=True).sort().join(", "))
     grid = ctx.grid
     near = grid.filter(grid.days_to_renewal >= 0, grid.days_to_renewal <= within)

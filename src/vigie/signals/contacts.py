@@ -35,6 +35,7 @@ def signals(ctx: Context) -> list[ir.Table]:
         .sort()
         .join(", "),
         known_before=_.count(where=before_window),
+        present=_.count(where=present),
     )
     out = []
     gone = per.filter(per.champion_left > 0)
@@ -62,7 +63,17 @@ def signals(ctx: Context) -> list[ir.Table]:
         )
     )
     # Only a standing absence: a departure in the window already fires champion_left.
-    none = per.filter(per.champions == 0, per.champion_left == 0)
+    # An account with no contact at all has no champion either, on the dates the book
+    # has contacts (a team that imports none gets no such signal).
+    books = per.group_by("as_of").agg()
+    every = ctx.grid.select(*KEYS).join(books, "as_of")
+    every = every.left_join(per, KEYS).select(
+        *KEYS,
+        champions=per.champions.fill_null(0),
+        champion_left=per.champion_left.fill_null(0),
+        present=per.present.fill_null(0),
+    )
+    none = every.filter(every.champions == 0, every.champion_left == 0)
     out.append(
         emit(
             none,
@@ -70,7 +81,11 @@ def signals(ctx: Context) -> list[ir.Table]:
             "medium",
             ibis.literal(0.0),
             None,
-            ibis.literal("no champion among the account's present contacts"),
+            ibis.ifelse(
+                none.present == 0,
+                "no contact on record",
+                "no champion among the account's present contacts",
+            ),
         )
     )
     new = per.filter(per.new_exec > 0, per.known_before > 0)

@@ -41,11 +41,13 @@ def peer_percentiles(ctx: Context) -> ir.Table:
             band=size_band(rows.seats, cfg.size_bands),
             per_seat=rows.q.fill_null(0.0) / rows.seats.cast("float64"),
         )
-        rank = ibis.percent_rank().over(group_by=["as_of", "segment", "band"], order_by="per_seat")
-        peers = ibis.row_number().over(group_by=["as_of", "segment", "band"])
-        counted = rows.mutate(percentile=rank * 100.0, _n=peers)
-        size = counted.group_by(["as_of", "segment", "band"]).agg(peers=counted._n.max() + 1)
-        return counted.join(size, ["as_of", "segment", "band"]).drop("_n")
+        group = ["as_of", "segment", "band"]
+        below = ibis.rank().over(group_by=group, order_by="per_seat")  # peers with less usage
+        ties = rows.count().over(group_by=[*group, "per_seat"])
+        peers = rows.count().over(group_by=group)
+        # ties share the mean of their ranks: peers that all use the same are at 50, not 0
+        middle = (below + (ties - 1) / 2.0) / (peers - 1).nullif(0)
+        return rows.mutate(percentile=middle * 100.0, peers=peers)
 
     return ctx.kept("peer_percentiles", build)
 

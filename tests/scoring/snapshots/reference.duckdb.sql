@@ -796,13 +796,13 @@ FROM (
             "t54"."m2_raw",
             "t54"."m3_raw",
             "t54"."m4_raw",
-            "t37"."ov_0",
-            "t37"."ov_1",
-            "t37"."ov_2",
-            "t37"."ov_3",
-            "t37"."ov_4",
-            "t37"."ov_overall",
-            "t37"."ov_overall_reason"
+            "t36"."ov_0",
+            "t36"."ov_1",
+            "t36"."ov_2",
+            "t36"."ov_3",
+            "t36"."ov_4",
+            "t36"."ov_overall",
+            "t36"."ov_overall_reason"
           FROM (
             SELECT
               *
@@ -847,11 +847,11 @@ FROM (
                   "t50"."plan",
                   "t50"."days_to_renewal",
                   "t50"."tenure_days",
-                  "t46"."usage_events_0",
-                  "t46"."usage_events_1",
+                  "t45"."usage_events_0",
+                  "t45"."usage_events_1",
                   "t38"."interactions_0",
                   "t42"."contacts_0",
-                  "t49"."surveys_0"
+                  "t48"."surveys_0"
                 FROM (
                   SELECT
                     *
@@ -867,7 +867,7 @@ FROM (
                       "t14"."parent_account_id",
                       "t13"."as_of",
                       (
-                        COALESCE("t35"."n_active", 0) > 0
+                        COALESCE("t37"."n_active", 0) > 0
                       )
                       OR (
                         (
@@ -882,11 +882,15 @@ FROM (
                           )
                         )
                       ) AS "active",
-                      "t35"."arr",
-                      "t35"."seats",
-                      "t35"."plan",
-                      DATE_DIFF('DAY', "t13"."as_of", "t35"."renewal") AS "days_to_renewal",
-                      DATE_DIFF('DAY', COALESCE("t35"."first_start", "t14"."customer_since"), "t13"."as_of") AS "tenure_days"
+                      "t37"."arr",
+                      "t37"."seats",
+                      "t37"."plan",
+                      CASE
+                        WHEN "t37"."open_ended" > 0
+                        THEN CAST(NULL AS BIGINT)
+                        ELSE DATE_DIFF('DAY', "t13"."as_of", "t37"."renewal")
+                      END AS "days_to_renewal",
+                      DATE_DIFF('DAY', COALESCE("t37"."first_start", "t14"."customer_since"), "t13"."as_of") AS "tenure_days"
                     FROM (
                       SELECT
                         "t2"."account_id",
@@ -938,6 +942,17 @@ FROM (
                           ) OR (
                             "t27"."end_date" > "t27"."as_of"
                           )) AS "renewal",
+                        COUNT(*) FILTER(WHERE
+                          (
+                            (
+                              "t27"."end_date" IS NULL
+                            ) OR (
+                              "t27"."end_date" > "t27"."as_of"
+                            )
+                          )
+                          AND (
+                            "t27"."end_date" IS NULL
+                          )) AS "open_ended",
                         MIN("t27"."start_date") AS "first_start"
                       FROM (
                         SELECT
@@ -961,8 +976,8 @@ FROM (
                       GROUP BY
                         1,
                         2
-                    ) AS "t35"
-                      ON "t14"."account_id" = "t35"."account_id" AND "t13"."as_of" = "t35"."as_of"
+                    ) AS "t37"
+                      ON "t14"."account_id" = "t37"."account_id" AND "t13"."as_of" = "t37"."as_of"
                     LEFT OUTER JOIN (
                       SELECT
                         "t20"."account_id",
@@ -978,9 +993,9 @@ FROM (
                       ) AS "t20"
                     ) AS "t28"
                       ON "t14"."account_id" = "t28"."account_id"
-                  ) AS "t45"
+                  ) AS "t46"
                   WHERE
-                    "t45"."active"
+                    "t46"."active"
                 ) AS "t50"
                 LEFT OUTER JOIN (
                   SELECT
@@ -1031,8 +1046,8 @@ FROM (
                     GROUP BY
                       1
                   ) AS "t40"
-                ) AS "t46"
-                  ON "t50"."account_id" = "t46"."account_id" AND "t50"."as_of" = "t46"."as_of"
+                ) AS "t45"
+                  ON "t50"."account_id" = "t45"."account_id" AND "t50"."as_of" = "t45"."as_of"
                 LEFT OUTER JOIN (
                   SELECT
                     "t32"."account_id",
@@ -1178,8 +1193,8 @@ FROM (
                     GROUP BY
                       1
                   ) AS "t44"
-                ) AS "t49"
-                  ON "t50"."account_id" = "t49"."account_id" AND "t50"."as_of" = "t49"."as_of"
+                ) AS "t48"
+                  ON "t50"."account_id" = "t48"."account_id" AND "t50"."as_of" = "t48"."as_of"
               ) AS "t51"
             ) AS "t52"
           ) AS "t54"
@@ -1236,8 +1251,8 @@ FROM (
             GROUP BY
               1,
               2
-          ) AS "t37"
-            ON "t54"."account_id" = "t37"."account_id" AND "t54"."as_of" = "t37"."as_of"
+          ) AS "t36"
+            ON "t54"."account_id" = "t36"."account_id" AND "t54"."as_of" = "t36"."as_of"
         ) AS "t55"
       ) AS "t56"
     ) AS "t57"

@@ -18,11 +18,12 @@ from vigie.engine.overrides import OVERALL, OVERRIDES
 from vigie.engine.scoring import DIMENSIONS, MEASURES, SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
 from vigie.errors import UnknownAccountError
+from vigie.scorecard.named import scorecard_spec
 from vigie.signals.compute import stored_signals
 from vigie.signals.config import load_config
 from vigie.tone.store import recent_texts, tone_band
 from vigie.web.pages.book import full_worklist
-from vigie.web.pages.common import BandInfo, bands, colour_of, latest_run, scorecard_spec
+from vigie.web.pages.common import BandInfo, bands, colour_of, latest_run
 from vigie.workspace import Workspace
 
 FACTS_SHOWN = 20

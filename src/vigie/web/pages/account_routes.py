@@ -12,11 +12,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from vigie.engine.overrides import add_override
 from vigie.errors import OverrideError, PlaybookError, UnknownAccountError, VigieError
 from vigie.playbooks.actions import close_action, open_actions
+from vigie.scorecard.named import scorecard_spec
 from vigie.sentiment import record_sentiment
 from vigie.web.auth import check_csrf, current_user, require_editor, store_of
 from vigie.web.i18n import Formatter
 from vigie.web.pages.account import AccountPage, account_page, history_chart
-from vigie.web.pages.common import latest_run, scorecard_spec, workspace
+from vigie.web.pages.common import latest_run, workspace
 from vigie.web.render import render
 from vigie.web.users import User
 from vigie.workspace import Workspace

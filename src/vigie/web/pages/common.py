@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, TypeVar, get_origin
 
 import ibis
@@ -20,11 +18,10 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ValidationError
 
 from vigie.engine.scoring import SNAPSHOTS
-from vigie.errors import ScorecardError, VigieError, WorkspaceBusyError, WorkspaceError
-from vigie.scorecard.spec import Scorecard, bundled_templates, load_scorecard
+from vigie.errors import VigieError, WorkspaceBusyError, WorkspaceError
+from vigie.scorecard.named import scorecard_spec
 from vigie.workspace import Workspace
 
-SCORECARD_FOLDER = "scorecards"
 """Scorecards uploaded through the web, as `<name>.yaml` in the workspace folder."""
 M = TypeVar("M", bound=BaseModel)
 _GOOD, _MID, _BAD = (46, 125, 50), (249, 168, 37), (198, 40, 40)
@@ -99,24 +96,6 @@ def latest_run(ws: Workspace, scorecard: str | None) -> tuple[str, dt.date]:
     if not found:
         raise NoScores
     return found[0]["scorecard"], found[0]["as_of"]
-
-
-def scorecard_spec(root: Path, name: str) -> Scorecard | None:
-    """The scorecard's spec: the web-uploaded file of that name, else the bundled template."""
-    path = root / SCORECARD_FOLDER / f"{name}.yaml"
-    if path.is_file():
-        return _load(str(path), path.stat().st_mtime_ns)
-    if name in bundled_templates():
-        return _load(name, 0)
-    return None
-
-
-@lru_cache(maxsize=32)
-def _load(ref: str, _mtime: int) -> Scorecard | None:
-    try:
-        return load_scorecard(Path(ref) if ref.endswith(".yaml") else ref)
-    except ScorecardError:
-        return None
 
 
 def bands(ws: Workspace, card_name: str, as_of: dt.date) -> list[BandInfo]:

@@ -22,9 +22,10 @@ from pydantic import BaseModel
 from vigie.engine.scoring import SNAPSHOTS
 from vigie.errors import ScorecardError, VigieError
 from vigie.predict.store import MODELS_FOLDER
+from vigie.scorecard.named import SCORECARD_FOLDER, scorecard_spec
 from vigie.scorecard.spec import Scorecard, load_scorecard
 from vigie.web.auth import check_csrf, current_user, require_admin, store_of
-from vigie.web.pages.common import SCORECARD_FOLDER, scorecard_spec, workspace
+from vigie.web.pages.common import workspace
 from vigie.web.render import render
 from vigie.web.users import User
 from vigie.workspace import Workspace
