@@ -93,9 +93,19 @@ def test_accounts_lists_the_book_of_the_latest_date_unless_asked_for_all(scored:
     assert listed["A4"] == "2024-01-15" and listed["A1"] == "2024-03-01"
 
 
-def test_scoring_a_date_after_today_is_refused(scored: Workspace) -> None:
-    out = CliRunner().invoke(app, ["score", "-w", str(scored.root), "--as-of", "2999-01-01"])
+@pytest.mark.parametrize(
+    "command",
+    [["score"], ["signals"], ["risk"], ["worklist"], ["review"], ["explain", "A1"], ["forecast"]],
+)
+def test_a_date_after_today_is_refused(scored: Workspace, command: list[str]) -> None:
+    out = CliRunner().invoke(app, [*command, "-w", str(scored.root), "--as-of", "2999-01-01"])
     assert isinstance(out.exception, VigieError) and "is after today" in str(out.exception)
+
+
+@pytest.mark.parametrize("command", [["signals", "--account", "NOPE"], ["sentiment", "NOPE"]])
+def test_an_unknown_account_is_refused(scored: Workspace, command: list[str]) -> None:
+    out = CliRunner().invoke(app, [*command, "-w", str(scored.root)])
+    assert isinstance(out.exception, VigieError) and "No account 'NOPE'" in str(out.exception)
 
 
 def test_explain_ranks_measures_by_contribution_change(scored: Workspace) -> None:
