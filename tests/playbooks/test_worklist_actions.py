@@ -155,3 +155,22 @@ def test_cli_worklist_record_and_actions(ws: Workspace, tmp_path: Path) -> None:
         app, ["actions", "add", "mid_red", "--reason", "x", "--playbook", "tier-urgent", "-w", root]
     )
     assert isinstance(again.exception, PlaybookError)
+
+
+def test_a_worklist_without_scores_ranks_on_signals_and_says_what_it_lacks(
+    tmp_path: Path,
+) -> None:
+    with Workspace.init(tmp_path / "ws") as bare:
+        load(bare, "accounts", [{"account_id": "A", "name": "A", "csm": "ann"}])
+        load(
+            bare,
+            "subscriptions",
+            [{"subscription_id": "S", "account_id": "A", "start_date": dt.date(2023, 1, 1),
+              "end_date": dt.date(2024, 6, 20), "arr": 1000.0, "seats": 5}],
+        )  # fmt: skip
+        facts = account_facts(bare, D)
+        assert facts.loc[0, "risk"] == 0.5 and pd.isna(facts.loc[0, "score_date"])
+        assert worklist(facts, load_playbooks(), list_actions(bare), D).empty
+        out = CliRunner().invoke(app, ["worklist", "-w", str(bare.root), "--as-of", str(D)])
+    assert out.exit_code == 0
+    assert "Found no score dated on or before 2024-06-01" in " ".join(out.output.split())

@@ -58,9 +58,8 @@ def worklist_cmd(
     ws = open_workspace(workspace)
     day = as_of_date(as_of)
     books = load_playbooks(playbooks)
-    rows = worklist(
-        account_facts(ws, day, scorecard), books, list_actions(ws, status="open"), day, csm
-    )
+    facts = account_facts(ws, day, scorecard)
+    rows = worklist(facts, books, list_actions(ws, status="open"), day, csm)
     rows = rows.head(limit) if limit is not None else rows
     if record:
         todo = rows.rename(columns={"action": "reason"})
@@ -86,6 +85,19 @@ def worklist_cmd(
             "due",
         ]
         print_table(rows, columns, f"Worklist as of {day}: {len(rows)} account(s)")
+        missing = _missing_inputs(facts, day)
+        if missing:
+            console.print(f"Found no {missing}.", highlight=False)
+
+
+def _missing_inputs(facts: pd.DataFrame, day: dt.date) -> str:
+    """What the ranking and the playbooks had to do without, as a hint for an empty list."""
+    missing = []
+    if facts["score_date"].isna().all():
+        missing.append(f"score dated on or before {day} (`vigie score`)")
+    if facts["signals_date"].isna().all():
+        missing.append(f"signals dated on or before {day} (`vigie signals`)")
+    return " and no ".join(missing)
 
 
 @actions_app.command("list")

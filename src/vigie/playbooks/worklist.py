@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from vigie.engine.history import pick_scorecard, stored_band_positions, stored_snapshots
-from vigie.engine.scoring import DIMENSIONS
+from vigie.engine.scoring import DIMENSIONS, SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
 from vigie.playbooks.rules import Playbook, matches
 from vigie.predict.store import PREDICTIONS
@@ -29,6 +29,10 @@ PROXIMITY_DAYS = 180
 WORKLIST_COLUMNS = [
     "account_id", "name", "csm", "segment", "arr", "score", "band", "risk", "days_to_renewal",
     "arr_at_risk", "risk_type", "evidence", "playbook", "action", "owner", "priority", "due",
+    "score_date", "signals_date",
+]  # fmt: skip
+SCORE_COLUMNS = [
+    "account_id", "score", "band", "band_position", "score_date", "band_held_days", "scorecard",
 ]  # fmt: skip
 
 
@@ -48,7 +52,12 @@ def scored_history(
 
 
 def _scores(workspace: Workspace, as_of: dt.date, scorecard: str | None) -> pd.DataFrame:
-    """Latest score <= D per account, its band position and how long the band has held."""
+    """Latest score <= D per account, its band position and how long the band has held.
+
+    Without any stored score (and no scorecard asked for), none: risk then comes from the
+    churn model, else counts as unknown."""
+    if scorecard is None and SNAPSHOTS not in workspace.con.list_tables():
+        return pd.DataFrame(columns=SCORE_COLUMNS)
     rows, name = scored_history(workspace, as_of, scorecard)
     latest = rows.groupby("account_id").tail(1).set_index("account_id")
     changed = rows["band"] != rows.groupby("account_id")["band"].shift()
@@ -87,7 +96,7 @@ def _zero_dimensions(workspace: Workspace, scores: pd.DataFrame) -> pd.DataFrame
 
 def _signals(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
     """Risk type, evidence and fired kinds at the latest stored signal date <= D."""
-    columns = ["account_id", "risk_type", "evidence", "signal_kinds"]
+    columns = ["account_id", "risk_type", "evidence", "signal_kinds", "signals_date"]
     signals = stored_signals(workspace, until=as_of)
     if signals.empty:
         return pd.DataFrame(columns=columns)
@@ -96,7 +105,8 @@ def _signals(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
     fired = signals.drop_duplicates(["account_id", "kind"]).sort_values("kind")  # one per kind
     kinds = "|" + fired.groupby("account_id")["kind"].agg("|".join) + "|"
     risks = risk_types(workspace, signals, [last])[["account_id", "risk_type", "evidence"]]
-    return risks.merge(kinds.rename("signal_kinds").reset_index(), on="account_id", how="outer")
+    found = risks.merge(kinds.rename("signal_kinds").reset_index(), on="account_id", how="outer")
+    return found.assign(signals_date=last)
 
 
 def churn_probabilities(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
@@ -125,7 +135,7 @@ def account_facts(
     facts = facts.merge(_signals(workspace, as_of), on="account_id", how="left")
     facts = facts.merge(churn_probabilities(workspace, as_of), on="account_id", how="left")
     facts["signal_kinds"] = facts["signal_kinds"].fillna("||")
-    by_score = ((100 - facts["score"]) / 100).clip(0, 1)
+    by_score = ((100 - facts["score"].astype(float)) / 100).clip(0, 1)
     facts["risk"] = facts["probability"].fillna(by_score).fillna(0.5).astype(float)
     days = facts["days_to_renewal"].astype(float)
     closeness = ((PROXIMITY_DAYS - days) / PROXIMITY_DAYS).clip(0, 1).where(days >= 0, 0)
