@@ -17,7 +17,7 @@ from vigie.cli import app
 from vigie.errors import PredictionError, VigieError
 from vigie.predict.labels import labelled_dates
 from vigie.predict.predict import backtest_model, predict
-from vigie.predict.store import PREDICTIONS
+from vigie.predict.store import PREDICTIONS, model_dir, predictions_table
 from vigie.predict.train import ChurnModel, fit, load_model, train
 from vigie.scorecard import load_scorecard
 from vigie.scorecard.spec import load_scorecard as load_card
@@ -78,6 +78,19 @@ def test_predict_writes_and_replaces_its_rows(trained: Workspace) -> None:
     top = frame.iloc[0]
     assert top["driver_1"] and top["driver_1_contribution"] > 0
     assert set(frame["risk_band"]) <= {"low", "medium", "high"}
+
+
+def test_a_downsell_model_never_feeds_the_churn_risk(book: Path, tmp_path: Path) -> None:
+    with copy_book(book, tmp_path) as ws:
+        train(ws, CARD, labelled_dates(ws, 90, every=28), "logistic", 90, name="drop")
+        # the book is too small for downsell labels: relabel the stored model's target
+        meta = model_dir(ws, "drop") / "metadata.json"
+        meta.write_text(json.dumps({**json.loads(meta.read_text()), "target": "downsell"}))
+        assert load_model(ws, "drop").target == "downsell"
+        frame = predict(ws, "drop", dt.date(2025, 10, 6))
+        assert PREDICTIONS not in ws.con.list_tables()
+        stored = ws.con.table(predictions_table("downsell")).to_pandas()
+        assert len(stored) == len(frame) and set(stored["model"]) == {"drop"}
 
 
 def test_unknown_model_is_a_user_error(trained: Workspace) -> None:

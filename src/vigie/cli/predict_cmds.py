@@ -81,7 +81,9 @@ def train_cmd(
     end: ToOption = None,
     every: EveryOption = "7d",
     scorecard: ScorecardOption = DEFAULT_SCORECARD,
-    name: Annotated[str | None, typer.Option(help="Model name (default: churn-MODEL).")] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Model name (default: TARGET-MODEL, e.g. churn-logistic).")
+    ] = None,
     target: Annotated[str, typer.Option(help="churn or downsell.")] = "churn",
     as_json: JsonOption = False,
 ) -> None:
@@ -120,16 +122,20 @@ def predict_cmd(
     top: Annotated[int, typer.Option(help="Rows to show.")] = 20,
     as_json: JsonOption = False,
 ) -> None:
-    """Write each active account's churn probability and top drivers to churn_predictions."""
+    """Write each active account's churn (or downsell) probability and top drivers to
+    churn_predictions (downsell_predictions)."""
     from vigie.predict.predict import predict
+    from vigie.predict.train import load_model
 
+    day = as_of_date(as_of)
     with open_workspace(workspace) as ws:
-        frame = predict(ws, model, as_of_date(as_of))
+        target = load_model(ws, model).target
+        frame = predict(ws, model, day)
     if as_json:
         print_records(frame)
         return
-    table = Table(title=f"{model}: riskiest accounts as of {as_of.date()} ({len(frame)} scored)")
-    for heading in ("account", "churn probability", "risk", "score", "band", "top drivers"):
+    table = Table(title=f"{model}: riskiest accounts as of {day} ({len(frame)} scored)")
+    for heading in ("account", f"{target} probability", "risk", "score", "band", "top drivers"):
         table.add_column(heading)
     for row in frame.head(top).itertuples():
         drivers = ", ".join(d for d in (row.driver_1, row.driver_2, row.driver_3) if d)

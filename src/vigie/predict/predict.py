@@ -16,7 +16,7 @@ import pyarrow as pa
 from vigie.errors import PredictionError
 from vigie.predict.backtest import Backtest
 from vigie.predict.features import build_features
-from vigie.predict.store import PREDICTIONS
+from vigie.predict.store import predictions_table
 from vigie.predict.train import (
     ChurnModel,
     dataset,
@@ -45,12 +45,13 @@ SCHEMA = ibis.schema(
 
 
 def predict(workspace: Workspace, name: str, as_of: dt.date, persist: bool = True) -> pd.DataFrame:
-    """Churn probability and top drivers of every account active at `as_of`."""
+    """Probability of the model's target (churn, downsell) and top drivers of every account
+    active at `as_of`, stored in that target's predictions table."""
     model = load_model(workspace, name)
     features = build_features(workspace, model.card, [as_of], model.horizon)
     frame = prediction_rows(model, features)
     if persist:
-        _replace(workspace, frame, name, as_of)
+        _replace(workspace, predictions_table(model.target), frame, name, as_of)
     return frame
 
 
@@ -74,17 +75,19 @@ def prediction_rows(model: ChurnModel, features: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("probability", ascending=False, ignore_index=True)
 
 
-def _replace(workspace: Workspace, frame: pd.DataFrame, name: str, as_of: dt.date) -> None:
+def _replace(
+    workspace: Workspace, table_name: str, frame: pd.DataFrame, name: str, as_of: dt.date
+) -> None:
     """Rewrite the predictions table without this model's rows at `as_of`, plus the new ones."""
     new = pa.Table.from_pandas(
         frame[list(SCHEMA.names)], schema=SCHEMA.to_pyarrow(), preserve_index=False
     )
     con = workspace.con
-    if PREDICTIONS in con.list_tables():
-        table = con.table(PREDICTIONS)
+    if table_name in con.list_tables():
+        table = con.table(table_name)
         kept = table.filter(~((table.model == name) & (table.as_of == as_of))).to_pyarrow()
         new = pa.concat_tables([kept.cast(new.schema), new])
-    con.create_table(PREDICTIONS, new, overwrite=True)
+    con.create_table(table_name, new, overwrite=True)
 
 
 def backtest_scorecard(
@@ -114,9 +117,7 @@ def backtest_model(
 ) -> tuple[Backtest, Backtest]:
     """The model and its scorecard on the same rows; warns (in `extra`) about trained dates."""
     model = load_model(workspace, name)
-    data = dataset(
-        workspace, model.card, dates, model.horizon, model.metadata.get("target", "churn")
-    )
+    data = dataset(workspace, model.card, dates, model.horizon, model.target)
     result = evaluate_model(model, data)
     seen = dt.date.fromisoformat(model.metadata["dates"]["calibration"][1])
     overlap = [d for d in dates if d <= seen]

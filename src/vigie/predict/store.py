@@ -10,8 +10,14 @@ from pathlib import Path
 
 from vigie.workspace import Workspace
 
-PREDICTIONS = "churn_predictions"
-"""The table of stored churn predictions (one row per account, as-of date and model)."""
+
+def predictions_table(target: str) -> str:
+    """The table of a target's stored predictions (one row per account, as-of date and model):
+    a downsell model never feeds the churn risk that worklists, forecasts and pages read."""
+    return f"{target}_predictions"
+
+
+PREDICTIONS = predictions_table("churn")
 MODELS_FOLDER = "models"
 
 

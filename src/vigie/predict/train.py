@@ -161,6 +161,11 @@ class ChurnModel:
     def numeric(self) -> list[str]:
         return list(self.metadata["features"])
 
+    @property
+    def target(self) -> str:
+        """What the model predicts: churn or downsell (models saved before targets: churn)."""
+        return str(self.metadata.get("target", "churn"))
+
     def _x(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The features in training order; a feature absent at prediction time is NaN."""
         return frame.reindex(columns=[*self.numeric, *CATEGORICAL])
@@ -252,12 +257,12 @@ def train(
         if rows["label"].nunique() < 2:
             raise PredictionError(
                 f"The {key} dates ({min(getattr(split, key))} to {max(getattr(split, key))}) "
-                f"have no {'churn' if not rows['label'].any() else 'non-churn'} at all: "
+                f"have no {target if not rows['label'].any() else 'non-' + target} at all: "
                 "widen --from/--to or import more history."
             )
     numeric = feature_columns(data)
     pipeline, calibrated = fit(kind, numeric, part["train"], part["calibration"])
-    name = name or f"churn-{kind}"
+    name = name or f"{target}-{kind}"
     model = ChurnModel(name, kind, horizon, card, pipeline, calibrated, {"features": numeric})
     tested = evaluate_model(model, part["test"])
     baseline = evaluate_scorecard(card, part["test"])
