@@ -20,11 +20,18 @@ from typer.testing import CliRunner
 
 from vigie.cli.app import app
 from vigie.engine.explain import explain
-from vigie.engine.history import accounts, history, sparkline
+from vigie.engine.history import (
+    accounts,
+    history,
+    latest_scorecard,
+    pick_scorecard,
+    sparkline,
+)
 from vigie.engine.overrides import add_override
-from vigie.engine.scoring import score
+from vigie.engine.scoring import SNAPSHOTS, score
 from vigie.errors import UnknownAccountError, VigieError
 from vigie.scorecard.spec import from_yaml_text, load_scorecard
+from vigie.web.pages.common import latest_run
 from vigie.workspace import Workspace
 
 REFERENCE = Path(__file__).parent / "fixtures" / "reference.yaml"
@@ -162,3 +169,14 @@ def test_cli_accounts_history_explain(scored: Workspace) -> None:
     assert data["overrides"][0]["reason"] == "new champion"
     bad = runner.invoke(app, ["explain", "A2", "--from", "2024-02-24", "--to", "2024-03-01", *ws])
     assert isinstance(bad.exception, VigieError)
+
+
+def test_every_door_defaults_to_the_same_scorecard_on_a_tie(scored: Workspace) -> None:
+    """`kinds` is scored on the latest date too, once: `reference` has the longer history."""
+    score(scored, load_scorecard(REFERENCE.with_name("kinds.yaml")), [D3])
+    snapshots = scored.con.table(SNAPSHOTS)
+    assert latest_scorecard(snapshots) == "reference"
+    assert pick_scorecard(snapshots, None, "this test") == "reference"
+    assert latest_run(scored, None) == ("reference", D3)
+    score(scored, load_scorecard(REFERENCE.with_name("kinds.yaml")), [D1, D2])
+    assert latest_run(scored, None) == ("kinds", D3)  # same history: the first by name

@@ -19,10 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import ibis
 import pandas as pd
 
-from vigie.engine.history import check_account, pick_scorecard, stored_snapshots
+from vigie.engine.history import (
+    check_account,
+    latest_scorecard,
+    pick_scorecard,
+    stored_snapshots,
+)
 from vigie.engine.overrides import OVERRIDES
 from vigie.engine.scoring import DIMENSIONS, MEASURES, SNAPSHOTS
 from vigie.errors import VigieError
@@ -308,9 +312,5 @@ def scorecard_for_suggestions(workspace: Workspace, ref: str | None) -> spec.Sco
         return spec.load_scorecard(ref) if known else None
     if SNAPSHOTS not in workspace.con.list_tables():
         return None
-    snapshots = workspace.con.table(SNAPSHOTS)
-    latest = snapshots.order_by([ibis.desc("as_of"), "scorecard"]).limit(1).scorecard
-    names = latest.to_pyarrow().to_pylist()
-    if names and names[0] in spec.bundled_templates():
-        return spec.load_scorecard(names[0])
-    return None
+    name = latest_scorecard(workspace.con.table(SNAPSHOTS))
+    return spec.load_scorecard(name) if name in spec.bundled_templates() else None

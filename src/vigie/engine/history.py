@@ -56,13 +56,25 @@ def check_account(workspace: Workspace, account_id: str) -> None:
     raise UnknownAccountError(f"No account {account_id!r} in workspace {workspace.root}.{hint}")
 
 
+def latest_scorecard(snapshots: ir.Table) -> str | None:
+    """The scorecard scored most recently; of several scored on that date, the one with the
+    longest history, then the first by name. None without stored scores. The CLI, the pages
+    and the API all default to it."""
+    stored = snapshots.group_by("scorecard").agg(
+        last=snapshots.as_of.max(), dates=snapshots.as_of.nunique()
+    )
+    first = stored.order_by([ibis.desc("last"), ibis.desc("dates"), "scorecard"]).limit(1)
+    names = first.scorecard.to_pyarrow().to_pylist()
+    return names[0] if names else None
+
+
 def pick_scorecard(snapshots: ir.Table, scorecard: str | None, what: str) -> str:
     """`scorecard` if it has stored scores in `snapshots`, else the most recently scored one."""
     stored = snapshots.group_by("scorecard").agg(last=snapshots.as_of.max()).to_pandas()
     if stored.empty:
         raise VigieError(f"No stored scores for {what}. Run `vigie score` first.")
     if scorecard is None:
-        return str(stored.sort_values(["last", "scorecard"]).iloc[-1].scorecard)
+        return str(latest_scorecard(snapshots))
     if scorecard not in set(stored.scorecard):
         names = ", ".join(sorted(stored.scorecard))
         raise VigieError(

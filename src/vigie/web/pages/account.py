@@ -14,6 +14,7 @@ import ibis.expr.types as ir
 import plotly.graph_objects as go
 from pydantic import BaseModel
 
+from vigie.engine.history import latest_scorecard
 from vigie.engine.overrides import OVERALL, OVERRIDES
 from vigie.engine.scoring import DIMENSIONS, MEASURES, SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
@@ -143,8 +144,10 @@ def account_page(
     before: dt.date | None = None,
     after: dt.date | None = None,
 ) -> AccountPage:
-    card, book_date = latest_run(ws, scorecard)
     snaps = ws.con.table(SNAPSHOTS)
+    if scorecard is None:  # the book's scorecard, else the one this account was scored with
+        scorecard = latest_scorecard(snaps.filter(snaps.account_id == account_id))
+    card, book_date = latest_run(ws, scorecard)
     mine = snaps.filter(snaps.scorecard == card, snaps.account_id == account_id)
     history = _rows(mine.select("as_of", "score_scaled", "band").order_by("as_of"))
     if not history:

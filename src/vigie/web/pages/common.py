@@ -17,6 +17,7 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ValidationError
 
+from vigie.engine.history import latest_scorecard
 from vigie.engine.scoring import SNAPSHOTS
 from vigie.errors import VigieError, WorkspaceBusyError, WorkspaceError
 from vigie.scorecard.named import scorecard_spec
@@ -89,13 +90,11 @@ def latest_run(ws: Workspace, scorecard: str | None) -> tuple[str, dt.date]:
     if SNAPSHOTS not in ws.con.list_tables():
         raise NoScores
     snaps = ws.con.table(SNAPSHOTS)
-    if scorecard:
-        snaps = snaps.filter(snaps.scorecard == scorecard)
-    row = snaps.order_by(ibis.desc("as_of"), "scorecard").select("scorecard", "as_of").limit(1)
-    found = row.to_pyarrow().to_pylist()
-    if not found:
+    name = scorecard or latest_scorecard(snaps)
+    last = snaps.filter(snaps.scorecard == name).as_of.max().to_pyarrow().as_py()
+    if last is None:
         raise NoScores
-    return found[0]["scorecard"], found[0]["as_of"]
+    return str(name), last
 
 
 def bands(ws: Workspace, card_name: str, as_of: dt.date) -> list[BandInfo]:
