@@ -275,3 +275,17 @@ def test_account_page_shows_recent_exchanges_with_their_tone(client_for, scored_
             )
             assert x["tone_band"] == band
     assert 'id="exchange-list"' in client.get(f"/accounts/{account}").text
+
+
+def test_signals_computed_after_the_latest_score_reach_the_pages(client_for, workspace_dir) -> None:
+    client = client_for("victor", workspace_dir)
+    as_of = dt.date.fromisoformat(client.get("/api/portfolio").json()["as_of"])
+    later = as_of + dt.timedelta(days=7)
+    with Workspace.open(workspace_dir) as ws:
+        fired = compute_signals(ws, [later])
+    rows = client.get("/api/portfolio", params={"per_page": 500}).json()["rows"]
+    got = {r["account_id"]: set(r["signal_kinds"]) for r in rows if r["signal_kinds"]}
+    want = fired.groupby("account_id")["kind"].agg(set).to_dict()
+    assert got == {a: k for a, k in want.items() if a in {r["account_id"] for r in rows}}
+    assert any(r["risk_type"] for r in rows)
+    assert client.get("/api/book", params={"csm": ""}).json()["as_of"] == str(later)

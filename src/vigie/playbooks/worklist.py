@@ -94,7 +94,7 @@ def _zero_dimensions(workspace: Workspace, scores: pd.DataFrame) -> pd.DataFrame
     return dims[["account_id", "dimension"]].rename(columns={"dimension": "zero_dimension"})
 
 
-def _signals(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
+def signal_facts(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
     """Risk type, evidence and fired kinds at the latest stored signal date <= D."""
     columns = ["account_id", "risk_type", "evidence", "signal_kinds", "signals_date"]
     signals = stored_signals(workspace, until=as_of)
@@ -132,7 +132,7 @@ def account_facts(
     scores = _scores(workspace, as_of, scorecard)
     facts = facts.merge(scores, on="account_id", how="left")
     facts = facts.merge(_zero_dimensions(workspace, scores), on="account_id", how="left")
-    facts = facts.merge(_signals(workspace, as_of), on="account_id", how="left")
+    facts = facts.merge(signal_facts(workspace, as_of), on="account_id", how="left")
     facts = facts.merge(churn_probabilities(workspace, as_of), on="account_id", how="left")
     facts["signal_kinds"] = facts["signal_kinds"].fillna("||")
     by_score = ((100 - facts["score"].astype(float)) / 100).clip(0, 1)

@@ -130,6 +130,13 @@ def _replace(workspace: Workspace, dates: list[dt.date], frame: pd.DataFrame) ->
     replace_dated_rows(workspace.con, {SIGNALS: arrow}, dates)
 
 
+def latest_signal_date(workspace: Workspace) -> dt.date | None:
+    """The date of the latest stored signals (never after today: see `vigie signals`)."""
+    if SIGNALS not in workspace.con.list_tables():
+        return None
+    return workspace.con.table(SIGNALS).as_of.max().to_pyarrow().as_py()
+
+
 def stored_signals(
     workspace: Workspace,
     since: dt.date | None = None,

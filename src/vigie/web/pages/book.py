@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from vigie.playbooks.actions import list_actions
 from vigie.playbooks.rules import load_playbooks
 from vigie.playbooks.worklist import account_facts, worklist
+from vigie.signals.compute import latest_signal_date
 from vigie.web.auth import current_user
 from vigie.web.pages.common import colour_of, workspace
 from vigie.web.pages.latest import cached, latest
@@ -66,8 +67,10 @@ class BookPage(BaseModel):
 
 
 def full_worklist(ws: Workspace) -> tuple[pd.DataFrame, dt.date]:
-    """Every account with a next action at the latest scored date, riskiest first (cached)."""
+    """Every account with a next action at the latest scored date, or at the latest signals'
+    date when they were computed since, riskiest first (cached)."""
     as_of = latest(ws, None).as_of  # the latest run is kept per data version: no query
+    as_of = max(as_of, latest_signal_date(ws) or as_of)
 
     def make() -> pd.DataFrame:
         facts = account_facts(ws, as_of)

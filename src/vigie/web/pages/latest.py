@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import ibis
+import pandas as pd
 import pyarrow as pa
 
 from vigie.engine.scoring import DIMENSIONS, SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
+from vigie.playbooks.worklist import signal_facts
 from vigie.predict.store import PREDICTIONS
-from vigie.signals.compute import SIGNALS, stored_signals
-from vigie.signals.risk import risk_types
+from vigie.signals.compute import latest_signal_date
 from vigie.web.pages.common import BandInfo, bands, latest_run
 from vigie.workspace import Workspace
 
@@ -145,7 +146,7 @@ def build(ws: Workspace, scorecard: str | None) -> Latest:
     if names:
         t = t.left_join(wide, "account_id").drop("account_id_right")
     t = t.left_join(_churn_risk(ws, as_of), "account_id").drop("account_id_right")
-    t = t.left_join(_signal_facts(ws, as_of), "account_id").drop("account_id_right")
+    t = t.left_join(_signal_facts(ws), "account_id").drop("account_id_right")
     t = t.mutate(
         arr_at_risk=t.arr * (100 - t.score) / 100,
         change_4w=t.score_scaled - t.earlier,
@@ -177,23 +178,12 @@ def _churn_risk(ws: Workspace, as_of: dt.date) -> ibis.Table:
     )
 
 
-def _signal_facts(ws: Workspace, as_of: dt.date) -> ibis.Table:
-    """Primary risk type and the kinds fired, at the latest stored signal date on or before as_of.
-
-    The same reading as the worklist's: `vigie signals` stores firings, risk_types ranks them.
-    """
+def _signal_facts(ws: Workspace) -> ibis.Table:
+    """Primary risk type and the kinds fired at the latest stored signal date, as the worklist
+    reads them: signals computed after the latest score are the newest news of the account."""
     schema = {"account_id": "string", "risk_type": "string", "signal_kinds": "string"}
-    empty = ibis.memtable({k: [] for k in schema}, schema=schema)
-    if SIGNALS not in ws.con.list_tables():
-        return empty
-    t = ws.con.table(SIGNALS)
-    last = t.filter(t.as_of <= as_of).as_of.max().to_pyarrow().as_py()
-    if last is None:
-        return empty
-    fired = stored_signals(ws, last, last)
-    kinds = "|" + fired.sort_values("kind").groupby("account_id")["kind"].agg("|".join) + "|"
-    risks = risk_types(ws, fired, [last])[["account_id", "risk_type"]]
-    frame = risks.merge(kinds.rename("signal_kinds").reset_index(), on="account_id", how="outer")
+    last = latest_signal_date(ws)
+    frame = signal_facts(ws, last) if last else pd.DataFrame(columns=list(schema))
     return ibis.memtable(frame[list(schema)], schema=schema)
 
 
