@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import ibis
+import numpy as np
 import pandas as pd
 import pytest
 from playbook_helpers import load
@@ -105,3 +106,14 @@ def test_expected_loss_from_model_then_band_history(ws: Workspace) -> None:
     # Accounts active a year ago and at D: A, B, C, X (3600) and O (3000 -> 4000).
     assert f.expansion_rate == pytest.approx(1000 / 6600)
     assert f.nrr == pytest.approx(f.grr + 1000 / 6600)
+
+
+def test_without_model_or_a_year_of_scores_the_grr_is_unknown(ws: Workspace) -> None:
+    ws.con.drop_table(PREDICTIONS)
+    snaps = ws.con.table(SNAPSHOTS)
+    recent = snaps.filter(snaps.as_of > D - dt.timedelta(days=365)).to_pyarrow()
+    ws.con.create_table(SNAPSHOTS, recent, overwrite=True)  # less than a year of scores
+    f = forecast(ws, D)
+    assert set(f.renewals["source"]) == {"none"}
+    assert f.arr_without_probability == 3500
+    assert f.expected_arr_lost == 0 and np.isnan(f.grr) and np.isnan(f.nrr)

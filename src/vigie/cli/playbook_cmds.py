@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -200,9 +201,10 @@ def forecast_cmd(
         "as_of": f.as_of.isoformat(),
         "arr": f.arr,
         "expected_arr_lost": f.expected_arr_lost,
+        "arr_without_probability": f.arr_without_probability,
         "expansion_rate": f.expansion_rate,
-        "grr": f.grr,
-        "nrr": f.nrr,
+        "grr": None if math.isnan(f.grr) else f.grr,
+        "nrr": None if math.isnan(f.nrr) else f.nrr,
         "probability_sources": f.renewals["source"].value_counts().to_dict(),
     }
     if as_json:
@@ -212,8 +214,19 @@ def forecast_cmd(
         return
     print_table(f.by_month, list(f.by_month.columns), f"Renewals by month after {f.as_of}")
     print_table(f.by_quarter, list(f.by_quarter.columns), "Renewals by quarter")
-    console.print(
-        f"ARR {f.arr:,.0f}; expected ARR lost {f.expected_arr_lost:,.0f}; "
-        f"forecast GRR {f.grr:.1%}, NRR {f.nrr:.1%} (expansion {f.expansion_rate:.1%}); "
-        f"probabilities from: {summary['probability_sources']}"
+    rates = (
+        "forecast GRR n/a, NRR n/a"
+        if math.isnan(f.grr)
+        else f"forecast GRR {f.grr:.1%}, NRR {f.nrr:.1%}"
     )
+    console.print(
+        f"ARR {f.arr:,.0f}; expected ARR lost {f.expected_arr_lost:,.0f}; {rates} "
+        f"(expansion {f.expansion_rate:.1%}); probabilities from: {summary['probability_sources']}"
+    )
+    if f.arr_without_probability:
+        console.print(
+            f"No churn probability for {f.arr_without_probability:,.0f} of the ARR renewing: "
+            "train and run a model (`vigie train`, `vigie predict`), or keep a year of scores "
+            "(band history).",
+            highlight=False,
+        )

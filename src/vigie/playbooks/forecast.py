@@ -6,7 +6,9 @@ dated at or before D when the renewal falls inside that prediction's horizon
 (a 90-day probability says nothing about a renewal in nine months); otherwise
 from history: the share of scored accounts in the same band that stopped paying within a year,
 counted on scores dated at least a year before D (so every outcome is known by
-D), falling back to the whole portfolio's rate for accounts without a band.
+D), falling back to the whole portfolio's rate for accounts without a band. With neither
+(no model, less than a year of scores) a renewal has no probability: its ARR is reported as
+such and the GRR is unknown, never a reassuring 100 %.
 Forecast GRR = (ARR at D - expected ARR lost) / ARR at D; NRR adds the past
 year's expansion rate (ARR gained by accounts active a year ago and at D,
 divided by their ARR a year ago).
@@ -42,6 +44,10 @@ class Forecast:
     by_month: pd.DataFrame
     by_quarter: pd.DataFrame
     expected_arr_lost: float
+    """Over the renewals with a probability."""
+    arr_without_probability: float
+    """ARR renewing with no probability at all (no model, no year of scores): when > 0, the
+    GRR and NRR are unknown (NaN), not 100 %."""
     expansion_rate: float
     grr: float
     nrr: float
@@ -158,8 +164,9 @@ def forecast(workspace: Workspace, as_of: dt.date, months: int = 12) -> Forecast
     renewals["quarter"] = ends.dt.year.astype(str) + "-Q" + ends.dt.quarter.astype(str)
     renewals = renewals.sort_values(["end_date", "account_id"], ignore_index=True)
     lost = float(renewals["expected_arr_lost"].sum())
+    unknown = float(renewals.loc[renewals["source"] == "none", "arr"].sum())
     expansion = _expansion_rate(workspace, as_of)
-    grr = (arr - lost) / arr if arr else float("nan")
+    grr = (arr - lost) / arr if arr and not unknown else float("nan")
     return Forecast(
         as_of=as_of,
         arr=arr,
@@ -167,6 +174,7 @@ def forecast(workspace: Workspace, as_of: dt.date, months: int = 12) -> Forecast
         by_month=_periods(renewals, "month"),
         by_quarter=_periods(renewals, "quarter"),
         expected_arr_lost=lost,
+        arr_without_probability=unknown,
         expansion_rate=expansion,
         grr=grr,
         nrr=grr + expansion,

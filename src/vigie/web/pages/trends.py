@@ -69,6 +69,8 @@ class RenewalForecast(BaseModel):
     as_of: dt.date
     arr: float
     expected_arr_lost: float
+    arr_without_probability: float
+    """ARR renewing with no churn probability (no model, no year of scores): GRR unknown."""
     expansion_rate: float
     grr: float | None
     nrr: float | None
@@ -151,6 +153,7 @@ def _forecast(ws: Workspace, as_of: dt.date) -> RenewalForecast:
         as_of=f.as_of,
         arr=f.arr,
         expected_arr_lost=f.expected_arr_lost,
+        arr_without_probability=f.arr_without_probability,
         expansion_rate=f.expansion_rate,
         grr=None if math.isnan(f.grr) else f.grr,
         nrr=None if math.isnan(f.nrr) else f.nrr,
