@@ -27,7 +27,7 @@ test: install
 	$(BIN)/pytest -n 2
 
 test-fast: install
-	$(BIN)/pytest -n 2 -m "not spark and not postgres and not slow"
+	$(BIN)/pytest -n 2 -m "not spark and not postgres and not slow and not browser"
 
 lint: install
 	$(BIN)/ruff check

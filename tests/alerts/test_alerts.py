@@ -75,6 +75,7 @@ def test_webhook_down_then_recovers_loses_and_duplicates_nothing(
     first = run_alerts(alert_ws, D2, config, now=NOW, sleep=waits.append)
     assert set(first["status"]) == {"failed"}
     assert set(first["attempts"]) == {2} and receiver.refused == 4  # 2 CSMs x 2 attempts
+    assert first["attempts"].dtype == "int64"
     assert first["last_error"].str.contains("HTTP Error 500").all()
     assert waits == [0.0, 0.0]
     receiver.fail_next = 0

@@ -180,7 +180,7 @@ def test_alerts_log_lists_deliveries_newest_first_and_filters(client_for, worksp
     rows = pd.DataFrame(
         {
             "alert_key": ["k1", "k2"],
-            "rule": ["band_change", "signal"],
+            "rule": ["turned_red", "usage"],  # rule names, as alerts.yaml gives them
             "account_id": [ALICE_ACCOUNT, OTHER_ACCOUNT],
             "name": ["A", "B"],
             "csm": [ALICE_BOOK, "Chloé Moreau"],
@@ -201,6 +201,8 @@ def test_alerts_log_lists_deliveries_newest_first_and_filters(client_for, worksp
     data = client.get("/api/alerts").json()
     assert [d["alert_key"] for d in data["rows"]] == ["k2", "k1"]
     assert (data["sent"], data["failed"]) == (1, 1)
+    assert data["rules"] == ["turned_red", "usage"]
+    assert client.get("/api/alerts", params={"rule": "usage"}).json()["total"] == 1
     failed = client.get("/api/alerts", params={"status": "failed"}).json()["rows"]
     assert [(d["alert_key"], d["last_error"]) for d in failed] == [("k2", "HTTP 500")]
     assert "HTTP 500" in client.get("/alerts?status=failed&channel=").text

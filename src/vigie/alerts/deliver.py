@@ -151,7 +151,8 @@ def run_alerts(
     done = pd.concat(outcomes, ignore_index=True)
     before = log.set_index(KEY)
     index = pd.MultiIndex.from_frame(done[KEY])
-    done["attempts"] = before["attempts"].reindex(index).fillna(0).to_numpy() + done["attempts_now"]
+    earlier = before["attempts"].reindex(index).fillna(0).to_numpy()
+    done["attempts"] = (earlier + done["attempts_now"]).astype("int64")
     done["first_attempt_at"] = before["first_attempt_at"].reindex(index).fillna(now).to_numpy()
     kept = log[~pd.MultiIndex.from_frame(log[KEY]).isin(index)]
     table = pd.concat([kept, done[list(DELIVERY_SCHEMA.names)]], ignore_index=True)

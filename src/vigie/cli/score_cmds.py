@@ -379,7 +379,7 @@ def _print_suggestions(suggested: pd.DataFrame, card: str, as_of: dt.date) -> No
     console.print(table)
     console.print(
         "A suggestion never changes the score: confirm it or rate otherwise "
-        "(a row in `ratings`, e.g. `vigie import ratings.csv`)."
+        "(a row in `ratings`, e.g. `vigie import ratings ratings.csv`)."
     )
 
 

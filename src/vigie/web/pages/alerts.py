@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from vigie.alerts.config import CHANNELS, RULE_KINDS
+from vigie.alerts.config import CHANNELS
 from vigie.alerts.deliver import delivery_log
 from vigie.web.auth import current_user
 from vigie.web.pages.common import query_model, workspace
@@ -65,6 +65,7 @@ class AlertsPage(BaseModel):
 
 def alerts_page(ws: Workspace, f: AlertFilters) -> AlertsPage:
     log = delivery_log(ws)
+    rules = sorted(log["rule"].dropna().unique())  # the rules' names, as the filter reads them
     for column, value in (
         ("status", f.status),
         ("channel", f.channel),
@@ -82,7 +83,7 @@ def alerts_page(ws: Workspace, f: AlertFilters) -> AlertsPage:
         pages=max(1, math.ceil(len(log) / f.per_page)),
         sent=int((log["status"] == "sent").sum()),
         failed=int((log["status"] == "failed").sum()),
-        rules=list(RULE_KINDS),
+        rules=rules,
         channels=list(CHANNELS),
         rows=[Delivery(**r) for r in shown.to_dict("records")],
     )
