@@ -116,16 +116,23 @@ def test_an_expr_failing_on_one_value_names_its_key_and_the_line(
     assert snapshot(ws) == before
 
 
-def test_inclusive_end_dates_are_flagged_after_the_import(ws: Workspace, tmp_path: Path) -> None:
+def test_inclusive_end_dates_are_flagged_by_the_import_and_its_dry_run(ws: Workspace, tmp_path: Path) -> None:
     """2024-01-01..2024-12-31 then 2025-01-01..: each renewal would read as a one-day stop."""
     header = "subscription_id,account_id,start_date,end_date,arr\n"
     inclusive = header + "S1,A1,2024-01-01,2024-12-31,100\nS2,A1,2025-01-01,2025-12-31,100\n"
-    report = import_files(ws, "subscriptions", [_write(tmp_path / "s.csv", inclusive)], now=NOW)
+    path = _write(tmp_path / "s.csv", inclusive)
+    before = snapshot(ws)
+    dry = import_files(ws, "subscriptions", [path], dry_run=True, now=NOW)
+    assert snapshot(ws) == before  # a dry run warns the same, and writes nothing
+    report = import_files(ws, "subscriptions", [path], now=NOW)
+    assert dry.warnings == report.warnings
     [warning] = report.warnings
     assert warning.startswith("1 subscription(s) end the day before the account's next one")
     assert "S1: end_date 2024-12-31, next start 2025-01-01" in warning
     exclusive = inclusive.replace("2024-12-31", "2025-01-01")
     path = _write(tmp_path / "s2.csv", exclusive)
+    dry = import_files(ws, "subscriptions", [path], mode="replace", dry_run=True, now=NOW)
+    assert dry.warnings == ()  # the rows it would replace no longer count
     report = import_files(ws, "subscriptions", [path], mode="replace", now=NOW)
     assert report.warnings == ()
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import ibis.expr.types as ir
+
 from vigie.engine.state import uncovered_ends
-from vigie.workspace import Workspace
 
 
 def appended_again(table: str, earlier: dict[str, dt.datetime]) -> str | None:
@@ -23,14 +24,17 @@ def appended_again(table: str, earlier: dict[str, dt.datetime]) -> str | None:
     )
 
 
-def inclusive_end_dates(workspace: Workspace) -> str | None:
-    """Subscriptions ending the day before the account's next one starts.
+SUBSCRIPTION_SPANS = ("subscription_id", "account_id", "start_date", "end_date")
+"""The columns `inclusive_end_dates` reads."""
+
+
+def inclusive_end_dates(subs: ir.Table) -> str | None:
+    """Subscriptions (SUBSCRIPTION_SPANS) ending the day before the account's next one starts.
 
     Vigie's end_date is exclusive (the first day not covered). Many billing and CRM exports
     write the last day covered instead (2025-01-01 .. 2025-12-31, then 2026-01-01 ..), which
     Vigie reads as a one-day stop at every renewal: a churn in every label and backtest.
     """
-    subs = workspace.table("subscriptions")
     stops, following = uncovered_ends(subs), subs.view()
     touching = stops.join(
         following,

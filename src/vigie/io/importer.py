@@ -25,10 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import ibis
+import pyarrow as pa
 
 from vigie.errors import ImportModeError, ImportValidationError
 from vigie.io import direct
-from vigie.io.advice import appended_again, inclusive_end_dates
+from vigie.io.advice import SUBSCRIPTION_SPANS, appended_again, inclusive_end_dates
 from vigie.io.import_log import earlier_imports, file_digest, record_import
 from vigie.io.mapping import load_mapping
 from vigie.io.sources import ReadOptions
@@ -125,6 +127,8 @@ def import_files(
     options = ReadOptions.checked(delimiter, encoding, sheet)
     files = [Path(p) for p in paths]
     texts = _text_options(workspace, spec, keep_text, dry_run)
+    staged: list[pa.Table] = []  # a dry run keeps its subscriptions for the advice
+    keep = staged.append if dry_run and spec.name == "subscriptions" else None
     if workspace.backend_name == "duckdb":
         con = workspace.con.con  # the DuckDB connection under Ibis: stage next to the tables
         counts = None
@@ -134,13 +138,17 @@ def import_files(
         if counts is None:  # a problem to report, or rules that span rows: stage first
             staging = Staging(con, spec, loaded, date_format, options)
             write = duckdb_writer(texts)
-            counts = _run(staging, files, mode, moment, _local_table, _transaction, write, dry_run)
+            counts = _run(
+                staging, files, mode, moment, _local_table, _transaction, write, dry_run, keep
+            )
     else:
         with duckdb.connect() as con:
             staging = Staging(con, spec, loaded, date_format, options)
             keys = _RemoteKeys(con, workspace).relation
             writer = ibis_writer(workspace, texts)
-            counts = _run(staging, files, mode, moment, keys, _no_transaction, writer, dry_run)
+            counts = _run(
+                staging, files, mode, moment, keys, _no_transaction, writer, dry_run, keep
+            )
     inserted, updated, deleted = counts
     digests = {str(p): file_digest(p) for p in files}
     report = ImportReport(
@@ -157,7 +165,7 @@ def import_files(
         dry_run=dry_run,
         warnings=(
             *(note for source in staging.sources for note in source.notes),
-            *_advice(workspace, spec, mode, digests, dry_run),
+            *_advice(workspace, spec, mode, digests, staged[0] if staged else None),
         ),
     )
     if not dry_run:
@@ -166,14 +174,25 @@ def import_files(
 
 
 def _advice(
-    workspace: Workspace, table: Table, mode: ImportMode, digests: dict[str, str], dry_run: bool
+    workspace: Workspace,
+    table: Table,
+    mode: ImportMode,
+    digests: dict[str, str],
+    staged: pa.Table | None,
 ) -> tuple[str, ...]:
-    """Warnings on what was (or, for a dry run, would be) written; see vigie.io.advice."""
+    """Warnings on what was (or, for a dry run, would be) written; see vigie.io.advice.
+
+    A dry run writes nothing: its subscriptions are `staged`, read with those already stored
+    (unless they would replace them)."""
     found = []
     if mode == ImportMode.APPEND and not table.primary_key:
         found.append(appended_again(table.name, earlier_imports(workspace, table.name, digests)))
-    if table.name == "subscriptions" and not dry_run:
-        found.append(inclusive_end_dates(workspace))
+    if table.name == "subscriptions":
+        subs = workspace.table("subscriptions").select(*SUBSCRIPTION_SPANS)
+        if staged is not None:
+            pending = ibis.memtable(staged)
+            subs = pending if mode == ImportMode.REPLACE else subs.union(pending, distinct=True)
+        found.append(inclusive_end_dates(subs))
     return tuple(w for w in found if w)
 
 
@@ -213,8 +232,10 @@ def _run(
     begin: Callable[[duckdb.DuckDBPyConnection], AbstractContextManager[Callable[[], None]]],
     write: Writer,
     dry_run: bool,
+    keep: Callable[[pa.Table], None] | None = None,
 ) -> Counts:
-    """Stage (TEMP tables only), then check and write inside `begin`'s transaction."""
+    """Stage (TEMP tables only), then check and write inside `begin`'s transaction; `keep`
+    receives the checked rows' SUBSCRIPTION_SPANS (a dry run's advice reads them)."""
     try:
         problems = staging.stage(files)
         with begin(staging.con) as commit:
@@ -233,6 +254,9 @@ def _run(
                 every = sorted(problems + found, key=lambda p: (order[p.file], p.line or 0))
                 raise ImportValidationError(staging.table.name, every, total + len(problems))
             counts = write(staging, mode, existing, dry_run)
+            if keep is not None:
+                spans = ", ".join(ident(c) for c in SUBSCRIPTION_SPANS)
+                keep(staging.con.execute(f"SELECT {spans} FROM {staging.view}").arrow().read_all())
             if not dry_run:
                 commit()
             return counts
