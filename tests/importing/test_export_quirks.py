@@ -116,7 +116,9 @@ def test_an_expr_failing_on_one_value_names_its_key_and_the_line(
     assert snapshot(ws) == before
 
 
-def test_inclusive_end_dates_are_flagged_by_the_import_and_its_dry_run(ws: Workspace, tmp_path: Path) -> None:
+def test_inclusive_end_dates_are_flagged_by_the_import_and_its_dry_run(
+    ws: Workspace, tmp_path: Path
+) -> None:
     """2024-01-01..2024-12-31 then 2025-01-01..: each renewal would read as a one-day stop."""
     header = "subscription_id,account_id,start_date,end_date,arr\n"
     inclusive = header + "S1,A1,2024-01-01,2024-12-31,100\nS2,A1,2025-01-01,2025-12-31,100\n"
