@@ -174,3 +174,29 @@ def test_a_worklist_without_scores_ranks_on_signals_and_says_what_it_lacks(
         out = CliRunner().invoke(app, ["worklist", "-w", str(bare.root), "--as-of", str(D)])
     assert out.exit_code == 0
     assert "Found no score dated on or before 2024-06-01" in " ".join(out.output.split())
+
+
+def test_a_parent_without_signals_cites_its_worst_child(ws: Workspace) -> None:
+    load(ws, "accounts", [{"account_id": "kid", "name": "kid", "parent_account_id": "mid_red"}])
+    load(
+        ws,
+        "subscriptions",
+        [{"subscription_id": "S-kid", "account_id": "kid", "start_date": dt.date(2023, 1, 1),
+          "arr": 5000.0, "seats": 5}],
+    )  # fmt: skip
+    fired = pd.DataFrame(
+        {
+            "account_id": ["kid"],
+            "as_of": [D - dt.timedelta(days=1)],
+            "kind": ["champion_left"],
+            "severity": ["high"],
+            "value": [1.0],
+            "baseline": [None],
+            "evidence": ["champion left on 2024-05-20; no champion since"],
+        }
+    )
+    ws.con.create_table(SIGNALS, ibis.memtable(fired, schema=SIGNAL_SCHEMA))
+    facts = account_facts(ws, D).set_index("account_id")
+    assert facts.loc["mid_red", "risk_type"] == facts.loc["kid", "risk_type"] == "relationship"
+    assert facts.loc["mid_red", "evidence"] == "kid: " + facts.loc["kid", "evidence"]
+    assert pd.isna(facts.loc["big_ok", "risk_type"])

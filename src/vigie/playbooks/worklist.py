@@ -124,7 +124,7 @@ def account_facts(
     """One row per account active at D with every fact the playbooks and the ranking read."""
     state = account_state(workspace, dates_table([as_of]))
     state = state.filter(state.active).select(
-        "account_id", "name", "segment", "csm", "arr", "days_to_renewal"
+        "account_id", "name", "segment", "csm", "arr", "days_to_renewal", "parent_account_id"
     )
     grid = state.mutate(as_of=as_of).select("account_id", "as_of")
     sentiment = latest_sentiment(workspace, grid).select("account_id", sentiment="rating")
@@ -133,6 +133,7 @@ def account_facts(
     facts = facts.merge(scores, on="account_id", how="left")
     facts = facts.merge(_zero_dimensions(workspace, scores), on="account_id", how="left")
     facts = facts.merge(signal_facts(workspace, as_of), on="account_id", how="left")
+    facts = _from_children(facts)
     facts = facts.merge(churn_probabilities(workspace, as_of), on="account_id", how="left")
     facts["signal_kinds"] = facts["signal_kinds"].fillna("||")
     by_score = ((100 - facts["score"].astype(float)) / 100).clip(0, 1)
@@ -142,6 +143,21 @@ def account_facts(
     facts["proximity"] = 1 + closeness.fillna(0)
     facts["arr_at_risk"] = facts["arr"].fillna(0) * facts["risk"] * facts["proximity"]
     return facts
+
+
+def _from_children(facts: pd.DataFrame) -> pd.DataFrame:
+    """A parent without evidence of its own (its score may be its children's roll-up) takes the
+    risk type and evidence of its lowest-scored child that has some, naming the child."""
+    children = facts[facts["parent_account_id"].notna() & facts["risk_type"].notna()]
+    worst = children.sort_values(["score", "account_id"], na_position="last")
+    worst = worst.drop_duplicates("parent_account_id").set_index("parent_account_id")
+    lacking = facts["risk_type"].isna() & facts["account_id"].isin(worst.index)
+    parents = facts.loc[lacking, "account_id"]
+    evidence = parents.map(worst["account_id"]) + ": " + parents.map(worst["evidence"]).fillna("")
+    return facts.assign(
+        risk_type=facts["risk_type"].mask(lacking, parents.map(worst["risk_type"])),
+        evidence=facts["evidence"].mask(lacking, evidence),
+    )
 
 
 def recommendations(
