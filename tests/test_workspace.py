@@ -57,6 +57,8 @@ def test_cli_schema_json_and_init(tmp_path: Path) -> None:
     result = runner.invoke(app, ["schema", "tickets", "--json"])
     assert result.exit_code == 0
     assert '"ticket_id"' in result.output
+    table = runner.invoke(app, ["schema", "accounts"], terminal_width=200).output
+    assert "default USD" in table and "references accounts.account_id" in table
     result = runner.invoke(app, ["init", str(tmp_path / "w")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "w" / "vigie.toml").exists()

@@ -376,6 +376,28 @@ def schema_as_dict(table: Table) -> dict[str, Any]:
     }
 
 
+def column_rules(column: Column, markdown: bool = False) -> list[str]:
+    """What a value of `column` must be, and its default: `vigie schema` and data-model.md."""
+    code = (lambda text: f"`{text}`") if markdown else str
+    note = (lambda text: f"*{text}*") if markdown else str
+    rules = []
+    if column.allowed:
+        rules.append("one of " + ", ".join(code(v) for v in column.allowed))
+    if column.non_negative:
+        rules.append(">= 0")
+    if column.references:
+        rules.append(f"references {code(column.references)}")
+    if column.not_future:
+        rules.append("not in the future")
+    if column.current:
+        rules.append(note("current"))
+    if column.free_text:
+        rules.append(note("free text"))
+    if column.default is not None:
+        rules.append(f"default {code(column.default)}")
+    return rules
+
+
 def data_model_markdown() -> str:
     """docs/data-model.md, generated so the docs cannot drift from the code."""
     lines = [
@@ -404,24 +426,9 @@ def data_model_markdown() -> str:
             )
         lines += ["", "| column | type | required | rules | description |", "|---|---|---|---|---|"]
         for c in table.columns:
-            rules = []
-            if c.allowed:
-                rules.append("one of " + ", ".join(f"`{v}`" for v in c.allowed))
-            if c.non_negative:
-                rules.append(">= 0")
-            if c.references:
-                rules.append(f"references `{c.references}`")
-            if c.not_future:
-                rules.append("not in the future")
-            if c.current:
-                rules.append("*current*")
-            if c.free_text:
-                rules.append("*free text*")
-            if c.default is not None:
-                rules.append(f"default `{c.default}`")
             lines.append(
                 f"| `{c.name}` | {c.type.value} | {'yes' if c.required else ''} "
-                f"| {'; '.join(rules)} | {c.description} |"
+                f"| {'; '.join(column_rules(c, markdown=True))} | {c.description} |"
             )
         lines.append("")
     return "\n".join(lines)

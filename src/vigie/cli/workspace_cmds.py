@@ -10,7 +10,7 @@ import typer
 from rich.table import Table as RichTable
 
 from vigie.cli.app import JsonOption, app, console
-from vigie.schema import TABLES, data_model_markdown, get_table, schema_as_dict
+from vigie.schema import TABLES, column_rules, data_model_markdown, get_table, schema_as_dict
 from vigie.workspace import Workspace
 
 
@@ -50,9 +50,7 @@ def schema(
         for heading in ("column", "type", "required", "rules"):
             grid.add_column(heading)
         for c in t.columns:
-            rules = [f"one of {', '.join(c.allowed)}"] if c.allowed else []
-            rules += [">= 0"] * c.non_negative + [f"-> {c.references}"] * bool(c.references)
-            rules += ["current"] * c.current + ["free text"] * c.free_text
             key = " (key)" if c.name in t.primary_key else ""
-            grid.add_row(c.name + key, c.type.value, "yes" if c.required else "", "; ".join(rules))
+            rules = "; ".join(column_rules(c))
+            grid.add_row(c.name + key, c.type.value, "yes" if c.required else "", rules)
         console.print(grid)
