@@ -47,7 +47,7 @@ CASES: dict[str, list[tuple[int | None, str | None, str, str | None]]] = {
     "invoices_paid_before_issued.csv": [(2, "paid_at", "is before issued_at", "2024-01-15")],
     "outcomes_future.csv": [(2, "occurred_at", "is in the future", "2030-06-01")],
     "accounts_too_many_fields.csv": [
-        (3, None, "malformed CSV row: Expected Number of Columns: 3 Found: 4", "A10,Ten,smb,extra")
+        (3, None, "malformed CSV row: the row has 4 fields, the header 3", "A10,Ten,smb,extra")
     ],
     "accounts_unterminated_quote.csv": [(3, None, "malformed CSV row", 'A10,"Ten,smb')],
     "accounts_empty.csv": [(None, None, "the file is empty", None)],

@@ -11,8 +11,11 @@ from vigie.schema import Column, ColumnType
 
 TRUE_WORDS = ("true", "1", "yes", "y", "t")
 FALSE_WORDS = ("false", "0", "no", "n", "f")
-# An explicit UTC offset after a time: "2024-05-01 10:00:00+02:00", "...T10:00-0500".
-OFFSET_PATTERN = r"[T ][0-9:.]+[+-][0-9]{2}(:?[0-9]{2})?$"
+# An explicit UTC offset after a time: "2024-05-01 10:00:00+02:00", "...T10:00-0500",
+# "2024-05-01 10:00:00 +0100" (Zendesk, Delighted: a space before the offset).
+OFFSET_PATTERN = r"[T ][0-9:.]+ ?[+-][0-9]{2}(:?[0-9]{2})?$"
+SPACED_OFFSET = r" ([+-][0-9]{2}(:?[0-9]{2})?)$"
+"""DuckDB reads an offset only when it follows the time directly: the space is removed."""
 
 EXPECTED = {
     ColumnType.INTEGER: "a whole number",
@@ -73,7 +76,8 @@ def typed(column: Column, raw: str, date_format: str | None) -> str:
     if kind == ColumnType.TIMESTAMP:
         iso = (
             f"CASE WHEN regexp_matches({raw}, '{OFFSET_PATTERN}') "
-            f"THEN try_cast({raw} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' "
+            f"THEN try_cast(regexp_replace({raw}, '{SPACED_OFFSET}', '\\1') AS TIMESTAMPTZ) "
+            "AT TIME ZONE 'UTC' "
             f"ELSE try_cast({raw} AS TIMESTAMP) END"
         )
         if date_format is None:

@@ -137,9 +137,12 @@ class Source:
         """CSV rows DuckDB could not split into the header's columns, with exact lines."""
         if self.rejects is None:
             return []
+        short = "error_type = 'MISSING COLUMNS'"  # one reject per missing field: say it once
+        long = "error_type = 'TOO MANY COLUMNS'"
         rows = con.execute(
-            f"SELECT line_byte_position, any_value(csv_line), "
-            f"string_agg(DISTINCT error_message, '; ') FROM {self.rejects} "
+            f"SELECT line_byte_position, any_value(csv_line), min(column_idx) FILTER ({short}), "
+            f"max(column_idx) FILTER ({long}), string_agg(DISTINCT error_message, '; ') "
+            f"FILTER (NOT {short} AND NOT {long}) FROM {self.rejects} "
             "GROUP BY line_byte_position ORDER BY line_byte_position"
         ).fetchall()
         if not rows:
@@ -147,7 +150,18 @@ class Source:
         assert self.read_path is not None
         lines = _lines_at_offsets(self.read_path, [int(r[0]) for r in rows])
         problems = []
-        for (_, text, message), line in zip(rows, lines, strict=True):
+        width = len(self.columns)
+        for (_, text, fewer, more, message), line in zip(rows, lines, strict=True):
+            if fewer is not None:
+                message = (
+                    f"the row has {fewer} field(s), the header {width}: a footer, a totals line "
+                    "or a cut row? Remove it from the file"
+                )
+            elif more is not None:
+                message = (
+                    f"the row has {more} fields, the header {width}: a value holding the "
+                    "delimiter without quotes?"
+                )
             problems.append(
                 Problem(
                     self.name,
