@@ -54,5 +54,6 @@ def inclusive_end_dates(subs: ir.Table) -> str | None:
         f"{first['subscription_id']}: end_date {first['end_date']}, next start "
         f"{first['start_date_right']}). end_date is exclusive, the first day NOT covered, so each "
         "is read as a one-day stop of revenue: a churn. If your export gives the last day "
-        'covered, add a day in the mapping: end_date: {expr: "CAST(\\"End\\" AS DATE) + 1"}.'
+        'covered, add a day in the mapping: end_date: {expr: "CAST(\\"End\\" AS DATE) + 1"} '
+        "(a date written 12/31/2025: strptime(\"End\", '%m/%d/%Y')::DATE + 1)."
     )

@@ -90,8 +90,9 @@ class Staging:
                 )
             raise MappingError(
                 f"{where}: the expr fails{self._first_failure(rule.text, source)}: {reason}. "
-                "Make it give an empty value there instead, e.g. TRY_CAST(... AS DOUBLE) or "
-                "try(...), or fix the file."
+                "Convert the value as the file writes it (a date such as 11/23/2025: "
+                "strptime(\"Col\", '%m/%d/%Y')), or fix the file. TRY_CAST(...) or try(...) "
+                "would make every value that fails empty, silently."
             )
 
     def _first_failure(self, expr: str, source: Source) -> str:
