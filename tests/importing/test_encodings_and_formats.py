@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers_import import NOW, rows, snapshot
 
-from vigie.errors import ImportOptionError, ImportValidationError
+from vigie.errors import ImportOptionError, ImportValidationError, MappingError
 from vigie.io import import_files
 from vigie.workspace import Workspace
 
@@ -162,3 +162,35 @@ def test_an_offset_after_a_space_is_read(ws: Workspace, tmp_path: Path) -> None:
         ("T1", dt.datetime(2024, 5, 1, 8)),
         ("T2", dt.datetime(2024, 5, 1, 15)),
     ]
+
+
+def test_numbers_as_spreadsheets_write_them(ws: Workspace, tmp_path: Path) -> None:
+    us = tmp_path / "us.csv"
+    us.write_text('account_id,name,arr,seats\nA10,Ten,"$120,000.50","1,000"\n')
+    import_files(ws, "accounts", [us], now=NOW)
+    eu = tmp_path / "eu.csv"
+    eu.write_text(
+        "account_id;name;arr;seats\nA11;Onze;1.200;12\nA12;Douze;950,50;3\n"
+        "A13;Treize;12 500,00 €;1.000\n"
+    )
+    mapping = tmp_path / "eu.yaml"
+    mapping.write_text('decimal: ","\n')
+    import_files(ws, "accounts", [eu], mapping=mapping, now=NOW)
+    got = rows(ws, "SELECT account_id, arr, seats FROM accounts WHERE length(account_id) = 3")
+    assert sorted(got) == [
+        ("A10", 120000.5, 1000),
+        ("A11", 1200.0, 12),
+        ("A12", 950.5, 3),
+        ("A13", 12500.0, 1000),
+    ]
+
+
+def test_a_decimal_comma_without_its_setting_is_refused(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "eu.csv"
+    path.write_text('account_id,name,arr\nA10,Ten,"1,5"\n')
+    with pytest.raises(ImportValidationError, match=r"not a number such as 1234.5 \(value '1,5'\)"):
+        import_files(ws, "accounts", [path], now=NOW)
+    mapping = tmp_path / "bad.yaml"
+    mapping.write_text("decimal: ';'\n")
+    with pytest.raises(MappingError, match="'decimal': must be"):
+        import_files(ws, "accounts", [path], mapping=mapping, now=NOW)

@@ -3,6 +3,7 @@
 A mapping file (`--map MAPPING.yaml`) renames and derives columns:
 
     date_format: "%d/%m/%Y"            # optional, like --date-format
+    decimal: ","                       # optional: 1.200,50 is 1200.5 (default ".": 1,200.50)
     columns:
       account_id: Account ID           # take a column of the file
       arr: {column: Annual Revenue}    # the same, long form
@@ -32,10 +33,21 @@ from vigie.errors import MappingError
 from vigie.io.sql import expression_columns, ident, literal, one_of, trimmed
 from vigie.schema import Column, ColumnType, Table
 
-TOP_LEVEL_KEYS = ("columns", "values", "date_format")
+TOP_LEVEL_KEYS = ("columns", "values", "date_format", "decimal")
 NO_VALUE_WORDS = ("n/a", "na", "#n/a", "null", "none", "nan")
 """Empty in a number, date or boolean column (in a text column they stay: `NA` is a region)."""
 TEXTUAL_TYPES = (ColumnType.STRING, ColumnType.JSON, ColumnType.STRING_LIST)
+CURRENCY = r"^[$€£¥]\s*|\s*[$€£¥]$"
+GROUPED = {
+    ".": (r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", (",",)),
+    ",": (
+        r"[+-]?[0-9]{1,3}([. \x{00a0}\x{202f}][0-9]{3})+(,[0-9]+)?|[+-]?[0-9]+,[0-9]+",
+        (".", " ", "\u00a0", "\u202f"),
+    ),
+}
+"""Per decimal mark: a number written with thousands separators (or, for ",", a decimal
+comma), and the separators to remove. Only whole groups of three digits match: with ".",
+`1,5` stays a type error rather than becoming 15."""
 RULE_KINDS = ("column", "value", "expr")
 
 
@@ -55,6 +67,7 @@ class Mapping:
     columns: dict[str, ColumnRule]
     values: dict[str, dict[str, str | None]]
     date_format: str | None = None
+    decimal: str = "."
 
     def where(self, key: str, line: int) -> str:
         return f"{self.path}:{line} key {key!r}"
@@ -90,6 +103,9 @@ def load_mapping(path: Path, table: Table) -> Mapping:
     date_format = data.get("date_format")
     if date_format is not None and not isinstance(date_format, str):
         raise MappingError(f"{path} key 'date_format': must be a text such as '%d/%m/%Y'.")
+    decimal = data.get("decimal", ".")
+    if decimal not in GROUPED:
+        raise MappingError(f"{path} key 'decimal': must be '.' (1,200.50) or ',' (1.200,50).")
     columns = _section(path, data, "columns")
     values = _section(path, data, "values")
     return Mapping(
@@ -97,6 +113,7 @@ def load_mapping(path: Path, table: Table) -> Mapping:
         {name: _rule(path, table, columns, name) for name in columns},
         {name: _recoding(path, table, values, name) for name in values},
         date_format,
+        decimal,
     )
 
 
@@ -174,12 +191,13 @@ def plan_columns(
     rules = mapping.columns if mapping else {}
     used: set[str] = set()
     raw: dict[str, str] = {}
+    decimal = mapping.decimal if mapping else "."
     for column in table.columns:
         rule = rules.get(column.name)
         found = _file_column(column.name, file_columns) if rule is None else None
         if found is not None:
             used.add(found)
-            raw[column.name] = _text(ident(found), column)
+            raw[column.name] = _text(ident(found), column, decimal)
         elif rule is not None:
             raw[column.name] = _from_rule(rule, column, file_columns, file_name, mapping, used)
         elif column.default is not None:
@@ -230,16 +248,30 @@ def _from_rule(
             )
     used.update(referenced)
     source = ident(rule.text) if rule.kind == "column" else f"CAST(({rule.text}) AS VARCHAR)"
-    return _text(source, column)
+    return _text(source, column, mapping.decimal)
 
 
-def _text(sql: str, column: Column | None = None) -> str:
+def _text(sql: str, column: Column | None = None, decimal: str = ".") -> str:
     """Trimmed text, with empty strings as NULL; for a column typed other than text, also the
-    words exports write for "no value" (N/A, NULL...)."""
+    words exports write for "no value" (N/A, NULL...); for a number, without its currency
+    sign and thousands separators, with a decimal point (see GROUPED)."""
     text = f"nullif({trimmed(sql)}, '')"
     if column is None or column.type in TEXTUAL_TYPES:
         return text
+    if column.type in (ColumnType.FLOAT, ColumnType.INTEGER):
+        text = _number_text(text, decimal)
     return f"CASE WHEN {one_of(f'lower({text})', NO_VALUE_WORDS)} THEN NULL ELSE {text} END"
+
+
+def _number_text(text: str, decimal: str) -> str:
+    pattern, separators = GROUPED[decimal]
+    bare = f"regexp_replace({text}, {literal(CURRENCY)}, '')"
+    plain = bare
+    for separator in separators:
+        plain = f"replace({plain}, {literal(separator)}, '')"
+    if decimal == ",":
+        plain = f"replace({plain}, ',', '.')"
+    return f"CASE WHEN regexp_full_match({bare}, {literal(pattern)}) THEN {plain} ELSE {text} END"
 
 
 def _default_text(default: object) -> str:
