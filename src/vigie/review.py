@@ -119,7 +119,7 @@ def _disagreements(workspace: Workspace, as_of: dt.date, config: SignalConfig) -
     frame = frame.assign(
         direction=worse.map({True: "data worse than CSM", False: "CSM worse than data"}),
         stale=frame["age_days"] >= config.sentiment.stale_days,
-        reasons=frame["reasons"].map(lambda r: ", ".join(r) if r is not None else ""),
+        reasons=frame["reasons"].map(lambda r: [] if r is None else [str(x) for x in r]),
     )
     return frame.drop(columns="age_days")
 

@@ -95,7 +95,7 @@ def test_divergence_in_both_directions_enters_the_queue(book) -> None:
     assert hidden["stale"]  # rated 148 days before AS_OF, stale after 90
     assert (worried["direction"], worried["reasons"], worried["stale"]) == (
         "CSM worse than data",
-        "competitor, budget",
+        ["competitor", "budget"],
         False,
     )
 

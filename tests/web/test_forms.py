@@ -188,3 +188,12 @@ def test_unknown_sentiment_reason_is_refused_on_the_page(client_for, workspace_d
     )
     assert response.status_code == 400 and "astrology" in response.text
     assert _rows(workspace_dir, "SELECT count(*) FROM sentiments") == before
+
+
+def test_an_action_without_a_real_reason_is_refused_on_the_page(client_for, workspace_dir) -> None:
+    before = _rows(workspace_dir, "SELECT count(*) FROM actions")
+    response = _post(
+        client_for("alice", workspace_dir), f"/accounts/{ALICE_ACCOUNT}/actions", {"reason": "   "}
+    )
+    assert response.status_code == 400 and "An action needs a reason" in response.text
+    assert _rows(workspace_dir, "SELECT count(*) FROM actions") == before

@@ -55,6 +55,11 @@ def test_a_csm_sees_their_own_book_ranked_like_vigie_worklist(client_for, scored
     assert data["arr_at_risk"] == pytest.approx(expected["arr_at_risk"].sum())
     first = data["rows"][0]
     assert first["action"] and first["due_days"] >= 0
+    # the due date shown is the one "Log action" sets: counted from today, not the score date
+    today = dt.datetime.now(dt.UTC).date()
+    assert first["due"] == str(today + dt.timedelta(days=first["due_days"]))
+    playbook = next(b for b in load_playbooks() if b.name == first["playbook"])
+    assert first["due_days"] == playbook.action.due_days
 
 
 def test_an_admin_sees_every_book_and_can_pick_one(client_for, scored_workspace) -> None:

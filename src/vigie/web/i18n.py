@@ -69,7 +69,10 @@ class Formatter:
         return translations(self.language).gettext(message)
 
     def date(self, value: dt.date | None) -> str:
-        return "" if value is None else _medium_date(value, self.language)
+        """Empty for anything that is not a date (None, a missing field, NaT)."""
+        if not isinstance(value, dt.date) or value != value:
+            return ""
+        return _medium_date(value, self.language)
 
     def number(self, value: float | None, digits: int = 0) -> str:
         """Grouped by thousands with the locale's symbols (both languages group by three).

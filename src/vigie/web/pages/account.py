@@ -160,8 +160,8 @@ def account_page(
     snap = _rows(mine.filter(mine.as_of == as_of))[0]
     state = account_state(ws, dates_table([as_of]))
     info = _rows(state.filter(state.account_id == account_id))[0]
-    if info["days_to_renewal"] is not None:
-        info["renewal_date"] = as_of + dt.timedelta(days=int(info["days_to_renewal"]))
+    days = info["days_to_renewal"]
+    info["renewal_date"] = as_of + dt.timedelta(days=int(days)) if days is not None else None
     dims = ws.con.table(DIMENSIONS)
     dim_rows = _rows(
         dims.filter(dims.scorecard == card, dims.account_id == account_id, dims.as_of == as_of)

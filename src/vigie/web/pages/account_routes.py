@@ -139,6 +139,9 @@ def log_action_form(
     check_csrf(request, csrf_token)
     csm = _account_csm(ws, account_id)
     require_editor(user, csm)
+    if not reason.strip():
+        error = "An action needs a reason: say what to do and why."
+        return _page(request, user, account_page(ws, account_id), error, status=400)
     row = {
         "account_id": account_id,
         "playbook": playbook.strip() or MANUAL,

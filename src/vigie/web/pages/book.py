@@ -53,7 +53,7 @@ class BookRow(BaseModel):
     priority: int
     due: dt.date
     due_days: int
-    """Days from the worklist's date to `due` (what logging the action sets)."""
+    """Days from today to `due`: what logging the action sets."""
 
 
 class BookPage(BaseModel):
@@ -71,12 +71,14 @@ def full_worklist(ws: Workspace) -> tuple[pd.DataFrame, dt.date]:
     date when they were computed since, riskiest first (cached)."""
     as_of = latest(ws, None).as_of  # the latest run is kept per data version: no query
     as_of = max(as_of, latest_signal_date(ws) or as_of)
+    today = dt.datetime.now(dt.UTC).date()
 
     def make() -> pd.DataFrame:
         facts = account_facts(ws, as_of)
-        return worklist(facts, load_playbooks(), list_actions(ws, status="open"), as_of)
+        # due dates count from today, the day "Log action" opens the action with them
+        return worklist(facts, load_playbooks(), list_actions(ws, status="open"), today)
 
-    return cached(ws, ("worklist", as_of), make), as_of
+    return cached(ws, ("worklist", as_of, today), make), as_of
 
 
 def book(ws: Workspace, csm: str | None, limit: int = 200) -> BookPage:
@@ -95,7 +97,7 @@ def book(ws: Workspace, csm: str | None, limit: int = 200) -> BookPage:
             BookRow(
                 **{k: r[k] for k in BookRow.model_fields if k in r and k != "colour"},
                 colour=colour_of(run.bands, r["band"]),
-                due_days=(r["due"] - as_of).days,
+                due_days=(r["due"] - dt.datetime.now(dt.UTC).date()).days,
             )
             for r in shown.to_dict("records")
         ],
