@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import jinja2
+import pandas as pd
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
@@ -49,6 +51,9 @@ def test_dates_and_numbers_follow_the_locale() -> None:
     day = dt.date(2026, 5, 3)
     assert Formatter("en").date(day) == "May 3, 2026"
     assert Formatter("fr").date(day) == "3 mai 2026"
+    # a missing date renders empty, whatever shape it arrives in (an account with no renewal)
+    missing = [None, pd.NaT, jinja2.Undefined(name="renewal_date")]
+    assert [Formatter("en").date(value) for value in missing] == ["", "", ""]
     assert Formatter("en").number(1234567.5, 1) == "1,234,567.5"
     assert Formatter("fr").number(1234567.5, 1) == "1\u202f234\u202f567,5"
 

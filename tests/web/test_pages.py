@@ -135,6 +135,24 @@ def test_unknown_account_is_a_404_with_the_reason(client_for) -> None:
     assert "No account 'NOPE'" in detail and "workspace" not in detail  # no server path
 
 
+def test_wrong_addresses_and_values_get_a_page_not_json(client_for) -> None:
+    client = client_for("victor")
+    for path, status, words in [
+        ("/nope", 404, "There is no page at /nope"),
+        ("/accounts/NOPE", 404, "No account &#39;NOPE&#39;"),
+        ("/data/import", 405, "This address receives a form"),
+        ("/accounts/ACC-00001?before=bad", 400, "before"),
+        ("/book?limit=0", 400, "limit"),
+    ]:
+        response = client.get(path)
+        assert response.status_code == status, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        assert words in response.text and 'href="/portfolio"' in response.text, path
+        assert "victor" in response.text, path  # the navigation of the logged-in user
+    assert client.get("/api/nope").json() == {"detail": "Not Found"}
+    assert client.get("/api/book?limit=0").status_code == 422  # API clients keep FastAPI's errors
+
+
 def test_plotly_is_served_from_the_python_package(client_for) -> None:
     response = client_for().get("/static/plotly.min.js")
     assert response.status_code == 200

@@ -12,17 +12,23 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from vigie.errors import UnknownAccountError, VigieError, WorkspaceBusyError
-from vigie.web.auth import CsrfRejected, Forbidden, LoginLimiter, NotAuthenticated
+from vigie.web.auth import CsrfRejected, Forbidden, LoginLimiter, NotAuthenticated, store_of
 from vigie.web.pages.common import NoScores
 from vigie.web.render import render
-from vigie.web.users import UserStore
+from vigie.web.users import User, UserStore
 from vigie.web.widgets import dimension_cells, sparkline
 from vigie.workspace import Workspace
 
@@ -122,13 +128,38 @@ def _wants_json(request: Request) -> bool:
     )
 
 
+def _session_user(request: Request) -> User | None:
+    """The browser's logged-in user, if any: an error page keeps their navigation."""
+    username = request.session.get("user") if "session" in request.scope else None
+    return store_of(request).get(username) if username else None
+
+
 def _error_handlers(app: FastAPI, root: Path) -> None:
     def problem(request: Request, status: int, message: str, **headers: str) -> Response:
         if _wants_json(request):
             return JSONResponse({"detail": message}, status_code=status, headers=headers)
-        page = render(request, None, "error.html", {"status": status, "message": message}, status)
+        user = _session_user(request)
+        context = {"status": status, "message": message}
+        page = render(request, user, "error.html", context, status)
         page.headers.update(headers)
         return page
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request) or exc.status_code not in (404, 405):
+            return await http_exception_handler(request, exc)
+        if exc.status_code == 404:
+            return problem(request, 404, f"There is no page at {request.url.path}.")
+        return problem(request, 405, "This address receives a form: open the page it is on.")
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            return await request_validation_exception_handler(request, exc)
+        fields = "; ".join(
+            f"{err['loc'][-1]}: {err['msg']}" for err in exc.errors() if err.get("loc")
+        )
+        return problem(request, 400, f"Some values of this request are not valid ({fields}).")
 
     @app.exception_handler(NotAuthenticated)
     def _login(request: Request, exc: NotAuthenticated) -> Response:
