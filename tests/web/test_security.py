@@ -134,3 +134,10 @@ def test_a_nul_character_in_the_url_is_a_client_error(client_for, url: str) -> N
     response = client_for("victor").get(url)
     assert response.status_code == 400
     assert "NUL" in response.json()["detail"]
+
+
+def test_no_page_can_be_framed_by_another_site(client_for) -> None:
+    for path in ("/login", "/portfolio", "/api/portfolio"):
+        response = client_for("victor").get(path)
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["content-security-policy"] == "frame-ancestors 'none'"

@@ -22,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vigie.errors import UnknownAccountError, VigieError, WorkspaceBusyError
 from vigie.web.auth import CsrfRejected, Forbidden, LoginLimiter, NotAuthenticated, store_of
@@ -57,6 +57,27 @@ class RefuseNul:
         await self.app(scope, receive, send)
 
 
+class NoFraming:
+    """No page may be shown inside another site's frame: its forms could be clicked unseen
+    (clickjacking). Both the old header and the CSP one, for every response."""
+
+    HEADERS = (
+        (b"x-frame-options", b"DENY"),
+        (b"content-security-policy", b"frame-ancestors 'none'"),
+    )
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *self.HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)
+
+
 def create_app(workspace_dir: Path | str) -> FastAPI:
     """The dashboard for one workspace (checked now, opened again per request)."""
     root = Workspace.open(workspace_dir).root
@@ -81,6 +102,7 @@ def create_app(workspace_dir: Path | str) -> FastAPI:
         https_only=False,  # served on 127.0.0.1 by default; put TLS in front to expose it
     )
     app.add_middleware(RefuseNul)
+    app.add_middleware(NoFraming)
     _error_handlers(app, root)
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
