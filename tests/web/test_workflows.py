@@ -261,7 +261,8 @@ def test_scorecards_page_serves_the_backtest_report_sandboxed(client_for, worksp
     assert 'href="/scorecards/backtest-report"' in client.get("/scorecards").text
     report = client.get("/scorecards/backtest-report")
     assert report.status_code == 200 and "AUC 0.81" in report.text
-    assert report.headers["content-security-policy"] == "sandbox allow-scripts"
+    policy = report.headers["content-security-policy"]
+    assert policy == "sandbox allow-scripts; frame-ancestors 'none'"
 
 
 def test_account_page_shows_recent_exchanges_with_their_tone(client_for, scored_workspace) -> None:

@@ -59,12 +59,10 @@ class RefuseNul:
 
 class NoFraming:
     """No page may be shown inside another site's frame: its forms could be clicked unseen
-    (clickjacking). Both the old header and the CSP one, for every response."""
+    (clickjacking). Both the old header and the CSP directive (added to a response's own
+    policy, such as the sandboxed backtest report's), for every response."""
 
-    HEADERS = (
-        (b"x-frame-options", b"DENY"),
-        (b"content-security-policy", b"frame-ancestors 'none'"),
-    )
+    ANCESTORS = b"frame-ancestors 'none'"
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -72,7 +70,15 @@ class NoFraming:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *self.HEADERS]
+                headers = list(message.get("headers", []))
+                policies = [v for k, v in headers if k == b"content-security-policy"]
+                headers = [(k, v) for k, v in headers if k != b"content-security-policy"]
+                policy = b"; ".join([*policies, self.ANCESTORS])
+                message["headers"] = [
+                    *headers,
+                    (b"x-frame-options", b"DENY"),
+                    (b"content-security-policy", policy),
+                ]
             await send(message)
 
         await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)
