@@ -141,3 +141,17 @@ def test_no_page_can_be_framed_by_another_site(client_for) -> None:
         response = client_for("victor").get(path)
         assert response.headers["x-frame-options"] == "DENY"
         assert response.headers["content-security-policy"] == "frame-ancestors 'none'"
+
+
+def test_logging_out_ends_the_session_on_the_server(client_for) -> None:
+    client = client_for("victor")
+    copied = client.cookies.get("vigie_session")
+    token = csrf_of(client.get("/portfolio").text)
+    assert (
+        client.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code
+        == 303
+    )
+    thief = client_for()
+    thief.cookies.set("vigie_session", copied)
+    assert thief.get("/api/portfolio").status_code == 401
+    assert client_for("victor").get("/api/portfolio").status_code == 200  # a new login works

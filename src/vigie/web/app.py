@@ -28,13 +28,12 @@ from vigie.errors import UnknownAccountError, VigieError, WorkspaceBusyError
 from vigie.web.auth import CsrfRejected, Forbidden, LoginLimiter, NotAuthenticated, store_of
 from vigie.web.pages.common import NoScores
 from vigie.web.render import render
-from vigie.web.users import User, UserStore
+from vigie.web.users import SESSION_HOURS, User, UserStore
 from vigie.web.widgets import dimension_cells, sparkline
 from vigie.workspace import Workspace
 
 HERE = Path(__file__).parent
 PLOTLY_JS = importlib.resources.files("plotly") / "package_data" / "plotly.min.js"
-SESSION_HOURS = 8
 
 
 class RefuseNul:
@@ -158,8 +157,8 @@ def _wants_json(request: Request) -> bool:
 
 def _session_user(request: Request) -> User | None:
     """The browser's logged-in user, if any: an error page keeps their navigation."""
-    username = request.session.get("user") if "session" in request.scope else None
-    return store_of(request).get(username) if username else None
+    session = request.session.get("session") if "session" in request.scope else None
+    return store_of(request).user_for_session(session) if session else None
 
 
 def _error_handlers(app: FastAPI, root: Path) -> None:

@@ -53,8 +53,8 @@ async def current_user(request: Request) -> User:
         if user is None:
             raise NotAuthenticated
         return user
-    username = request.session.get("user")
-    user = store_of(request).get(username) if username else None
+    session = request.session.get("session")
+    user = store_of(request).user_for_session(session) if session else None
     if user is None:
         raise NotAuthenticated
     return user

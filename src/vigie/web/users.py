@@ -46,7 +46,12 @@ CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, username TEXT NOT NULL,
     action TEXT NOT NULL, target TEXT NOT NULL, detail TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (
+    digest TEXT PRIMARY KEY, username TEXT NOT NULL REFERENCES users ON DELETE CASCADE,
+    created_at TEXT NOT NULL);
 """
+SESSION_HOURS = 8
+"""A browser session lasts this long (the cookie's max age), unless its user logs out first."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,12 @@ class User:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _session_start_limit() -> str:
+    """Sessions opened before this have expired (same format as `_now`, so text compares)."""
+    limit = dt.datetime.now(dt.UTC) - dt.timedelta(hours=SESSION_HOURS)
+    return limit.replace(microsecond=0).isoformat()
 
 
 def _digest(token: str) -> str:
@@ -172,6 +183,33 @@ class UserStore:
                 "INSERT INTO tokens VALUES (?, ?, ?, ?)", [_digest(token), username, label, _now()]
             )
         return token
+
+    def open_session(self, username: str) -> str:
+        """A new session id for `username` (the cookie holds it; the store, its digest).
+
+        Logging out ends it on the server: a copied cookie is worthless afterwards."""
+        session = secrets.token_urlsafe(32)
+        stale = _session_start_limit()
+        with self._db() as db:
+            db.execute("DELETE FROM sessions WHERE created_at < ?", [stale])
+            db.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?)", [_digest(session), username, _now()]
+            )
+        return session
+
+    def close_session(self, session: str) -> None:
+        with self._db() as db:
+            db.execute("DELETE FROM sessions WHERE digest = ?", [_digest(session)])
+
+    def user_for_session(self, session: str) -> User | None:
+        stale = _session_start_limit()
+        with self._db() as db:
+            row = db.execute(
+                "SELECT u.username, u.role, u.csm, u.language FROM sessions s "
+                "JOIN users u USING (username) WHERE s.digest = ? AND s.created_at >= ?",
+                [_digest(session), stale],
+            ).fetchone()
+        return User(**row) if row else None
 
     def user_for_token(self, token: str) -> User | None:
         with self._db() as db:

@@ -58,7 +58,7 @@ def login(
         return render(request, None, "login.html", context, status_code=401)
     limiter.succeeded(client, username)
     request.session.clear()  # a fresh session (and CSRF token) after login
-    request.session["user"] = user.username
+    request.session["session"] = store_of(request).open_session(user.username)
     store_of(request).audit(user.username, "login", user.username, {"client": client})
     return RedirectResponse(_safe_next(next), status_code=303)
 
@@ -70,6 +70,7 @@ def logout(
     csrf_token: Annotated[str | None, Form()] = None,
 ) -> Response:
     check_csrf(request, csrf_token)
+    store_of(request).close_session(request.session.get("session", ""))
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
