@@ -65,3 +65,13 @@ def test_a_french_user_reads_the_portfolio_in_french(client_for, workspace_dir) 
     assert "Portefeuille" in page and "ARR à risque" in page
     arr = client.get("/api/portfolio").json()["totals"][0]["arr"]
     assert Formatter("fr").number(arr) in page
+
+
+def test_band_names_are_translated_on_the_pages(client_for, workspace_dir) -> None:
+    UserStore(workspace_dir).set_language("victor", "fr")
+    client = client_for("victor", workspace_dir)
+    board = client.get("/board").text
+    assert "<h2>vert " in board and "<h2>rouge " in board and "<h2>green " not in board
+    columns = client.get("/api/board").json()["columns"]
+    if any(c["total"] > len(c["cards"]) for c in columns):
+        assert "affinez les filtres" in board
