@@ -62,7 +62,10 @@ def days(text: str, option: str) -> int:
 def as_of_date(as_of: dt.datetime | None) -> dt.date:
     """--as-of D, default today; never after today, when the facts of the days between are
     not known yet."""
-    day = as_of.date() if as_of else today()
+    return _not_future(as_of.date() if as_of else today())
+
+
+def _not_future(day: dt.date) -> dt.date:
     if day > today():
         raise VigieError(
             f"{day} is after today ({today()}): what happens until then is not known yet. "
@@ -81,7 +84,7 @@ def as_of_dates(
         raise VigieError("Use either --as-of D, or --from D1 --to D2 (D2 >= D1) with --every Nd.")
     step, span = days(every, "--every"), (end - start).days
     dates = [start.date() + dt.timedelta(days=d) for d in range(0, span + 1, step)]
-    as_of_date(dt.datetime.combine(dates[-1], dt.time()))
+    _not_future(dates[-1])
     return dates
 
 

@@ -79,7 +79,7 @@ def demo(
         report = write_report(
             workspace.root / REPORT, [tested, baseline], title="Vigie demo: held-out test dates"
         )
-        predictions = predict(workspace, model.name, built.end)
+        predictions = predict(workspace, model, built.end)
         status.update("Ranking each CSM's worklist and forecasting renewals")
         todo = worklist(
             account_facts(workspace, built.end),

@@ -129,13 +129,20 @@ def predict_cmd(
 
     day = as_of_date(as_of)
     with open_workspace(workspace) as ws:
-        target = load_model(ws, model).target
-        frame = predict(ws, model, day)
+        fitted = load_model(ws, model)
+        frame = predict(ws, fitted, day)
     if as_json:
         print_records(frame)
         return
     table = Table(title=f"{model}: riskiest accounts as of {day} ({len(frame)} scored)")
-    for heading in ("account", f"{target} probability", "risk", "score", "band", "top drivers"):
+    for heading in (
+        "account",
+        f"{fitted.target} probability",
+        "risk",
+        "score",
+        "band",
+        "top drivers",
+    ):
         table.add_column(heading)
     for row in frame.head(top).itertuples():
         drivers = ", ".join(d for d in (row.driver_1, row.driver_2, row.driver_3) if d)

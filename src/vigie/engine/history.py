@@ -7,6 +7,7 @@ is used, so a history never mixes two scorecards' scales.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 
 import ibis
@@ -91,10 +92,18 @@ def stored_band_positions(workspace: Workspace, scorecard: str) -> dict[str, str
     card = scorecard_spec(workspace.root, scorecard)
     if card is not None:
         return band_positions(card)
+    return positions(bands_seen(workspace, scorecard))
+
+
+def bands_seen(workspace: Workspace, scorecard: str, as_of: dt.date | None = None) -> list[str]:
+    """The bands of `scorecard`'s stored scores (at `as_of`, else at any date), best first:
+    ordered by the lowest score seen in each. For a scorecard whose definition is unknown."""
     snaps = stored_snapshots(workspace)
     snaps = snaps.filter(snaps.scorecard == scorecard, snaps.band.notnull())
+    if as_of is not None:
+        snaps = snaps.filter(snaps.as_of == as_of)
     seen = snaps.group_by("band").agg(low=snaps.score_scaled.min()).order_by(ibis.desc("low"))
-    return positions(seen.band.to_pandas().tolist())
+    return seen.band.to_pyarrow().to_pylist()
 
 
 def _as_dates(frame: pd.DataFrame) -> pd.DataFrame:

@@ -44,14 +44,18 @@ SCHEMA = ibis.schema(
 )
 
 
-def predict(workspace: Workspace, name: str, as_of: dt.date, persist: bool = True) -> pd.DataFrame:
+def predict(
+    workspace: Workspace, model: ChurnModel | str, as_of: dt.date, persist: bool = True
+) -> pd.DataFrame:
     """Probability of the model's target (churn, downsell) and top drivers of every account
-    active at `as_of`, stored in that target's predictions table."""
-    model = load_model(workspace, name)
+    active at `as_of`, stored in that target's predictions table. `model`: a stored model's
+    name, or the model itself when the caller already holds it."""
+    if isinstance(model, str):
+        model = load_model(workspace, model)
     features = build_features(workspace, model.card, [as_of], model.horizon)
     frame = prediction_rows(model, features)
     if persist:
-        _replace(workspace, predictions_table(model.target), frame, name, as_of)
+        _replace(workspace, predictions_table(model.target), frame, model.name, as_of)
     return frame
 
 

@@ -25,10 +25,16 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vigie.errors import UnknownAccountError, VigieError, WorkspaceBusyError
-from vigie.web.auth import CsrfRejected, Forbidden, LoginLimiter, NotAuthenticated, store_of
+from vigie.web.auth import (
+    CsrfRejected,
+    Forbidden,
+    LoginLimiter,
+    NotAuthenticated,
+    session_user,
+)
 from vigie.web.pages.common import NoScores
 from vigie.web.render import render
-from vigie.web.users import SESSION_HOURS, User, UserStore
+from vigie.web.users import SESSION_HOURS, UserStore
 from vigie.web.widgets import dimension_cells, sparkline
 from vigie.workspace import Workspace
 
@@ -155,17 +161,11 @@ def _wants_json(request: Request) -> bool:
     )
 
 
-def _session_user(request: Request) -> User | None:
-    """The browser's logged-in user, if any: an error page keeps their navigation."""
-    session = request.session.get("session") if "session" in request.scope else None
-    return store_of(request).user_for_session(session) if session else None
-
-
 def _error_handlers(app: FastAPI, root: Path) -> None:
     def problem(request: Request, status: int, message: str, **headers: str) -> Response:
         if _wants_json(request):
             return JSONResponse({"detail": message}, status_code=status, headers=headers)
-        user = _session_user(request)
+        user = session_user(request)  # an error page keeps the user's navigation
         context = {"status": status, "message": message}
         page = render(request, user, "error.html", context, status)
         page.headers.update(headers)

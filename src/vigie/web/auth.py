@@ -53,11 +53,16 @@ async def current_user(request: Request) -> User:
         if user is None:
             raise NotAuthenticated
         return user
-    session = request.session.get("session")
-    user = store_of(request).user_for_session(session) if session else None
+    user = session_user(request)
     if user is None:
         raise NotAuthenticated
     return user
+
+
+def session_user(request: Request) -> User | None:
+    """The user logged in by the browser session cookie, if any (also for error pages)."""
+    session = request.session.get("session") if "session" in request.scope else None
+    return store_of(request).user_for_session(session) if session else None
 
 
 def require_admin(user: User) -> None:

@@ -12,12 +12,11 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar, get_origin
 
-import ibis
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ValidationError
 
-from vigie.engine.history import latest_scorecard
+from vigie.engine.history import bands_seen, latest_scorecard
 from vigie.engine.scoring import SNAPSHOTS
 from vigie.errors import VigieError, WorkspaceBusyError, WorkspaceError
 from vigie.scorecard.named import scorecard_spec
@@ -104,16 +103,7 @@ def bands(ws: Workspace, card_name: str, as_of: dt.date) -> list[BandInfo]:
         names = [b.name for b in card.bands]
         bounds: list[float | None] = [b.bound for b in card.bands[:-1]] + [None]
     else:
-        snaps = ws.con.table(SNAPSHOTS)
-        seen = (
-            snaps.filter(snaps.scorecard == card_name, snaps.as_of == as_of, snaps.band.notnull())
-            .group_by("band")
-            .agg(low=snaps.score_scaled.min())
-            .order_by(ibis.desc("low"))
-            .to_pyarrow()
-            .to_pylist()
-        )
-        names = [r["band"] for r in seen]
+        names = bands_seen(ws, card_name, as_of)
         bounds = [None] * len(names)
     colours = palette(len(names))
     return [
