@@ -194,3 +194,20 @@ def test_a_decimal_comma_without_its_setting_is_refused(ws: Workspace, tmp_path:
     mapping.write_text("decimal: ';'\n")
     with pytest.raises(MappingError, match="'decimal': must be"):
         import_files(ws, "accounts", [path], mapping=mapping, now=NOW)
+
+
+def test_an_excel_separator_line_names_the_delimiter(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_text("sep=;\r\naccount_id;name;arr\r\nA10;Ten, Inc;100\r\nA11;Eleven;lots\r\n")
+    with pytest.raises(ImportValidationError) as caught:
+        import_files(ws, "accounts", [path], now=NOW)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.value) == (4, "lots")
+    path.write_text("sep=;\r\naccount_id;name;arr\r\nA10;Ten, Inc;100\r\nA11;Eleven;1;2\r\n")
+    with pytest.raises(ImportValidationError) as caught:
+        import_files(ws, "accounts", [path], now=NOW)
+    [problem] = caught.value.problems
+    assert problem.line == 4 and "the row has 4 fields, the header 3" in problem.reason
+    path.write_text("sep=;\r\naccount_id;name;arr\r\nA10;Ten, Inc;100\r\n")
+    import_files(ws, "accounts", [path], now=NOW)
+    assert names(ws) == [("A10", "Ten, Inc")]

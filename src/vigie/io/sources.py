@@ -25,6 +25,7 @@ import csv
 import datetime as dt
 import gzip
 import os
+import re
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -42,6 +43,9 @@ from vigie.io.sql import ident, literal
 
 ROW = "__row"
 CSV_DELIMITERS = (",", ";", "\t", "|")
+SEPARATOR_HINT = re.compile(r"sep=(.)", re.IGNORECASE)
+"""Excel's first line naming the delimiter (`sep=;`): it wins over the guess, not over
+--delimiter, and is not the header."""
 ENCODING_EXAMPLES = "utf-8, cp1252 (Windows, Excel), latin-1, utf-16, mac-roman"
 FALLBACK_ENCODING = "cp1252"
 """Read when a CSV file given without --encoding is not UTF-8: Excel's CSV on Windows."""
@@ -220,9 +224,13 @@ def _open_csv(path: Path, options: ReadOptions) -> Source:
     except (OSError, EOFError) as exc:  # a damaged .gz
         return _failed(path, f"cannot read the file: {exc}")
     with read_path.open(encoding="utf-8-sig", newline="") as f:
+        hint = SEPARATOR_HINT.fullmatch(f.readline().rstrip("\r\n"))
+        if not hint:
+            f.seek(0)
+        start = f.tell()
         first_line = f.readline()
-        f.seek(0)
-        delimiter = options.delimiter or _guess_delimiter(first_line)
+        f.seek(start)
+        delimiter = options.delimiter or (hint and hint[1]) or _guess_delimiter(first_line)
         reader = csv.reader(f, delimiter=delimiter)
         try:
             header = next(reader, None)
@@ -231,7 +239,7 @@ def _open_csv(path: Path, options: ReadOptions) -> Source:
             problem = f"cannot read the header: {exc}"
         else:
             problem = "the file is empty: a header line is required"
-        header_lines = reader.line_num
+        header_lines = reader.line_num + (1 if hint else 0)
     if not header:
         if read_path != path:
             read_path.unlink()
@@ -244,7 +252,7 @@ def _open_csv(path: Path, options: ReadOptions) -> Source:
     base = (
         f"read_csv({literal(str(read_path))}, columns={column_types}, header=true, "
         f"auto_detect=false, delim={literal(delimiter)}, quote='\"', escape='\"', "
-        "encoding='utf-8', ignore_errors=true"
+        f"encoding='utf-8', ignore_errors=true, skip={1 if hint else 0}"
     )
     rejects = "__vigie_rejects_" + uuid.uuid4().hex
     relation = (
