@@ -174,3 +174,49 @@ def test_fixed_list_values_in_any_case_and_short_booleans(ws: Workspace, tmp_pat
         ("high", True),
         ("critical", False),
     ]
+
+
+def test_a_mapping_where_skips_rows_and_keeps_line_numbers(ws: Workspace, tmp_path: Path) -> None:
+    """Stripe-style invoices: drafts and voided ones are not invoices a customer owes."""
+    csv = _write(
+        tmp_path / "stripe.csv",
+        "id,Customer,Amount,Created,Due,Status\n"
+        "in_1,A1,100,2024-01-01,2024-01-31,paid\n"
+        "in_2,A1,oops,2024-02-01,2024-03-02,draft\n"
+        "in_3,A2,200,2024-02-01,2024-03-02,void\n"
+        "in_4,A2,bad,2024-03-01,2024-03-31,open\n",
+    )
+    mapping = _write(
+        tmp_path / "stripe.yaml",
+        "columns:\n  invoice_id: id\n  account_id: Customer\n  amount: Amount\n"
+        "  issued_at: Created\n  due_date: Due\n"
+        "where: \"Status NOT IN ('draft', 'void')\"\n",
+    )
+    with pytest.raises(ImportValidationError) as caught:  # skipped rows are not checked
+        import_files(ws, "invoices", [csv], mapping=mapping, now=NOW)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.value) == (5, "bad")
+    _write(csv, csv.read_text().replace(",bad,", ",300,"))
+    report = import_files(ws, "invoices", [csv], mapping=mapping, now=NOW)
+    assert (report.rows_read, report.skipped, report.inserted) == (4, 2, 2)
+    assert report.ignored_columns == {}
+    assert rows(ws, "SELECT invoice_id, amount FROM invoices ORDER BY 1") == [
+        ("in_1", 100.0),
+        ("in_4", 300.0),
+    ]
+
+
+def test_a_bad_mapping_where_is_refused_with_its_line(ws: Workspace, tmp_path: Path) -> None:
+    csv = _write(tmp_path / "acc.csv", "account_id,name,Stage\nA10,Ten,Customer\n")
+    before = snapshot(ws)
+    for where, reason in [
+        ("\"Type\" = 'x'", "acc.csv has no column 'Type'"),
+        ("Stage = ", "expr is not valid SQL"),
+        ("CAST(Stage AS INTEGER) > 1", "the expr fails at"),
+    ]:
+        mapping = _write(
+            tmp_path / "map.yaml", f"columns:\n  name: name\nwhere: {json.dumps(where)}\n"
+        )
+        with pytest.raises(MappingError, match=f"map.yaml:3 key 'where'.*{reason}"):
+            import_files(ws, "accounts", [csv], mapping=mapping, now=NOW)
+    assert snapshot(ws) == before

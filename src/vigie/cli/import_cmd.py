@@ -107,6 +107,8 @@ def _print_summary(report: ImportReport) -> None:
     grid.add_column(justify="right")
     grid.add_row("mode", report.mode.value)
     grid.add_row("rows read", f"{report.rows_read:,}")
+    if report.skipped:
+        grid.add_row("skipped (mapping's where)", f"{report.skipped:,}")
     grid.add_row("inserted", f"{report.inserted:,}")
     if report.mode == ImportMode.UPSERT:
         grid.add_row("updated", f"{report.updated:,}")

@@ -24,8 +24,9 @@ from vigie.io.writers import Counts, ImportMode
 from vigie.schema import Table
 
 
-def applies(table: Table, mode: ImportMode, dry_run: bool) -> bool:
-    """Rules are row-local: no key to compare across rows, no reference into the import.
+def applies(table: Table, mode: ImportMode, dry_run: bool, filtered: bool) -> bool:
+    """Rules are row-local: no key to compare across rows, no reference into the import;
+    and no rows to skip (`filtered`: a mapping's `where`), which staging counts.
 
     Tables with free text always take the staged path, whose writer also scores
     the text into `texts` (today every such table has a primary key anyway).
@@ -35,7 +36,7 @@ def applies(table: Table, mode: ImportMode, dry_run: bool) -> bool:
     )
     free_text = any(c.free_text for c in table.columns)
     return (
-        not (table.primary_key or self_reference or free_text or dry_run)
+        not (table.primary_key or self_reference or free_text or dry_run or filtered)
         and mode != ImportMode.UPSERT
     )
 

@@ -62,6 +62,7 @@ class ImportReport:
     files: tuple[str, ...]
     rows_read: int
     inserted: int
+    skipped: int
     updated: int
     """Upsert: existing rows replaced by a row of the files."""
     deleted: int
@@ -81,6 +82,7 @@ class ImportReport:
             "mode": self.mode.value,
             "files": list(self.files),
             "rows_read": self.rows_read,
+            "skipped": self.skipped,
             "inserted": self.inserted,
             "updated": self.updated,
             "deleted": self.deleted,
@@ -132,7 +134,7 @@ def import_files(
     if workspace.backend_name == "duckdb":
         con = workspace.con.con  # the DuckDB connection under Ibis: stage next to the tables
         counts = None
-        if direct.applies(spec, mode, dry_run):
+        if direct.applies(spec, mode, dry_run, filtered=bool(loaded and loaded.keep)):
             staging = Staging(con, spec, loaded, date_format, options)
             counts = direct.insert_checked(staging, files, mode, moment, _local_table)
         if counts is None:  # a problem to report, or rules that span rows: stage first
@@ -156,6 +158,7 @@ def import_files(
         mode=mode,
         files=tuple(str(p) for p in paths),
         rows_read=staging.rows_read,
+        skipped=staging.skipped,
         inserted=inserted,
         updated=updated,
         deleted=deleted,

@@ -11,6 +11,7 @@ A mapping file (`--map MAPPING.yaml`) renames and derives columns:
       name: {expr: 'trim("Company") || '' '' || "Country"'}   # DuckDB SQL over file columns
     values:
       severity: {P1: critical, P2: high}   # recode values after renaming
+    where: "\"Status\" NOT IN ('void', 'draft')"   # keep only these rows (DuckDB SQL)
 
 Canonical columns the mapping does not name are taken from the file column of
 the same name, or else of the same name but for case and separators (`Account ID`,
@@ -33,7 +34,7 @@ from vigie.errors import MappingError
 from vigie.io.sql import expression_columns, ident, literal, one_of, trimmed
 from vigie.schema import Column, ColumnType, Table
 
-TOP_LEVEL_KEYS = ("columns", "values", "date_format", "decimal")
+TOP_LEVEL_KEYS = ("columns", "values", "date_format", "decimal", "where")
 NO_VALUE_WORDS = ("n/a", "na", "#n/a", "null", "none", "nan")
 """Empty in a number, date or boolean column (in a text column they stay: `NA` is a region)."""
 TEXTUAL_TYPES = (ColumnType.STRING, ColumnType.JSON, ColumnType.STRING_LIST)
@@ -68,6 +69,8 @@ class Mapping:
     values: dict[str, dict[str, str | None]]
     date_format: str | None = None
     decimal: str = "."
+    keep: ColumnRule | None = None
+    """`where:`, the condition on the file's columns a row must meet to be imported."""
 
     def where(self, key: str, line: int) -> str:
         return f"{self.path}:{line} key {key!r}"
@@ -114,7 +117,22 @@ def load_mapping(path: Path, table: Table) -> Mapping:
         {name: _recoding(path, table, values, name) for name in values},
         date_format,
         decimal,
+        _keep(path, data),
     )
+
+
+def _keep(path: Path, data: CommentedMap) -> ColumnRule | None:
+    if "where" not in data:
+        return None
+    line = data.lc.key("where")[0] + 1
+    text = data["where"]
+    if not isinstance(text, str) or not text.strip():
+        raise MappingError(
+            f"{path}:{line} key 'where': must be a SQL condition on the file's columns, "
+            "e.g. \"Status\" <> 'void'."
+        )
+    _check_sql(f"{path}:{line} key 'where'", text)
+    return ColumnRule("expr", text, line)
 
 
 def _section(path: Path, data: CommentedMap, key: str) -> CommentedMap:
@@ -210,6 +228,8 @@ def plan_columns(
         for name, recoding in mapping.values.items():
             if name in raw:
                 raw[name] = _recode(raw[name], recoding)
+    if mapping and mapping.keep:
+        used.update(_referenced(mapping.keep, "where", file_columns, file_name, mapping))
     extras = tuple(c for c in file_columns if c not in used and c not in table.column_names)
     if table.extra_columns_to and extras:
         target = table.extra_columns_to
@@ -239,16 +259,23 @@ def _from_rule(
     assert mapping is not None
     if rule.kind == "value":
         return literal(rule.text)
+    used.update(_referenced(rule, f"columns.{column.name}", file_columns, file_name, mapping))
+    source = ident(rule.text) if rule.kind == "column" else f"CAST(({rule.text}) AS VARCHAR)"
+    return _text(source, column, mapping.decimal)
+
+
+def _referenced(
+    rule: ColumnRule, key: str, file_columns: tuple[str, ...], file_name: str, mapping: Mapping
+) -> list[str]:
+    """The file columns `rule` reads; MappingError if the file lacks one."""
     referenced = [rule.text] if rule.kind == "column" else expression_columns(rule.text)
     for name in referenced:
         if name not in file_columns:
             raise MappingError(
-                f"{mapping.where(f'columns.{column.name}', rule.line)}: {file_name} has no "
-                f"column {name!r}; its columns are: {', '.join(file_columns)}."
+                f"{mapping.where(key, rule.line)}: {file_name} has no column {name!r}; "
+                f"its columns are: {', '.join(file_columns)}."
             )
-    used.update(referenced)
-    source = ident(rule.text) if rule.kind == "column" else f"CAST(({rule.text}) AS VARCHAR)"
-    return _text(source, column, mapping.decimal)
+    return referenced
 
 
 def _text(sql: str, column: Column | None = None, decimal: str = ".") -> str:

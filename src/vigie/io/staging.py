@@ -21,6 +21,9 @@ from vigie.io.sql import expression_columns, ident
 from vigie.io.validation import FILE, TEXT_TYPES, raw_name
 from vigie.schema import Table
 
+KEEP = "__keep"
+"""Staged column: the row meets the mapping's `where` (skipped rows stay staged, unseen by the
+view, so `rowid` still numbers every record)."""
 SQL_ERRORS = (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException)
 """What DuckDB raises for an `expr` it cannot run at all (as opposed to a value it fails on)."""
 
@@ -47,6 +50,8 @@ class Staging:
         self.tables: dict[int, str] = {}
         self.sources: list[Source] = []
         self.rows_read = 0
+        self.skipped = 0
+        """Rows left out by the mapping's `where`."""
         self.extras: dict[str, tuple[str, ...]] = {}
         """File -> its columns that match no canonical column (kept in attributes or ignored)."""
 
@@ -75,7 +80,10 @@ class Staging:
     def _check_exprs(self, mapping: Mapping, source: Source) -> None:
         """Raise a MappingError naming the `expr` rule that fails on the file: SQL DuckDB
         cannot run, or a value it fails on (with the line of the first such value)."""
-        for name, rule in mapping.columns.items():
+        rules = {f"columns.{name}": rule for name, rule in mapping.columns.items()}
+        if mapping.keep:
+            rules["where"] = mapping.keep
+        for key, rule in rules.items():
             if rule.kind != "expr":
                 continue
             try:
@@ -83,7 +91,7 @@ class Staging:
                 continue
             except duckdb.Error as exc:
                 reason, unusable = str(exc).splitlines()[0], isinstance(exc, SQL_ERRORS)
-            where = mapping.where(f"columns.{name}", rule.line)
+            where = mapping.where(key, rule.line)
             if unusable:
                 raise MappingError(
                     f"{where}: the expr cannot be computed on {source.name}: {reason}"
@@ -135,6 +143,9 @@ class Staging:
             for c in self.table.columns
         )
         numbered = f"{ROW}, " if source.numbered else ""
+        if self.mapping and self.mapping.keep:
+            inner += f", coalesce(({self.mapping.keep.text}), false) AS {KEEP}"
+            outer += f", {KEEP}"
         return (
             f"SELECT {numbered}{outer} FROM (SELECT {numbered}{inner} FROM {source.relation})",
             [],
@@ -158,6 +169,8 @@ class Staging:
         self.tables[index] = name
         structural = source.structural_problems(self.con)
         self.rows_read += self.count(name) + len(structural)
+        if self.mapping and self.mapping.keep:
+            self.skipped += self.count(f"{name} WHERE NOT {KEEP}")
         if structural:  # this file's later line numbers would be off: report these alone
             self.con.execute(f"DROP TABLE {name}")
             del self.tables[index]
@@ -172,9 +185,10 @@ class Staging:
         )
         self.con.execute(f"CREATE TEMP TABLE {self.empty} ({FILE} INTEGER, {ROW} BIGINT, {types})")
         parts = [f"SELECT {FILE}, {ROW}, {columns} FROM {self.empty}"]
+        kept = f" WHERE {KEEP}" if self.mapping and self.mapping.keep else ""
         for index, name in self.tables.items():
             row = ROW if self.sources[index].numbered else "rowid + 1"
-            parts.append(f"SELECT {index} AS {FILE}, {row} AS {ROW}, {columns} FROM {name}")
+            parts.append(f"SELECT {index} AS {FILE}, {row} AS {ROW}, {columns} FROM {name}{kept}")
         self.con.execute(f"CREATE TEMP VIEW {self.view} AS " + " UNION ALL ".join(parts))
 
     def count(self, relation: str | None = None) -> int:
