@@ -26,10 +26,13 @@ def _direct(ws: Workspace, paths: list[Path], mode: ImportMode) -> tuple[int, in
 
 def test_only_tables_whose_rules_are_row_local_take_the_one_pass_path() -> None:
     events, accounts = get_table("usage_events"), get_table("accounts")
-    assert applies(events, ImportMode.APPEND, dry_run=False)
-    assert applies(events, ImportMode.REPLACE, dry_run=False)
-    assert not applies(events, ImportMode.APPEND, dry_run=True)
-    assert not applies(accounts, ImportMode.APPEND, dry_run=False)  # primary key, self-reference
+    assert applies(events, ImportMode.APPEND, dry_run=False, filtered=False)
+    assert applies(events, ImportMode.REPLACE, dry_run=False, filtered=False)
+    assert not applies(events, ImportMode.APPEND, dry_run=True, filtered=False)
+    assert not applies(events, ImportMode.APPEND, dry_run=False, filtered=True)  # rows to count
+    assert not applies(events, ImportMode.REPLACE_PERIOD, dry_run=False, filtered=False)
+    # primary key, self-reference
+    assert not applies(accounts, ImportMode.APPEND, dry_run=False, filtered=False)
 
 
 def test_clean_files_are_inserted_in_file_order_with_defaults(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers_import import FILES, NOW, rows, snapshot
 
-from vigie.errors import ImportOptionError, ImportValidationError, MappingError
+from vigie.errors import ImportModeError, ImportOptionError, ImportValidationError, MappingError
 from vigie.io import import_files
 from vigie.workspace import Workspace
 
@@ -220,3 +220,35 @@ def test_a_bad_mapping_where_is_refused_with_its_line(ws: Workspace, tmp_path: P
         with pytest.raises(MappingError, match=f"map.yaml:3 key 'where'.*{reason}"):
             import_files(ws, "accounts", [csv], mapping=mapping, now=NOW)
     assert snapshot(ws) == before
+
+
+def test_an_overlapping_export_is_flagged_then_replaced_by_its_days(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Weekly usage exports overlapping by a day: appending counts the overlap twice (warned);
+    replace-period swaps the days the file covers and keeps the others."""
+    header = "account_id,event,occurred_at\n"
+    week1 = _write(
+        tmp_path / "w1.csv",
+        header
+        + "A1,login,2024-06-01 09:00\nA1,login,2024-06-07 10:00\nA2,login,2024-06-07 23:00\n",
+    )
+    week2 = _write(
+        tmp_path / "w2.csv",
+        header
+        + "A1,login,2024-06-07 10:00\nA2,login,2024-06-07 23:00\nA1,login,2024-06-08 08:00\n",
+    )
+    assert import_files(ws, "usage_events", [week1], now=NOW).warnings == ()
+    [warning] = import_files(ws, "usage_events", [week2], now=NOW).warnings
+    assert warning.startswith("2 of the rows appended to usage_events are dated within the period")
+    assert "--mode replace-period" in warning
+    report = import_files(ws, "usage_events", [week2], mode="replace-period", now=NOW)
+    assert (report.deleted, report.inserted) == (5, 3)  # every row of June 7 and 8, none of June 1
+    assert rows(ws, "SELECT account_id, occurred_at::VARCHAR FROM usage_events ORDER BY 2, 1") == [
+        ("A1", "2024-06-01 09:00:00"),
+        ("A1", "2024-06-07 10:00:00"),
+        ("A2", "2024-06-07 23:00:00"),
+        ("A1", "2024-06-08 08:00:00"),
+    ]
+    with pytest.raises(ImportModeError, match="replace-period is for tables without a key"):
+        import_files(ws, "tickets", [week1], mode="replace-period", now=NOW)

@@ -32,3 +32,11 @@ def test_import_on_postgres_validates_upserts_and_stays_atomic(
     ]
     assert ws.table("accounts").count().execute() == 3
     assert ws.table("usage_events").count().execute() == 3
+    week = tmp_path / "week.csv"  # the stored 2024-05-01 rows, re-exported with one more
+    week.write_text(
+        "account_id,event,occurred_at\nA1,login,2024-05-01 08:00\nA1,login,2024-05-01 09:00\n"
+        "A1,login,2024-05-01 18:00\n"
+    )
+    report = import_files(ws, "usage_events", [week], mode="replace-period", now=NOW)
+    assert (report.deleted, report.inserted) == (2, 3)
+    assert ws.table("usage_events").count().execute() == 4

@@ -23,7 +23,11 @@ def import_(
         list[Path], typer.Argument(help="CSV, Parquet, XLSX or JSON lines (.jsonl/.ndjson) files.")
     ],
     mode: Annotated[
-        ImportMode, typer.Option(help="append rows, replace the table, or upsert by primary key.")
+        ImportMode,
+        typer.Option(
+            help="append rows, replace the table, upsert by primary key, or replace-period: "
+            "replace the stored rows of the days the files cover (usage_events)."
+        ),
     ] = ImportMode.APPEND,
     mapping: Annotated[
         Path | None,
@@ -112,7 +116,7 @@ def _print_summary(report: ImportReport) -> None:
     grid.add_row("inserted", f"{report.inserted:,}")
     if report.mode == ImportMode.UPSERT:
         grid.add_row("updated", f"{report.updated:,}")
-    if report.mode == ImportMode.REPLACE:
+    if report.mode in (ImportMode.REPLACE, ImportMode.REPLACE_PERIOD):
         grid.add_row("replaced (removed)", f"{report.deleted:,}")
     grid.add_row("time", f"{report.seconds:.2f} s")
     console.print(grid)

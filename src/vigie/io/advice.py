@@ -6,6 +6,7 @@ Nothing here refuses an import; the report carries the warnings and the CLI prin
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import ibis.expr.types as ir
 
@@ -21,6 +22,45 @@ def appended_again(table: str, earlier: dict[str, dt.datetime]) -> str | None:
         f"The same file was already imported into {table}: {files}. {table} has no key, so "
         "appending it again counts each of its rows twice. To reload a full export, use "
         "--mode replace; to add new rows, import only the new file."
+    )
+
+
+@dataclass(frozen=True)
+class StoredPeriod:
+    """The time span of a table's rows before an append, and how many rows it held."""
+
+    first: dt.datetime
+    last: dt.datetime
+    rows: int
+
+
+def stored_period(table: ir.Table, time_column: str) -> StoredPeriod | None:
+    """None for an empty table."""
+    time = table[time_column]
+    found = table.aggregate(first=time.min(), last=time.max(), rows=table.count())
+    row = found.to_pyarrow().to_pylist()[0]
+    return None if row["first"] is None else StoredPeriod(**row)
+
+
+def appended_into_period(
+    table: ir.Table, name: str, time_column: str, before: StoredPeriod | None
+) -> str | None:
+    """Rows just appended to a table without a key that are dated within the span it already
+    held: an export overlapping the previous one counts its overlap twice."""
+    if before is None:
+        return None
+    time = table[time_column]
+    within = table.filter(time.between(before.first, before.last)).count().to_pyarrow().as_py()
+    added = int(within) - before.rows
+    if added <= 0:
+        return None
+    return (
+        f"{added:,} of the rows appended to {name} are dated within the period it already held "
+        f"({before.first:%Y-%m-%d %H:%M} to {before.last:%Y-%m-%d %H:%M} UTC). {name} has no key: "
+        "if this export overlaps an earlier one, the events of the overlap now count twice. "
+        "Load overlapping exports with --mode replace-period, which replaces the days a file "
+        "covers (import this file again that way to repair). New events of the same days (another "
+        "product, another event type) are fine as they are."
     )
 
 

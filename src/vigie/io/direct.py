@@ -35,10 +35,9 @@ def applies(table: Table, mode: ImportMode, dry_run: bool, filtered: bool) -> bo
         c.references is not None and c.references.split(".")[0] == table.name for c in table.columns
     )
     free_text = any(c.free_text for c in table.columns)
-    return (
-        not (table.primary_key or self_reference or free_text or dry_run or filtered)
-        and mode != ImportMode.UPSERT
-    )
+    return not (
+        table.primary_key or self_reference or free_text or dry_run or filtered
+    ) and mode in (ImportMode.APPEND, ImportMode.REPLACE)
 
 
 def _broken(staging: Staging, now: dt.datetime, existing: KeyRelation) -> str:

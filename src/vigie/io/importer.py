@@ -30,7 +30,14 @@ import pyarrow as pa
 
 from vigie.errors import ImportModeError, ImportValidationError
 from vigie.io import direct
-from vigie.io.advice import SUBSCRIPTION_SPANS, appended_again, inclusive_end_dates
+from vigie.io.advice import (
+    SUBSCRIPTION_SPANS,
+    StoredPeriod,
+    appended_again,
+    appended_into_period,
+    inclusive_end_dates,
+    stored_period,
+)
 from vigie.io.import_log import earlier_imports, file_digest, record_import
 from vigie.io.mapping import load_mapping
 from vigie.io.sources import ReadOptions
@@ -131,6 +138,10 @@ def import_files(
     texts = _text_options(workspace, spec, keep_text, dry_run)
     staged: list[pa.Table] = []  # a dry run keeps its subscriptions for the advice
     keep = staged.append if dry_run and spec.name == "subscriptions" else None
+    watch_overlap = (
+        mode == ImportMode.APPEND and not spec.primary_key and spec.time_column and not dry_run
+    )
+    before = stored_period(workspace.table(spec.name), spec.time_column) if watch_overlap else None
     if workspace.backend_name == "duckdb":
         con = workspace.con.con  # the DuckDB connection under Ibis: stage next to the tables
         counts = None
@@ -168,7 +179,7 @@ def import_files(
         dry_run=dry_run,
         warnings=(
             *(note for source in staging.sources for note in source.notes),
-            *_advice(workspace, spec, mode, digests, staged[0] if staged else None),
+            *_advice(workspace, spec, mode, digests, staged[0] if staged else None, before),
         ),
     )
     if not dry_run:
@@ -182,6 +193,7 @@ def _advice(
     mode: ImportMode,
     digests: dict[str, str],
     staged: pa.Table | None,
+    before: StoredPeriod | None,
 ) -> tuple[str, ...]:
     """Warnings on what was (or, for a dry run, would be) written; see vigie.io.advice.
 
@@ -189,7 +201,11 @@ def _advice(
     (unless they would replace them)."""
     found = []
     if mode == ImportMode.APPEND and not table.primary_key:
-        found.append(appended_again(table.name, earlier_imports(workspace, table.name, digests)))
+        again = appended_again(table.name, earlier_imports(workspace, table.name, digests))
+        if again is None and table.time_column:  # the same file again says more
+            stored = workspace.table(table.name)
+            again = appended_into_period(stored, table.name, table.time_column, before)
+        found.append(again)
     if table.name == "subscriptions":
         subs = workspace.table("subscriptions").select(*SUBSCRIPTION_SPANS)
         if staged is not None:
@@ -221,7 +237,13 @@ def _mode(table: Table, mode: ImportMode | str) -> ImportMode:
     if mode == ImportMode.UPSERT and not table.primary_key:
         raise ImportModeError(
             f"{table.name} has no primary key, so upsert cannot match rows; "
-            "use --mode append (add rows) or --mode replace (replace the table)."
+            "use --mode append (add rows), --mode replace-period (replace the days the file "
+            "covers) or --mode replace (replace the table)."
+        )
+    if mode == ImportMode.REPLACE_PERIOD and (table.primary_key or not table.time_column):
+        raise ImportModeError(
+            f"--mode replace-period is for tables without a key (usage_events); {table.name} "
+            "has one: use --mode upsert to replace the rows the file holds."
         )
     return mode
 

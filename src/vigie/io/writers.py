@@ -39,6 +39,10 @@ class ImportMode(StrEnum):
     """The table's content becomes the file(s)."""
     UPSERT = "upsert"
     """Rows whose primary key exists replace the old row; others are added."""
+    REPLACE_PERIOD = "replace-period"
+    """Rows dated within the days the files cover (UTC, first to last day) are replaced by the
+    files' rows; other rows stay. For a table without a key (`usage_events`): reloading an
+    export that overlaps an earlier one does not count the overlap twice."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,16 @@ def _values(staging: Staging, texts: TextOptions) -> str:
     )
 
 
+def _in_period(staging: Staging) -> str:
+    """SQL condition on a stored row: dated within the days the staged rows cover."""
+    time = ident(staging.table.time_column or "")
+    days = f"SELECT min({time})::DATE AS first, max({time})::DATE + 1 AS after FROM {staging.view}"
+    first, after = staging.con.execute(days).fetchone() or (None, None)
+    if first is None:
+        return "false"
+    return f"{time} >= DATE {literal(str(first))} AND {time} < DATE {literal(str(after))}"
+
+
 def _text_rows(staging: Staging, texts: TextOptions) -> pa.Table | None:
     """The staged rows' `texts` rows, scored; None when the table has no free text."""
     if texts.scorer is None:
@@ -111,6 +125,11 @@ def duckdb_writer(texts: TextOptions) -> Writer:
                     f"{target}.{ident(c)} = s.{ident(c)}" for c in staging.table.primary_key
                 )
                 staging.con.execute(f"DELETE FROM {target} USING {staging.view} s WHERE {match}")
+        elif mode == ImportMode.REPLACE_PERIOD:
+            period = _in_period(staging)
+            deleted = _scalar(staging, f"SELECT count(*) FROM {target} WHERE {period}")
+            if not dry_run:
+                staging.con.execute(f"DELETE FROM {target} WHERE {period}")
         if not dry_run:
             staging.con.execute(
                 f"INSERT INTO {target} ({_columns(staging)}) "
@@ -149,15 +168,23 @@ def ibis_writer(workspace: Workspace, texts: TextOptions) -> Writer:
         updated = deleted = 0
         if mode == ImportMode.REPLACE:
             deleted = int(workspace.table(name).count().to_pyarrow().as_py())
-        elif mode == ImportMode.UPSERT:
-            updated = _matched(staging, existing)
+        elif mode in (ImportMode.UPSERT, ImportMode.REPLACE_PERIOD):
             # Keep the current rows the files do not replace, then rewrite the table.
             current = "__vigie_current_" + uuid.uuid4().hex
             staging.con.register(current, workspace.table(name).to_pyarrow())
-            match = " AND ".join(f"c.{ident(k)} = s.{ident(k)}" for k in staging.table.primary_key)
+            if mode == ImportMode.UPSERT:
+                updated = _matched(staging, existing)
+                match = " AND ".join(
+                    f"c.{ident(k)} = s.{ident(k)}" for k in staging.table.primary_key
+                )
+                replaced = f"EXISTS (SELECT 1 FROM {staging.view} s WHERE {match})"
+            else:
+                replaced = _in_period(staging)
+                deleted = _scalar(
+                    staging, f"SELECT count(*) FROM {ident(current)} WHERE {replaced}"
+                )
             rows = (
-                f"SELECT {columns} FROM {ident(current)} c WHERE NOT EXISTS "
-                f"(SELECT 1 FROM {staging.view} s WHERE {match}) UNION ALL {rows}"
+                f"SELECT {columns} FROM {ident(current)} c WHERE NOT ({replaced}) UNION ALL {rows}"
             )
         if not dry_run:
             schema = staging.table.ibis_schema().to_pyarrow()
