@@ -65,6 +65,23 @@ def test_a_recode_to_null_empties_the_value(ws: Workspace, tmp_path: Path) -> No
     assert rows(ws, "SELECT ticket_id, csat FROM tickets") == [("T1", None)]
 
 
+def test_values_recode_each_item_of_a_list(ws: Workspace, tmp_path: Path) -> None:
+    csv = (
+        "account_id,author,rated_at,rating,reasons\n"
+        "A1,ann,2024-05-01 08:00,red,Budget cuts | Lost champion\n"
+        "A2,ann,2024-05-01 08:00,yellow,Unknown|Budget cuts\n"
+    )
+    mapping = _write(
+        tmp_path / "map.yaml",
+        "values:\n  reasons: {Budget cuts: budget, Lost champion: champion_left, Unknown: null}\n",
+    )
+    import_files(ws, "sentiments", [_write(tmp_path / "s.csv", csv)], mapping=mapping, now=NOW)
+    assert rows(ws, "SELECT account_id, reasons FROM sentiments ORDER BY 1") == [
+        ("A1", ["budget", "champion_left"]),
+        ("A2", ["budget"]),
+    ]
+
+
 def test_json_keys_first_seen_late_in_the_file_are_kept(ws: Workspace, tmp_path: Path) -> None:
     lines = [{"account_id": "A1", "event": "login", "occurred_at": "2024-05-01"}] * 25_000
     lines.append({**lines[0], "user_id": "u9", "quantity": 4})

@@ -227,7 +227,7 @@ def plan_columns(
     if mapping:
         for name, recoding in mapping.values.items():
             if name in raw:
-                raw[name] = _recode(raw[name], recoding)
+                raw[name] = _recode(raw[name], recoding, table.column(name).type)
     if mapping and mapping.keep:
         used.update(_referenced(mapping.keep, "where", file_columns, file_name, mapping))
     extras = tuple(c for c in file_columns if c not in used and c not in table.column_names)
@@ -307,10 +307,17 @@ def _default_text(default: object) -> str:
     return str(default)
 
 
-def _recode(sql: str, recoding: dict[str, str | None]) -> str:
+def _recode(sql: str, recoding: dict[str, str | None], kind: ColumnType) -> str:
+    """The value recoded; in a list column (`a|b`), each item (an item recoded to null goes)."""
     cases = " ".join(
         f"WHEN {literal(k)} THEN {'NULL' if v is None else literal(v)}" for k, v in recoding.items()
     )
+    if kind == ColumnType.STRING_LIST:
+        item = trimmed("x")
+        return (
+            f"array_to_string(list_transform(string_split({sql}, '|'), "
+            f"x -> CASE {item} {cases} ELSE {item} END), '|')"
+        )
     return f"(CASE {sql} {cases} ELSE {sql} END)"
 
 
