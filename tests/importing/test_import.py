@@ -187,6 +187,33 @@ def test_xlsx_typed_cells_and_sheet_row_numbers(ws: Workspace, tmp_path: Path) -
     ) == [("S1", dt.date(2024, 1, 1), None, 1200.5, 10)]
 
 
+def test_a_title_above_the_header_is_skipped_with_a_warning(ws: Workspace, tmp_path: Path) -> None:
+    """Reports saved from Excel or a CRM start with a title and a blank line."""
+    path = tmp_path / "report.xlsx"
+    _workbook(
+        path,
+        [
+            ["Subscriptions by owner"],
+            [None],
+            ["subscription_id", "account_id", "start_date", "arr"],
+            ["S1", "A1", dt.datetime(2024, 1, 1), "lots"],
+        ],
+    )
+    with pytest.raises(ImportValidationError) as caught:
+        import_files(ws, "subscriptions", [path], now=NOW)
+    assert [(p.line, p.column) for p in caught.value.problems] == [(4, "arr")]
+    csv = tmp_path / "report.csv"
+    csv.write_text('"Accounts, EMEA"\nAs of 2024-05-01\n\naccount_id;name\nA10;Ten\nA11;\n')
+    with pytest.raises(ImportValidationError) as caught:
+        import_files(ws, "accounts", [csv], now=NOW)
+    assert [(p.line, p.column) for p in caught.value.problems] == [(6, "name")]
+    csv.write_text('"Accounts, EMEA"\nAs of 2024-05-01\n\naccount_id;name\nA10;Ten\n')
+    [warning] = import_files(ws, "accounts", [csv], now=NOW).warnings
+    assert "the header is line 4; the line(s) above it look like a title" in warning
+    assert "'Accounts, EMEA'" in warning
+    assert rows(ws, "SELECT name FROM accounts WHERE account_id = 'A10'") == [("Ten",)]
+
+
 def test_crm_mapping_renames_derives_and_recodes(ws: Workspace) -> None:
     report = import_files(
         ws, "accounts", [FILES / "crm_accounts.csv"], mapping=FILES / "crm_accounts.yaml", now=NOW

@@ -28,9 +28,9 @@ import os
 import re
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO
 
@@ -43,6 +43,8 @@ from vigie.io.sql import ident, literal
 
 ROW = "__row"
 CSV_DELIMITERS = (",", ";", "\t", "|")
+HEADER_SEARCH_ROWS = 20
+"""How far down a file the header is looked for, below a title."""
 SEPARATOR_HINT = re.compile(r"sep=(.)", re.IGNORECASE)
 """Excel's first line naming the delimiter (`sep=;`): it wins over the guess, not over
 --delimiter, and is not the header."""
@@ -227,10 +229,17 @@ def _open_csv(path: Path, options: ReadOptions) -> Source:
         hint = SEPARATOR_HINT.fullmatch(f.readline().rstrip("\r\n"))
         if not hint:
             f.seek(0)
-        start = f.tell()
-        first_line = f.readline()
-        f.seek(start)
-        delimiter = options.delimiter or (hint and hint[1]) or _guess_delimiter(first_line)
+        starts, top = [], []  # the first lines, to find the header below any title
+        while len(top) < HEADER_SEARCH_ROWS:
+            starts.append(f.tell())
+            if not (line := f.readline()):
+                break
+            top.append(line)
+        given = options.delimiter or (hint and hint[1])
+        parsed = [_fields(line, given or _guess_delimiter(line)) for line in top]
+        skip = _header_index(parsed)
+        delimiter = given or _guess_delimiter(top[skip] if top else "")
+        f.seek(starts[skip])
         reader = csv.reader(f, delimiter=delimiter)
         try:
             header = next(reader, None)
@@ -239,7 +248,10 @@ def _open_csv(path: Path, options: ReadOptions) -> Source:
             problem = f"cannot read the header: {exc}"
         else:
             problem = "the file is empty: a header line is required"
-        header_lines = reader.line_num + (1 if hint else 0)
+        skip += 1 if hint else 0
+        header_lines = reader.line_num + skip
+    if title := [" ".join(fields) for fields in parsed[: skip - (1 if hint else 0)]]:
+        notes.append(_title_note(path, "line", skip, title))
     if not header:
         if read_path != path:
             read_path.unlink()
@@ -252,7 +264,7 @@ def _open_csv(path: Path, options: ReadOptions) -> Source:
     base = (
         f"read_csv({literal(str(read_path))}, columns={column_types}, header=true, "
         f"auto_detect=false, delim={literal(delimiter)}, quote='\"', escape='\"', "
-        f"encoding='utf-8', ignore_errors=true, skip={1 if hint else 0}"
+        f"encoding='utf-8', ignore_errors=true, skip={skip}"
     )
     rejects = "__vigie_rejects_" + uuid.uuid4().hex
     relation = (
@@ -350,6 +362,32 @@ def _utf8_copy(path: Path, encoding: str) -> Path:
     return Path(name)
 
 
+def _fields(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _header_index(rows: list[Sequence[object]]) -> int:
+    """Index of the header among a file's first rows: the first naming two or more columns.
+
+    Reports saved from a spreadsheet or a CRM often start with a title, a date or a filter
+    line (`Accounts by owner`, then a blank line) above the header. A file of one column
+    has no such row: its header is the first row.
+    """
+    for index, row in enumerate(rows):
+        if sum(1 for value in row if value is not None and str(value).strip()) >= 2:
+            return index
+    return 0
+
+
+def _title_note(path: Path, unit: str, count: int, title: list[str]) -> str:
+    """The import warning for the rows skipped above the header; `title` their text."""
+    first = next((t.strip() for t in title if t.strip()), "")
+    return (
+        f"{path}: the header is {unit} {count + 1}; the {unit}(s) above it look like a title "
+        f"and were skipped ({first[:60]!r})."
+    )
+
+
 def _guess_delimiter(header_line: str) -> str:
     """The most frequent candidate in the header line (`,` when there is only one column)."""
     counts = {d: header_line.count(d) for d in CSV_DELIMITERS}
@@ -430,27 +468,37 @@ def _open_xlsx(con: duckdb.DuckDBPyConnection, path: Path, sheet: str | None) ->
             )
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
         rows = worksheet.iter_rows(values_only=True)
-        header = next(rows, None)
+        top = list(islice(rows, HEADER_SEARCH_ROWS))
+        skip = _header_index(top)
+        header = top[skip] if top else None
         if not header or all(v is None for v in header):
             return _failed(path, "the first row must hold the column names")
         columns, problems = _header_names(path, [_cell_text(v) or "" for v in header])
         if problems:
             return Source(path, "xlsx", columns, "", problems)
-        table = pa.Table.from_batches(_xlsx_batches(rows, columns), schema=_text_schema(columns))
+        data = chain(top[skip + 1 :], rows)
+        table = pa.Table.from_batches(
+            _xlsx_batches(data, columns, skip + 2), schema=_text_schema(columns)
+        )
+        title = [" ".join(str(v) for v in row if v is not None) for row in top[:skip]]
     finally:
         workbook.close()
     name = "__vigie_xlsx_" + uuid.uuid4().hex
     con.register(name, table)
-    return Source(path, "xlsx", columns, ident(name), registered=name, numbered=True)
+    notes = [_title_note(path, "row", skip, title)] if title else []
+    return Source(path, "xlsx", columns, ident(name), registered=name, numbered=True, notes=notes)
 
 
 def _text_schema(columns: tuple[str, ...]) -> pa.Schema:
     return pa.schema([(ROW, pa.int64())] + [(c, pa.string()) for c in columns])
 
 
-def _xlsx_batches(rows: Iterator[tuple], columns: tuple[str, ...]) -> Iterator[pa.RecordBatch]:
-    """Non-empty sheet rows in batches; `__row` is the sheet's row number (header is 1)."""
-    numbered = enumerate(rows, start=2)
+def _xlsx_batches(
+    rows: Iterator[tuple], columns: tuple[str, ...], first: int
+) -> Iterator[pa.RecordBatch]:
+    """Non-empty sheet rows in batches; `__row` is the sheet's row number (`first`: the row
+    after the header)."""
+    numbered = enumerate(rows, start=first)
     schema = _text_schema(columns)
     width = len(columns)
     while batch := list(islice(numbered, XLSX_BATCH_ROWS)):
