@@ -10,6 +10,7 @@ from helpers_import import FILES, NOW, rows, snapshot
 from vigie.errors import ImportValidationError
 from vigie.io import ImportMode, import_files
 from vigie.io.direct import applies, insert_checked
+from vigie.io.parsing import DateReading
 from vigie.io.sources import ReadOptions
 from vigie.io.sql import ident
 from vigie.io.staging import Staging
@@ -20,7 +21,7 @@ HEADER = "account_id,user_id,event,occurred_at,quantity\n"
 
 
 def _direct(ws: Workspace, paths: list[Path], mode: ImportMode) -> tuple[int, int, int] | None:
-    staging = Staging(ws.con.con, get_table("usage_events"), None, None, ReadOptions())
+    staging = Staging(ws.con.con, get_table("usage_events"), None, DateReading(), ReadOptions())
     return insert_checked(staging, paths, mode, NOW.replace(tzinfo=None), lambda t, _: ident(t))
 
 

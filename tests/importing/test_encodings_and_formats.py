@@ -211,3 +211,36 @@ def test_an_excel_separator_line_names_the_delimiter(ws: Workspace, tmp_path: Pa
     path.write_text("sep=;\r\naccount_id;name;arr\r\nA10;Ten, Inc;100\r\n")
     import_files(ws, "accounts", [path], now=NOW)
     assert names(ws) == [("A10", "Ten, Inc")]
+
+
+def test_unix_times_and_a_local_time_zone(ws: Workspace, tmp_path: Path) -> None:
+    """Stripe and analytics exports write Unix seconds or milliseconds; a CRM in Paris writes
+    local time without an offset."""
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "account_id,event,occurred_at\n"
+        "A1,s,1704067200\nA1,ms,1704067200123\nA1,local,2024-07-01 10:00\n"
+        "A1,offset,2024-07-01 10:00+00:00\nA1,z,2024-07-01T11:00Z\nA1,utc,2024-07-01 12:00:00 UTC\n"
+    )
+    import_files(ws, "usage_events", [path], timezone="Europe/Paris", now=NOW)
+    got = rows(ws, "SELECT event, occurred_at FROM usage_events ORDER BY occurred_at")
+    assert got == [
+        ("s", dt.datetime(2024, 1, 1)),
+        ("ms", dt.datetime(2024, 1, 1, 0, 0, 0, 123000)),
+        ("local", dt.datetime(2024, 7, 1, 8)),  # 10:00 in Paris in summer is 08:00 UTC
+        ("offset", dt.datetime(2024, 7, 1, 10)),
+        ("z", dt.datetime(2024, 7, 1, 11)),  # an explicit zone is not local time
+        ("utc", dt.datetime(2024, 7, 1, 12)),
+    ]
+    invoices = tmp_path / "inv.csv"
+    invoices.write_text(
+        "invoice_id,account_id,amount,issued_at,due_date\nI1,A1,10,1704067200,01/02/2024\n"
+    )
+    mapping = tmp_path / "inv.yaml"
+    mapping.write_text('date_format: "%d/%m/%Y"\ntimezone: America/New_York\n')
+    import_files(ws, "invoices", [invoices], mapping=mapping, now=NOW)
+    assert rows(ws, "SELECT issued_at, due_date FROM invoices") == [
+        (dt.date(2024, 1, 1), dt.date(2024, 2, 1))  # dates are not shifted by the zone
+    ]
+    with pytest.raises(ImportOptionError, match="'Paris' is not a time zone"):
+        import_files(ws, "usage_events", [path], timezone="Paris", now=NOW)

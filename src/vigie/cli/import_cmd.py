@@ -40,6 +40,13 @@ def import_(
         str | None,
         typer.Option(help="strptime format of dates and timestamps, e.g. '%d/%m/%Y'."),
     ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            help="Time zone of timestamps written without an offset, e.g. Europe/Paris "
+            "(default: UTC)."
+        ),
+    ] = None,
     delimiter: Annotated[
         str | None, typer.Option(help="CSV delimiter (default: guessed from the header).")
     ] = None,
@@ -78,6 +85,7 @@ def import_(
             mode=mode,
             mapping=mapping,
             date_format=date_format,
+            timezone=timezone,
             delimiter=delimiter,
             encoding=encoding,
             sheet=sheet,

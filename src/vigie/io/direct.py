@@ -42,7 +42,7 @@ def applies(table: Table, mode: ImportMode, dry_run: bool, filtered: bool) -> bo
 
 def _broken(staging: Staging, now: dt.datetime, existing: KeyRelation) -> str:
     """SQL true when a staged row breaks any rule; references use a semi-join on the keys."""
-    conditions = [c.condition for c in row_checks(staging.table, staging.date_format, now)]
+    conditions = [c.condition for c in row_checks(staging.table, staging.dates, now)]
     for column in staging.table.columns:
         if column.references is not None:
             target, key = column.references.split(".")

@@ -40,6 +40,7 @@ from vigie.io.advice import (
 )
 from vigie.io.import_log import earlier_imports, file_digest, record_import
 from vigie.io.mapping import load_mapping
+from vigie.io.parsing import DateReading
 from vigie.io.sources import ReadOptions
 from vigie.io.sql import ident
 from vigie.io.staging import Staging
@@ -109,6 +110,7 @@ def import_files(
     mode: ImportMode | str = ImportMode.APPEND,
     mapping: Path | str | None = None,
     date_format: str | None = None,
+    timezone: str | None = None,
     delimiter: str | None = None,
     encoding: str | None = None,
     sheet: str | None = None,
@@ -119,7 +121,8 @@ def import_files(
 ) -> ImportReport:
     """Import `paths` into `table`: every problem is reported and nothing written, or all is.
 
-    `encoding` None reads UTF-8, or guesses (see `vigie.io.sources`).
+    `encoding` None reads UTF-8, or guesses (see `vigie.io.sources`). `timezone` (IANA) is
+    that of timestamps written without an offset (None: UTC).
     `keep_text=False` (`--no-text`) stores free text as NULL, keeping only its scores;
     None follows the workspace's `[text] keep` setting. An import that writes is
     logged with its `author` (default: the OS user). `now` (UTC) is the moment
@@ -131,7 +134,10 @@ def import_files(
     if not paths:
         raise ImportModeError("No file to import: give at least one FILE.")
     loaded = load_mapping(Path(mapping), spec) if mapping is not None else None
-    date_format = date_format or (loaded.date_format if loaded else None)
+    dates = DateReading.checked(
+        date_format or (loaded.date_format if loaded else None),
+        timezone or (loaded.timezone if loaded else None),
+    )
     moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None)
     options = ReadOptions.checked(delimiter, encoding, sheet)
     files = [Path(p) for p in paths]
@@ -146,17 +152,17 @@ def import_files(
         con = workspace.con.con  # the DuckDB connection under Ibis: stage next to the tables
         counts = None
         if direct.applies(spec, mode, dry_run, filtered=bool(loaded and loaded.keep)):
-            staging = Staging(con, spec, loaded, date_format, options)
+            staging = Staging(con, spec, loaded, dates, options)
             counts = direct.insert_checked(staging, files, mode, moment, _local_table)
         if counts is None:  # a problem to report, or rules that span rows: stage first
-            staging = Staging(con, spec, loaded, date_format, options)
+            staging = Staging(con, spec, loaded, dates, options)
             write = duckdb_writer(texts)
             counts = _run(
                 staging, files, mode, moment, _local_table, _transaction, write, dry_run, keep
             )
     else:
         with duckdb.connect() as con:
-            staging = Staging(con, spec, loaded, date_format, options)
+            staging = Staging(con, spec, loaded, dates, options)
             keys = _RemoteKeys(con, workspace).relation
             writer = ibis_writer(workspace, texts)
             counts = _run(
@@ -271,7 +277,7 @@ def _run(
                 staging.sources,
                 existing=existing,
                 mode=mode.value,
-                date_format=staging.date_format,
+                dates=staging.dates,
                 now=now,
             )
             if problems or found:

@@ -3,6 +3,7 @@
 A mapping file (`--map MAPPING.yaml`) renames and derives columns:
 
     date_format: "%d/%m/%Y"            # optional, like --date-format
+    timezone: Europe/Paris             # optional, like --timezone
     decimal: ","                       # optional: 1.200,50 is 1200.5 (default ".": 1,200.50)
     columns:
       account_id: Account ID           # take a column of the file
@@ -34,7 +35,7 @@ from vigie.errors import MappingError
 from vigie.io.sql import expression_columns, ident, literal, one_of, trimmed
 from vigie.schema import Column, ColumnType, Table
 
-TOP_LEVEL_KEYS = ("columns", "values", "date_format", "decimal", "where")
+TOP_LEVEL_KEYS = ("columns", "values", "date_format", "timezone", "decimal", "where")
 NO_VALUE_WORDS = ("n/a", "na", "#n/a", "null", "none", "nan")
 """Empty in a number, date or boolean column (in a text column they stay: `NA` is a region)."""
 TEXTUAL_TYPES = (ColumnType.STRING, ColumnType.JSON, ColumnType.STRING_LIST)
@@ -70,6 +71,7 @@ class Mapping:
     date_format: str | None = None
     decimal: str = "."
     keep: ColumnRule | None = None
+    timezone: str | None = None
     """`where:`, the condition on the file's columns a row must meet to be imported."""
 
     def where(self, key: str, line: int) -> str:
@@ -106,6 +108,9 @@ def load_mapping(path: Path, table: Table) -> Mapping:
     date_format = data.get("date_format")
     if date_format is not None and not isinstance(date_format, str):
         raise MappingError(f"{path} key 'date_format': must be a text such as '%d/%m/%Y'.")
+    timezone = data.get("timezone")
+    if timezone is not None and not isinstance(timezone, str):
+        raise MappingError(f"{path} key 'timezone': must be a zone name such as Europe/Paris.")
     decimal = data.get("decimal", ".")
     if decimal not in GROUPED:
         raise MappingError(f"{path} key 'decimal': must be '.' (1,200.50) or ',' (1.200,50).")
@@ -118,6 +123,7 @@ def load_mapping(path: Path, table: Table) -> Mapping:
         date_format,
         decimal,
         _keep(path, data),
+        timezone,
     )
 
 

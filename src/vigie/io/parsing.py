@@ -6,6 +6,10 @@ validation step finds those with one set-based query instead of per-row code.
 
 from __future__ import annotations
 
+import zoneinfo
+from dataclasses import dataclass
+
+from vigie.errors import ImportOptionError
 from vigie.io.sql import literal, one_of, trimmed
 from vigie.schema import Column, ColumnType
 
@@ -13,9 +17,16 @@ TRUE_WORDS = ("true", "1", "yes", "y", "t")
 FALSE_WORDS = ("false", "0", "no", "n", "f")
 # An explicit UTC offset after a time: "2024-05-01 10:00:00+02:00", "...T10:00-0500",
 # "2024-05-01 10:00:00 +0100" (Zendesk, Delighted: a space before the offset).
-OFFSET_PATTERN = r"[T ][0-9:.]+ ?[+-][0-9]{2}(:?[0-9]{2})?$"
+OFFSET_PATTERN = r"[T ][0-9:.]+ ?([+-][0-9]{2}(:?[0-9]{2})?|Z| UTC)$"
 SPACED_OFFSET = r" ([+-][0-9]{2}(:?[0-9]{2})?)$"
 """DuckDB reads an offset only when it follows the time directly: the space is removed."""
+MINUTES_ONLY = r"([T ][0-9]{2}:[0-9]{2})([+-]|Z| UTC)"
+"""A time without seconds before its zone (`10:00+02:00`), which DuckDB reads only with them."""
+
+EPOCH_SECONDS = r"[0-9]{9,10}(\.[0-9]+)?"
+EPOCH_MILLISECONDS = r"[0-9]{12,13}"
+"""Unix times as billing and analytics exports write them (Stripe, Mixpanel, Segment):
+seconds (1973-2286) or milliseconds; read as UTC."""
 
 EXPECTED = {
     ColumnType.INTEGER: "a whole number",
@@ -25,6 +36,34 @@ EXPECTED = {
     ColumnType.TIMESTAMP: "a timestamp such as 2024-05-31 14:30:00 (UTC) or with an offset",
     ColumnType.JSON: 'a JSON object such as {"tier": "gold"}',
 }
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """How the files write dates and timestamps (`--date-format`, `--timezone`)."""
+
+    format: str | None = None
+    """strptime codes tried before ISO 8601, e.g. '%d/%m/%Y'."""
+    timezone: str | None = None
+    """IANA zone of timestamps written without an offset (None: UTC)."""
+
+    @classmethod
+    def checked(cls, date_format: str | None, timezone: str | None) -> DateReading:
+        if timezone is not None:
+            try:
+                zoneinfo.ZoneInfo(timezone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ImportOptionError(
+                    f"--timezone {timezone!r} is not a time zone; use an IANA name such as "
+                    "Europe/Paris or America/New_York."
+                ) from None
+        return cls(date_format, timezone)
+
+    def local(self, naive: str) -> str:
+        """SQL of the naive timestamp `naive` (local time of the files) in UTC."""
+        if self.timezone is None:
+            return naive
+        return f"(({naive} AT TIME ZONE {literal(self.timezone)}) AT TIME ZONE 'UTC')"
 
 
 def duckdb_type(column: Column) -> str:
@@ -41,15 +80,25 @@ def duckdb_type(column: Column) -> str:
     }[column.type]
 
 
-def expected(column: Column, date_format: str | None) -> str:
+def expected(column: Column, dates: DateReading) -> str:
     """What a valid value looks like, for problem messages."""
     text = EXPECTED[column.type]
-    if date_format and column.type in (ColumnType.DATE, ColumnType.TIMESTAMP):
-        text += f", or in the format {date_format!r}"
+    if dates.format and column.type in (ColumnType.DATE, ColumnType.TIMESTAMP):
+        text += f", or in the format {dates.format!r}"
     return text
 
 
-def typed(column: Column, raw: str, date_format: str | None) -> str:
+def _epoch(raw: str) -> str:
+    """The UTC timestamp of a Unix time in seconds or milliseconds, else NULL."""
+    return (
+        f"CASE WHEN regexp_full_match({raw}, '{EPOCH_SECONDS}') "
+        f"THEN to_timestamp(try_cast({raw} AS DOUBLE)) AT TIME ZONE 'UTC' "
+        f"WHEN regexp_full_match({raw}, '{EPOCH_MILLISECONDS}') "
+        f"THEN epoch_ms(try_cast({raw} AS BIGINT)) END"
+    )
+
+
+def typed(column: Column, raw: str, dates: DateReading) -> str:
     """SQL turning the text expression `raw` into the column's type (NULL if it does not parse)."""
     kind = column.type
     if kind == ColumnType.STRING and column.allowed:
@@ -69,20 +118,24 @@ def typed(column: Column, raw: str, date_format: str | None) -> str:
             f"WHEN {one_of(f'lower({raw})', FALSE_WORDS)} THEN false END"
         )
     if kind == ColumnType.DATE:
-        iso = f"try_cast({raw} AS DATE)"
-        if date_format is None:
+        iso = f"coalesce(try_cast({raw} AS DATE), CAST({_epoch(raw)} AS DATE))"
+        if dates.format is None:
             return iso
-        return f"coalesce(CAST({_strptime(raw, date_format)} AS DATE), {iso})"
+        return f"coalesce(CAST({_strptime(raw, dates.format)} AS DATE), {iso})"
     if kind == ColumnType.TIMESTAMP:
         iso = (
             f"CASE WHEN regexp_matches({raw}, '{OFFSET_PATTERN}') "
-            f"THEN try_cast(regexp_replace({raw}, '{SPACED_OFFSET}', '\\1') AS TIMESTAMPTZ) "
+            f"THEN try_cast(regexp_replace(regexp_replace({raw}, '{SPACED_OFFSET}', '\\1'), "
+            f"'{MINUTES_ONLY}', '\\1:00\\2') AS TIMESTAMPTZ) "
             "AT TIME ZONE 'UTC' "
-            f"ELSE try_cast({raw} AS TIMESTAMP) END"
+            f"ELSE coalesce({dates.local(f'try_cast({raw} AS TIMESTAMP)')}, {_epoch(raw)}) END"
         )
-        if date_format is None:
+        if dates.format is None:
             return iso
-        return f"coalesce({_strptime(raw, date_format)}, {iso})"
+        parsed = _strptime(raw, dates.format)
+        if not _has_offset(dates.format):  # local time of the files
+            parsed = dates.local(parsed)
+        return f"coalesce({parsed}, {iso})"
     if kind == ColumnType.STRING_LIST:
         item = f"nullif({trimmed('x')}, '')"
         if column.allowed:
@@ -99,9 +152,13 @@ def _folded(sql: str, allowed: tuple[str, ...]) -> str:
     return f"CASE WHEN {one_of(f'lower({sql})', allowed)} THEN lower({sql}) ELSE {sql} END"
 
 
+def _has_offset(date_format: str) -> bool:
+    return "%z" in date_format or "%Z" in date_format
+
+
 def _strptime(raw: str, date_format: str) -> str:
     """Parse with the user's format; a format with an offset (%z) is converted to UTC."""
     parsed = f"try_strptime({raw}, {literal(date_format)})"
-    if "%z" in date_format or "%Z" in date_format:
+    if _has_offset(date_format):
         return f"({parsed} AT TIME ZONE 'UTC')"
     return parsed

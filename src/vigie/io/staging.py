@@ -15,7 +15,7 @@ import duckdb
 
 from vigie.errors import MappingError, Problem
 from vigie.io.mapping import Mapping, plan_columns
-from vigie.io.parsing import duckdb_type, typed
+from vigie.io.parsing import DateReading, duckdb_type, typed
 from vigie.io.sources import ROW, ReadOptions, Source, open_source
 from vigie.io.sql import expression_columns, ident
 from vigie.io.validation import FILE, TEXT_TYPES, raw_name
@@ -36,13 +36,13 @@ class Staging:
         con: duckdb.DuckDBPyConnection,
         table: Table,
         mapping: Mapping | None,
-        date_format: str | None,
+        dates: DateReading,
         options: ReadOptions,
     ) -> None:
         self.con = con
         self.table = table
         self.mapping = mapping
-        self.date_format = date_format
+        self.dates = dates
         self.options = options
         prefix = "__vigie_stage_" + uuid.uuid4().hex
         self.view = prefix
@@ -138,7 +138,7 @@ class Staging:
             f"{plan.raw.get(c.name, 'NULL')} AS {ident(raw_name(c))}" for c in self.table.columns
         )
         outer = ", ".join(
-            f"{typed(c, ident(raw_name(c)), self.date_format)} AS {ident(c.name)}"
+            f"{typed(c, ident(raw_name(c)), self.dates)} AS {ident(c.name)}"
             + ("" if c.type in TEXT_TYPES else f", {ident(raw_name(c))}")
             for c in self.table.columns
         )

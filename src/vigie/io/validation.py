@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import duckdb
 
 from vigie.errors import Problem
-from vigie.io.parsing import expected
+from vigie.io.parsing import DateReading, expected
 from vigie.io.sources import ROW, Source
 from vigie.io.sql import ident, literal, literal_list
 from vigie.schema import TABLES, Column, ColumnType, Table
@@ -63,7 +63,7 @@ def validate(
     *,
     existing: KeyRelation,
     mode: str,
-    date_format: str | None,
+    dates: DateReading,
     now: dt.datetime,
 ) -> tuple[list[Problem], int]:
     """Problems of the staged rows, sorted by file and line, and how many there are in all.
@@ -72,7 +72,7 @@ def validate(
     already there is a problem; in replace mode the table's current keys will be
     gone, so a self-reference must be satisfied by the import itself.
     """
-    found = _failing(con, stage, row_checks(table, date_format, now))
+    found = _failing(con, stage, row_checks(table, dates, now))
     found += _duplicate_keys(con, stage, table, sources)
     if mode == "append":
         found += _existing_keys(con, stage, table, existing)
@@ -120,7 +120,7 @@ def _orphaned(
     return problems
 
 
-def row_checks(table: Table, date_format: str | None, now: dt.datetime) -> list[Check]:
+def row_checks(table: Table, dates: DateReading, now: dt.datetime) -> list[Check]:
     """One check per row-local rule (type, required, allowed, not future, ordered...)."""
     checks = []
     for column in table.columns:
@@ -132,14 +132,14 @@ def row_checks(table: Table, date_format: str | None, now: dt.datetime) -> list[
                 f"{c} IS NOT NULL AND "
                 f"CASE WHEN json_valid({c}) THEN json_type({c}) <> 'OBJECT' ELSE true END"
             )
-            checks.append(Check(column.name, bad, c, literal("not " + expected(column, None))))
+            checks.append(Check(column.name, bad, c, literal("not " + expected(column, dates))))
         elif column.type not in (ColumnType.STRING, ColumnType.STRING_LIST):
             checks.append(
                 Check(
                     column.name,
                     f"{raw} IS NOT NULL AND {c} IS NULL",
                     raw,
-                    literal("not " + expected(column, date_format)),
+                    literal("not " + expected(column, dates)),
                 )
             )
         if column.type in (ColumnType.DATE, ColumnType.TIMESTAMP):
