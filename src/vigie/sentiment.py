@@ -82,11 +82,10 @@ def latest_sentiment(workspace: Workspace, grid: ir.Table) -> ir.Table:
     table = workspace.table("sentiments")
     j = grid.select(*KEYS).join(table, "account_id")
     j = j.filter(j.rated_at < j.as_of.cast("timestamp"))
-    last = j.group_by(KEYS).agg(
-        rated_at=j.rated_at.max(),
-        rating=j.rating.argmax(j.rated_at),
-        reasons=j.reasons.argmax(j.rated_at),
-        comment=j.comment.argmax(j.rated_at),
-        author=j.author.argmax(j.rated_at),
+    # a window, not argmax: PostgreSQL cannot aggregate a list column with NULL rows
+    newest = ibis.row_number().over(group_by=KEYS, order_by=[ibis.desc(j.rated_at), j.author])
+    ranked = j.mutate(newest=newest)
+    last = ranked.filter(ranked.newest == 0).select(
+        *KEYS, "rated_at", "rating", "reasons", "comment", "author"
     )
     return last.mutate(age_days=last.as_of.delta(last.rated_at.date(), unit="day"))

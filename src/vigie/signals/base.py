@@ -83,6 +83,12 @@ def text(value: ir.Value, digits: int = 0) -> ir.StringValue:
     return value.round(digits).cast("string")
 
 
+def number(value: float) -> ir.FloatingValue:
+    """A threshold as a double on every backend: PostgreSQL reads a bare `90.0` as numeric,
+    which reaches Arrow as Decimal objects and fails the float column."""
+    return ibis.literal(str(float(value))).cast("float64")
+
+
 def emit(
     table: ir.Table,
     kind: str,

@@ -34,7 +34,7 @@ from vigie.signals import (
     usage,
     voice,
 )
-from vigie.signals.base import KEYS, SEVERITY_RANK, SIGNAL_SCHEMA, Context, emit, text
+from vigie.signals.base import KEYS, SEVERITY_RANK, SIGNAL_SCHEMA, Context, emit, number, text
 from vigie.signals.config import SignalConfig, load_config
 from vigie.workspace import Workspace
 
@@ -115,9 +115,7 @@ def _renewal(ctx: Context, fired: ir.Table) -> ir.Table:
     near = grid.filter(grid.days_to_renewal >= 0, grid.days_to_renewal <= within)
     both = near.join(kinds, KEYS)
     evidence = "renewal in " + text(both.days_to_renewal) + " days with " + both.kinds
-    return emit(
-        both, "renewal_at_risk", "high", both.days_to_renewal, ibis.literal(float(within)), evidence
-    )
+    return emit(both, "renewal_at_risk", "high", both.days_to_renewal, number(within), evidence)
 
 
 def _replace(workspace: Workspace, dates: list[dt.date], frame: pd.DataFrame) -> None:

@@ -10,7 +10,7 @@ import ibis
 import ibis.expr.types as ir
 from ibis import _
 
-from vigie.signals.base import KEYS, Context, between, emit
+from vigie.signals.base import KEYS, Context, between, emit, number
 
 
 def signals(ctx: Context) -> list[ir.Table]:
@@ -79,7 +79,7 @@ def signals(ctx: Context) -> list[ir.Table]:
             none,
             "no_champion",
             "medium",
-            ibis.literal(0.0),
+            number(0.0),
             None,
             ibis.ifelse(
                 none.present == 0,

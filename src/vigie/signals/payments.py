@@ -9,7 +9,7 @@ import ibis
 import ibis.expr.types as ir
 from ibis import _
 
-from vigie.signals.base import KEYS, Context, between, emit, text
+from vigie.signals.base import KEYS, Context, between, emit, number, text
 
 
 def signals(ctx: Context) -> list[ir.Table]:
@@ -45,7 +45,7 @@ def signals(ctx: Context) -> list[ir.Table]:
             "late_payment",
             severity,
             fired.worst,
-            ibis.literal(float(cfg.grace_days)),
+            number(cfg.grace_days),
             evidence,
         )
     ]

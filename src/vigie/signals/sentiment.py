@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import ibis
 import ibis.expr.types as ir
 
 from vigie.sentiment import latest_sentiment
-from vigie.signals.base import Context, emit, text
+from vigie.signals.base import Context, emit, number, text
 
 
 def signals(ctx: Context) -> list[ir.Table]:
@@ -22,6 +21,4 @@ def signals(ctx: Context) -> list[ir.Table]:
         + text(stale.age_days)
         + " days ago"
     )
-    return [
-        emit(stale, "stale_sentiment", "low", stale.age_days, ibis.literal(float(days)), evidence)
-    ]
+    return [emit(stale, "stale_sentiment", "low", stale.age_days, number(days), evidence)]

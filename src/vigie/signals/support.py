@@ -6,7 +6,7 @@ import ibis
 import ibis.expr.types as ir
 from ibis import _
 
-from vigie.signals.base import KEYS, Context, between, day, emit, text
+from vigie.signals.base import KEYS, Context, between, day, emit, number, text
 
 
 def signals(ctx: Context) -> list[ir.Table]:
@@ -30,7 +30,7 @@ def signals(ctx: Context) -> list[ir.Table]:
             "repeat_topic",
             ibis.ifelse(worst.n >= 2 * cfg.repeat_topic_min, "high", "medium"),
             worst.n,
-            ibis.literal(float(cfg.repeat_topic_min)),
+            number(cfg.repeat_topic_min),
             text(worst.n) + " tickets on topic '" + worst.topic + f"' in {cfg.window_days} days",
         )
     )

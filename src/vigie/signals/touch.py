@@ -9,7 +9,7 @@ import ibis
 import ibis.expr.types as ir
 from ibis import _
 
-from vigie.signals.base import KEYS, Context, day, emit, text
+from vigie.signals.base import KEYS, Context, day, emit, number, text
 
 
 def signals(ctx: Context) -> list[ir.Table]:
@@ -34,4 +34,4 @@ def signals(ctx: Context) -> list[ir.Table]:
         + " days ago",
     )
     severity = ibis.ifelse(quiet.since.fill_null(10**6) >= 2 * cfg.days, "high", "medium")
-    return [emit(quiet, "no_touch", severity, quiet.since, ibis.literal(float(cfg.days)), evidence)]
+    return [emit(quiet, "no_touch", severity, quiet.since, number(cfg.days), evidence)]

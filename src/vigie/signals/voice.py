@@ -5,11 +5,10 @@ The survey says fine, the product says otherwise: the answer is polite, the team
 
 from __future__ import annotations
 
-import ibis
 import ibis.expr.types as ir
 from ibis import _
 
-from vigie.signals.base import KEYS, Context, between, day, emit, text
+from vigie.signals.base import KEYS, Context, between, day, emit, number, text
 from vigie.signals.peers import peer_percentiles
 
 
@@ -38,7 +37,7 @@ def signals(ctx: Context) -> list[ir.Table]:
             "hidden_dissatisfaction",
             "medium",
             fired.percentile,
-            ibis.literal(float(cfg.usage_percentile_max)),
+            number(cfg.usage_percentile_max),
             evidence,
         )
     ]
