@@ -85,3 +85,12 @@ def test_cli_prints_brackets_in_error_messages_verbatim(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "'[dw]/x'" in proc.stderr
+
+
+def test_an_unreachable_backend_writes_no_config_and_no_password(tmp_path: Path) -> None:
+    url = "postgres://ann:S3cret@127.0.0.1:9/db"  # port 9 (discard): nothing listens
+    with pytest.raises(WorkspaceError) as caught:
+        Workspace.init(tmp_path / "ws", url)
+    assert "postgres://ann:***@127.0.0.1:9/db" in str(caught.value)
+    assert "S3cret" not in str(caught.value)
+    assert not (tmp_path / "ws" / "vigie.toml").exists()

@@ -14,6 +14,7 @@ since are added (nullable) and vigie.toml is rewritten with the new version.
 from __future__ import annotations
 
 import tomllib
+import urllib.parse
 from functools import cached_property
 from pathlib import Path
 from typing import Self
@@ -65,13 +66,15 @@ class Workspace:
             workspace = cls.open(root)
             if backend_url is not None and backend_url != workspace.backend_url:
                 raise WorkspaceError(
-                    f"{config} already uses backend {workspace.backend_url!r}; "
-                    f"remove it first to switch to {backend_url!r}."
+                    f"{config} already uses backend {redacted(workspace.backend_url)!r}; "
+                    f"remove it first to switch to {redacted(backend_url)!r}."
                 )
         else:
             root.mkdir(parents=True, exist_ok=True)
             workspace = cls(root, backend_url or DEFAULT_BACKEND_URL, SCHEMA_VERSION)
+            workspace.create_missing_tables()  # a backend that cannot be reached: no config
             workspace._write_config()
+            return workspace
         workspace.create_missing_tables()
         return workspace
 
@@ -164,8 +167,13 @@ class Workspace:
             return ibis.connect(self.backend_url)
         except Exception as exc:  # the backend's own error says why; keep it readable
             raise WorkspaceError(
-                f"Cannot connect to backend {self.backend_url!r} of workspace {self.root}: {exc}"
+                f"Cannot connect to backend {redacted(self.backend_url)!r} of workspace "
+                f"{self.root}: {str(exc).replace(self._password, '***') if self._password else exc}"
             ) from exc
+
+    @property
+    def _password(self) -> str | None:
+        return urllib.parse.urlsplit(self.backend_url).password
 
     @property
     def backend_name(self) -> str:
@@ -192,3 +200,12 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def redacted(url: str) -> str:
+    """`url` with its password masked, for messages: `postgres://ann:***@host/db`."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
