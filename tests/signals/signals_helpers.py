@@ -52,6 +52,13 @@ def accounts(ws: Workspace, ids: list[str], seats: int = 20, segment: str = "smb
     )
 
 
+def logs_interactions(ws: Workspace, account: str) -> None:
+    """One unanswered email at START: the book logs interactions (no_touch reads only such
+    books), none of them meaningful."""
+    row = {"interaction_id": f"log-{account}", "account_id": account, "kind": "email"}
+    load(ws, "interactions", [{**row, "occurred_at": dt.datetime(2023, 1, 2), "responded": False}])
+
+
 def daily_usage(
     account: str, first: dt.date, last: dt.date, users: int, quantity: float = 5.0
 ) -> pd.DataFrame:

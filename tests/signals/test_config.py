@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from signals_helpers import accounts, daily_usage, load
+from signals_helpers import accounts, daily_usage, load, logs_interactions
 from typer.testing import CliRunner
 
 from vigie.cli import app
@@ -61,6 +61,7 @@ def test_every_kind_is_documented() -> None:
 
 def test_cli_signals_filters_and_refuses_unknown_kinds(ws) -> None:
     accounts(ws, ["A", "B"])
+    logs_interactions(ws, "A")
     load(ws, "usage_events", daily_usage("A", dt.date(2025, 1, 1), dt.date(2025, 3, 1), 1))
     root = str(ws.root)
     ws.close()
@@ -117,6 +118,7 @@ def test_evaluation_counts_recall_precision_and_lead(ws) -> None:
 def test_cli_signals_over_many_dates_prints_a_summary(ws, monkeypatch) -> None:
     """A backfill fires thousands: counts by kind and the latest date's rows, not every one."""
     accounts(ws, ["A", "B"])
+    logs_interactions(ws, "A")
     root = str(ws.root)
     ws.close()
     monkeypatch.setattr("vigie.cli.signals_cmds.MAX_LISTED", 1)

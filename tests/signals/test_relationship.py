@@ -70,6 +70,16 @@ def test_no_contacts_in_the_book_no_champion_signal(ws) -> None:
     assert fired(out, "no_champion") == set()
 
 
+def test_no_interactions_in_the_book_no_touch_signal(ws) -> None:
+    """A book without interactions (or before its first) is not 'untouched' everywhere."""
+    accounts(ws, ["A", "B"])
+    assert fired(run(ws, touch.signals, [D(2025, 3, 10)]), "no_touch") == set()
+    first = {"interaction_id": "m1", "account_id": "A", "kind": "meeting"}
+    load(ws, "interactions", [{**first, "occurred_at": T(2025, 3, 1)}])
+    out = run(ws, touch.signals, [D(2025, 3, 1), D(2025, 3, 10)])
+    assert fired(out, "no_touch") == {("B", D(2025, 3, 10))}  # B since START, over 60 days
+
+
 def test_support(ws) -> None:
     accounts(ws, ["REPEAT", "CALM"])
     rows = [

@@ -9,7 +9,7 @@ import ibis
 import pandas as pd
 import pyarrow as pa
 import pytest
-from signals_helpers import accounts
+from signals_helpers import accounts, logs_interactions
 from typer.testing import CliRunner
 
 from vigie.cli import app
@@ -52,6 +52,7 @@ def _bands(ws, bands: dict[str, tuple[float, str]]) -> None:
 @pytest.fixture
 def book(ws):
     accounts(ws, ["HIDDEN", "WORRIED", "AGREED", "UNRATED"])
+    logs_interactions(ws, "HIDDEN")
     _bands(
         ws,
         {

@@ -14,12 +14,17 @@ from vigie.signals.base import KEYS, Context, day, emit, number, text
 
 def signals(ctx: Context) -> list[ir.Table]:
     cfg = ctx.config.touch
-    inter = ctx.table("interactions")
-    inter = inter.filter(inter.kind.isin(cfg.meaningful_kinds) | inter.responded.fill_null(False))
+    every = ctx.table("interactions")
+    # Only on dates the book logs interactions at all: a team that imports none (or not yet)
+    # would otherwise get an alarm on every account.
+    first = every.aggregate(first=day(every.occurred_at).min())
+    dates = ctx.grid.select("as_of").distinct().cross_join(first)
+    logged = dates.filter(dates.as_of > dates.first).select("as_of")
+    inter = every.filter(every.kind.isin(cfg.meaningful_kinds) | every.responded.fill_null(False))
     daily = inter.select("account_id", d=day(inter.occurred_at)).distinct()
     j = ctx.grid.select(*KEYS).join(daily, "account_id")
     last = j.filter(j.d < j.as_of).group_by(KEYS).agg(last=_.d.max())
-    grid = ctx.grid.left_join(last, KEYS)
+    grid = ctx.grid.join(logged, "as_of").left_join(last, KEYS)
     since = grid.as_of.delta(grid.last, unit="day")
     quiet = grid.mutate(since=since).filter(
         ibis.ifelse(_.last.isnull(), _.tenure_days.fill_null(0) >= cfg.days, _.since >= cfg.days)
