@@ -17,6 +17,7 @@ from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
 from vigie.errors import ReviewError, SentimentError, UnknownAccountError, VigieError
 from vigie.review import resolve_review, review_history, review_queue, stale_scores
 from vigie.sentiment import record_sentiment, sentiment_history
+from vigie.signals.config import load_config
 from vigie.signals.risk import risk_types
 
 D, T = dt.date, dt.datetime
@@ -219,15 +220,15 @@ def test_cli_sentiment_and_review(book) -> None:
     assert isinstance(result.exception, ReviewError)
 
 
-def test_dimensions_in_low_bands_vote_for_their_risk_type(book) -> None:
+def _dimensions(ws, scorecard: str, bands: tuple[tuple[str, float, str], ...]) -> None:
     from vigie.engine.scoring import DIMENSIONS
 
     rows = [
-        {"account_id": "UNRATED", "as_of": AS_OF, "scorecard": "saas-standard",
+        {"account_id": "UNRATED", "as_of": AS_OF, "scorecard": scorecard,
          "scorecard_version": "v", "dimension": dim, "score": score, "band": band}
-        for dim, score, band in (("support", 20.0, "red"), ("usage", 60.0, "yellow"),
-                                 ("relationship", 90.0, "green"), ("custom", 0.0, "red"))
+        for dim, score, band in bands
     ]  # fmt: skip
+    book = ws
     schema = SCHEMAS[DIMENSIONS]
     frame = pd.DataFrame(rows)
     for col in schema.names:
@@ -236,13 +237,59 @@ def test_dimensions_in_low_bands_vote_for_their_risk_type(book) -> None:
     book.con.create_table(DIMENSIONS, schema=schema)
     arrow = pa.Table.from_pandas(frame[list(schema.names)], schema=schema.to_pyarrow())
     book.con.insert(DIMENSIONS, ibis.memtable(arrow))
-    empty = pd.DataFrame(columns=["account_id", "as_of", "kind", "severity", "evidence"])
-    risks = risk_types(book, empty, [AS_OF + dt.timedelta(days=3)])
+
+
+NO_SIGNALS = pd.DataFrame(columns=["account_id", "as_of", "kind", "severity", "evidence"])
+
+
+def test_dimensions_in_low_bands_vote_for_their_risk_type(book) -> None:
+    _dimensions(
+        book,
+        "saas-standard",
+        (("support", 20.0, "red"), ("usage", 60.0, "yellow"), ("relationship", 90.0, "green"),
+         ("custom", 0.0, "red")),
+    )  # fmt: skip
+    risks = risk_types(book, NO_SIGNALS, [AS_OF + dt.timedelta(days=3)])
     # red support (2 points) beats yellow usage (1); green and unknown dimensions do not vote.
     assert risks[["account_id", "risk_type", "points", "evidence"]].to_dict("records") == [
         {"account_id": "UNRATED", "risk_type": "support", "points": 2.0,
          "evidence": "support dimension red (20)"}
     ]  # fmt: skip
+
+
+CUSTOM_CARD = """
+name: our-card
+bands: [{name: fine, min: 60}, {name: shaky, min: 30}, {name: bad, min: 0}]
+dimensions:
+  relationship:
+    weight: 1
+    measures:
+      tenure: {metric: {attribute: tenure_days}, grade: {linear: [[0, 0], [365, 100]]}}
+"""
+
+
+def test_a_custom_scorecard_votes_with_its_own_bands(book, tmp_path) -> None:
+    """A scorecard saved in the workspace, or named by a file in the signals config."""
+    _dimensions(book, "our-card", (("relationship", 10.0, "bad"), ("usage", 40.0, "shaky")))
+    (book.root / "scorecards").mkdir()
+    (book.root / "scorecards" / "our-card.yaml").write_text(CUSTOM_CARD)
+    day = [AS_OF + dt.timedelta(days=3)]
+    expected = [{"account_id": "UNRATED", "risk_type": "relationship", "points": 2.0}]
+    columns = ["account_id", "risk_type", "points"]
+    risks = risk_types(book, NO_SIGNALS, day, scorecard="our-card")
+    assert risks[columns].to_dict("records") == expected
+    assert risks["evidence"].iloc[0] == "relationship dimension bad (10)"
+    file = tmp_path / "card.yaml"
+    file.write_text(CUSTOM_CARD)
+    config = load_config().model_copy(
+        update={
+            "score_direction": load_config().score_direction.model_copy(
+                update={"scorecard": str(file)}
+            )
+        }
+    )
+    assert risk_types(book, NO_SIGNALS, day, config)[columns].to_dict("records") == expected
+    assert risk_types(book, NO_SIGNALS, day).empty  # saas-standard's scores: none stored
 
 
 def test_cli_risk(book) -> None:

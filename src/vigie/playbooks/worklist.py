@@ -94,8 +94,11 @@ def _zero_dimensions(workspace: Workspace, scores: pd.DataFrame) -> pd.DataFrame
     return dims[["account_id", "dimension"]].rename(columns={"dimension": "zero_dimension"})
 
 
-def signal_facts(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
-    """Risk type, evidence and fired kinds at the latest stored signal date <= D."""
+def signal_facts(
+    workspace: Workspace, as_of: dt.date, scorecard: str | None = None
+) -> pd.DataFrame:
+    """Risk type, evidence and fired kinds at the latest stored signal date <= D; dimensions
+    vote from `scorecard`'s scores (default: the signals config's)."""
     columns = ["account_id", "risk_type", "evidence", "signal_kinds", "signals_date"]
     signals = stored_signals(workspace, until=as_of)
     if signals.empty:
@@ -104,7 +107,8 @@ def signal_facts(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
     signals = signals[signals["as_of"] == last]
     fired = signals.drop_duplicates(["account_id", "kind"]).sort_values("kind")  # one per kind
     kinds = "|" + fired.groupby("account_id")["kind"].agg("|".join) + "|"
-    risks = risk_types(workspace, signals, [last])[["account_id", "risk_type", "evidence"]]
+    risks = risk_types(workspace, signals, [last], scorecard=scorecard)
+    risks = risks[["account_id", "risk_type", "evidence"]]
     found = risks.merge(kinds.rename("signal_kinds").reset_index(), on="account_id", how="outer")
     return found.assign(signals_date=last)
 
@@ -132,7 +136,8 @@ def account_facts(
     scores = _scores(workspace, as_of, scorecard)
     facts = facts.merge(scores, on="account_id", how="left")
     facts = facts.merge(_zero_dimensions(workspace, scores), on="account_id", how="left")
-    facts = facts.merge(signal_facts(workspace, as_of), on="account_id", how="left")
+    card = scores["scorecard"].iloc[0] if not scores.empty else None
+    facts = facts.merge(signal_facts(workspace, as_of, card), on="account_id", how="left")
     facts = _from_children(facts)
     facts = facts.merge(churn_probabilities(workspace, as_of), on="account_id", how="left")
     facts["signal_kinds"] = facts["signal_kinds"].fillna("||")

@@ -11,12 +11,15 @@ risk type to the next action.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import ibis
 import pandas as pd
 
+from vigie.engine.history import stored_band_positions
 from vigie.engine.scoring import DIMENSIONS
 from vigie.engine.state import dates_table
+from vigie.scorecard.named import band_positions
 from vigie.scorecard.spec import load_scorecard
 from vigie.signals.base import SEVERITY_RANK
 from vigie.signals.config import SignalConfig, load_config
@@ -57,6 +60,10 @@ DIMENSION_RISK = {
 """Scorecard dimension names that speak for a risk type (other dimensions do not vote)."""
 
 
+BAND_POINTS = {"top": 0.0, "middle": 1.0, "lowest": 2.0}
+"""A dimension's vote by the place of its band; a band the scorecard does not name: none."""
+
+
 def _signal_votes(signals: pd.DataFrame) -> pd.DataFrame:
     votes = signals.assign(
         risk=signals["kind"].map(KIND_RISK),
@@ -70,20 +77,28 @@ def _signal_votes(signals: pd.DataFrame) -> pd.DataFrame:
     return votes.dropna(subset=["risk"])[["account_id", "as_of", "risk", "points", "evidence"]]
 
 
+def _stored_name_and_bands(workspace: Workspace, scorecard: str) -> tuple[str, dict[str, str]]:
+    """The name `scorecard`'s scores are stored under, and its band positions. `scorecard` is
+    a stored name (a workspace scorecard, a template, or only known from its scores) or, in a
+    signals config, a YAML file."""
+    if Path(scorecard).suffix in (".yaml", ".yml"):
+        card = load_scorecard(Path(scorecard))
+        return card.name, band_positions(card)
+    return scorecard, stored_band_positions(workspace, scorecard)
+
+
 def _dimension_votes(
-    workspace: Workspace, dates: list[dt.date], config: SignalConfig
+    workspace: Workspace, dates: list[dt.date], config: SignalConfig, scorecard: str | None
 ) -> pd.DataFrame:
-    """Dimensions outside the top band at each date (latest snapshot within the tolerance)."""
+    """Dimensions outside the top band at each date (latest snapshot within the tolerance) of
+    `scorecard` (default: the signals config's score_direction scorecard)."""
     columns = ["account_id", "as_of", "risk", "points", "evidence"]
     if DIMENSIONS not in workspace.con.list_tables():
         return pd.DataFrame(columns=columns)
     cfg = config.score_direction
-    card = load_scorecard(cfg.scorecard)
-    names = [b.name for b in card.bands]
-    for segment in card.segments:
-        names += [b.name for b in segment.bands or [] if b.name not in names]
+    name, bands = _stored_name_and_bands(workspace, scorecard or cfg.scorecard)
     t = workspace.con.table(DIMENSIONS)
-    t = t.filter(t.scorecard == cfg.scorecard).rename(day="as_of")
+    t = t.filter(t.scorecard == name).rename(day="as_of")
     d = dates_table(dates)
     back = ibis.interval(days=cfg.tolerance_days)
     j = d.join(t, [t.day <= d.as_of, t.day >= d.as_of - back])
@@ -92,11 +107,9 @@ def _dimension_votes(
     )
     rows = latest.to_pandas()
     rows["as_of"] = pd.to_datetime(rows["as_of"]).dt.date
-    position = rows["band"].map({n: i for i, n in enumerate(names)})
-    lowest = len(card.bands) - 1
     rows = rows.assign(
         risk=rows["dimension"].map(DIMENSION_RISK),
-        points=(position >= lowest).astype(float) + (position > 0).astype(float),
+        points=rows["band"].map({b: BAND_POINTS[p] for b, p in bands.items()}),
         evidence=rows["dimension"]
         + " dimension "
         + rows["band"]
@@ -112,12 +125,15 @@ def risk_types(
     signals: pd.DataFrame,
     dates: list[dt.date],
     config: SignalConfig | None = None,
+    scorecard: str | None = None,
 ) -> pd.DataFrame:
-    """account_id, as_of, risk_type, points, evidence: one row per account with any risk."""
+    """account_id, as_of, risk_type, points, evidence: one row per account with any risk.
+    Dimensions vote from `scorecard`'s stored scores (default: the config's)."""
     config = config or load_config()
     signals = signals[signals["as_of"].isin(dates)]
     votes = pd.concat(
-        [_signal_votes(signals), _dimension_votes(workspace, dates, config)], ignore_index=True
+        [_signal_votes(signals), _dimension_votes(workspace, dates, config, scorecard)],
+        ignore_index=True,
     )
     if votes.empty:
         return pd.DataFrame(columns=["account_id", "as_of", "risk_type", "points", "evidence"])

@@ -146,7 +146,7 @@ def build(ws: Workspace, scorecard: str | None) -> Latest:
     if names:
         t = t.left_join(wide, "account_id").drop("account_id_right")
     t = t.left_join(_churn_risk(ws, as_of), "account_id").drop("account_id_right")
-    t = t.left_join(_signal_facts(ws), "account_id").drop("account_id_right")
+    t = t.left_join(_signal_facts(ws, card), "account_id").drop("account_id_right")
     t = t.mutate(
         arr_at_risk=t.arr * (100 - t.score) / 100,
         change_4w=t.score_scaled - t.earlier,
@@ -178,12 +178,12 @@ def _churn_risk(ws: Workspace, as_of: dt.date) -> ibis.Table:
     )
 
 
-def _signal_facts(ws: Workspace) -> ibis.Table:
+def _signal_facts(ws: Workspace, scorecard: str) -> ibis.Table:
     """Primary risk type and the kinds fired at the latest stored signal date, as the worklist
     reads them: signals computed after the latest score are the newest news of the account."""
     schema = {"account_id": "string", "risk_type": "string", "signal_kinds": "string"}
     last = latest_signal_date(ws)
-    frame = signal_facts(ws, last) if last else pd.DataFrame(columns=list(schema))
+    frame = signal_facts(ws, last, scorecard) if last else pd.DataFrame(columns=list(schema))
     return ibis.memtable(frame[list(schema)], schema=schema)
 
 
