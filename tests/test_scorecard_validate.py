@@ -306,6 +306,26 @@ def test_cli_validate_checks_events_with_a_workspace(workspace: Workspace, tmp_p
     assert "event 'teleport' never occurs" in str(result.exception)
 
 
+def test_scoring_a_scorecard_whose_events_never_occur_warns(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """A template on a book whose events have other names: scored, but not silently."""
+    workspace.con.raw_sql(
+        "INSERT INTO accounts (account_id, name) VALUES ('a1', 'A');"
+        "INSERT INTO usage_events (account_id, event, occurred_at) "
+        "VALUES ('a1', 'session_start', TIMESTAMP '2026-01-05 10:00:00')"
+    )
+    path = tmp_path / "small.yaml"
+    path.write_text(VALID, encoding="utf-8")
+    args = ["-w", str(workspace.root), "--scorecard", str(path), "--as-of", "2026-02-01"]
+    result = CliRunner().invoke(app, ["score", *args])
+    assert result.exit_code == 0, result.output
+    assert "small.yaml line 8 dimensions.usage.measures.logins.metric.where.event: event " in (
+        " ".join(result.stderr.split())
+    )
+    assert "0 or missing for every account" in " ".join(result.stderr.split())
+
+
 def test_cli_validate_ok_prints_version() -> None:
     result = CliRunner().invoke(app, ["scorecard", "validate", "b2b-supplier"])
     assert result.exit_code == 0, result.output

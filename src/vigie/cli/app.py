@@ -13,6 +13,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from vigie.errors import VigieError
@@ -43,6 +44,15 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts
 
 def open_workspace(path: Path) -> Workspace:
     return Workspace.open(path)
+
+
+def warn_unknown_events(scorecard: str, ws: Workspace) -> None:
+    """Say which of the scorecard's event names this workspace never saw (see
+    `workspace_warnings`), before a run that would score them as 0."""
+    from vigie.scorecard.spec import workspace_warnings
+
+    for warning in workspace_warnings(scorecard, ws):
+        err_console.print(f"[yellow]Warning:[/] {escape(warning)}", highlight=False)
 
 
 def today() -> dt.date:

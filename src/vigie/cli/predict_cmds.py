@@ -23,6 +23,7 @@ from vigie.cli.app import (
     days,
     open_workspace,
     print_records,
+    warn_unknown_events,
 )
 from vigie.cli.scorecard_cmds import scorecard_app
 from vigie.errors import PredictionError
@@ -95,6 +96,7 @@ def train_cmd(
     card = load_scorecard(scorecard)
     h = days(horizon, "--horizon")
     with open_workspace(workspace) as ws:
+        warn_unknown_events(scorecard, ws)
         dates = _dates(ws, h, start, end, every)
         with console.status(f"Training {model} on {len(dates)} as-of dates"):
             fitted, tested, baseline = train(ws, card, dates, model, h, name, target)
@@ -190,6 +192,7 @@ def backtest_cmd(
                 first = dt.datetime.fromisoformat(test_start)
             results += backtest_model(ws, model, _dates(ws, h, first, end, every))
         if scorecard is not None or model is None:
+            warn_unknown_events(scorecard or DEFAULT_SCORECARD, ws)
             dates = _dates(ws, h, start, end, every)
             card_result, tuning = backtest_scorecard(
                 ws, scorecard or DEFAULT_SCORECARD, dates, h, weights

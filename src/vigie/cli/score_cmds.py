@@ -20,6 +20,7 @@ from vigie.cli.app import (
     console,
     open_workspace,
     print_records,
+    warn_unknown_events,
 )
 from vigie.engine.explain import (
     Explanation,
@@ -57,6 +58,7 @@ def score_cmd(
     card = load_scorecard(scorecard)
     dates = as_of_dates(as_of, start, end, every)
     ws = open_workspace(workspace)
+    warn_unknown_events(scorecard, ws)
     snapshots = score(ws, card, dates).snapshots.sort_values(["as_of", "score"])
     if as_json:
         print_records(snapshots)
