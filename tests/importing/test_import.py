@@ -211,6 +211,18 @@ def test_a_title_above_the_header_is_skipped_with_a_warning(ws: Workspace, tmp_p
     [warning] = import_files(ws, "accounts", [csv], now=NOW).warnings
     assert "the header is line 4; the line(s) above it look like a title" in warning
     assert "'Accounts, EMEA'" in warning
+    two_cells = tmp_path / "two.csv"  # a title in two cells, then the header
+    two_cells.write_text(
+        "Accounts report,generated 2025-06-01\n\naccount_id,name,segment\nA12,Twelve,smb\n"
+    )
+    import_files(ws, "accounts", [two_cells], now=NOW)
+    assert rows(ws, "SELECT name FROM accounts WHERE account_id = 'A12'") == [("Twelve",)]
+    extra = tmp_path / "extra.csv"  # a data row with a field too many does not move the header
+    extra.write_text("account_id,name\nA13,Thirteen\nA14,Fourteen, Inc\n")
+    with pytest.raises(ImportValidationError) as caught:
+        import_files(ws, "accounts", [extra], now=NOW)
+    [problem] = caught.value.problems
+    assert problem.line == 3 and "the row has 3 fields, the header 2" in problem.reason
     assert rows(ws, "SELECT name FROM accounts WHERE account_id = 'A10'") == [("Ten",)]
 
 

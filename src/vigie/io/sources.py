@@ -367,14 +367,21 @@ def _fields(line: str, delimiter: str) -> list[str]:
 
 
 def _header_index(rows: list[Sequence[object]]) -> int:
-    """Index of the header among a file's first rows: the first naming two or more columns.
+    """Index of the header among a file's first rows: the first naming two or more columns
+    and at least as many as the next non-blank row fills.
 
-    Reports saved from a spreadsheet or a CRM often start with a title, a date or a filter
-    line (`Accounts by owner`, then a blank line) above the header. A file of one column
-    has no such row: its header is the first row.
+    Reports saved from a spreadsheet or a CRM often start with a title, a date, a filter
+    line or a group header over some columns (`Accounts by owner`, then a blank line) above
+    the header, which names every column. A file without such rows: its header is the first
+    (a data row with one field too many further down does not move it).
     """
-    for index, row in enumerate(rows):
-        if sum(1 for value in row if value is not None and str(value).strip()) >= 2:
+    filled = [n for row in rows if (n := sum(1 for v in row if v is not None and str(v).strip()))]
+    indexes = [
+        i for i, row in enumerate(rows) if any(v is not None and str(v).strip() for v in row)
+    ]
+    for k, (index, count) in enumerate(zip(indexes, filled, strict=True)):
+        following = filled[k + 1] if k + 1 < len(filled) else 0
+        if count >= 2 and count >= following:
             return index
     return 0
 
