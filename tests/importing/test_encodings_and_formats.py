@@ -244,3 +244,17 @@ def test_unix_times_and_a_local_time_zone(ws: Workspace, tmp_path: Path) -> None
     ]
     with pytest.raises(ImportOptionError, match="'Paris' is not a time zone"):
         import_files(ws, "usage_events", [path], timezone="Paris", now=NOW)
+
+
+def test_rows_of_empty_fields_are_not_rows(ws: Workspace, tmp_path: Path) -> None:
+    """Google Sheets and Excel write ',,,' for an empty row of a sheet."""
+    path = tmp_path / "sheet.csv"
+    path.write_text("account_id,name,segment\r\nA10,Ten,smb\r\n,,\r\n , ,\r\nA11,,mid\r\n")
+    with pytest.raises(ImportValidationError) as caught:
+        import_files(ws, "accounts", [path], now=NOW)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column) == (5, "name")
+    path.write_text("account_id,name,segment\r\nA10,Ten,smb\r\n,,\r\nA11,Eleven,mid\r\n,,\r\n")
+    report = import_files(ws, "accounts", [path], now=NOW)
+    assert (report.rows_read, report.inserted) == (2, 2)
+    assert names(ws) == [("A10", "Ten"), ("A11", "Eleven")]

@@ -17,13 +17,16 @@ from vigie.errors import MappingError, Problem
 from vigie.io.mapping import Mapping, plan_columns
 from vigie.io.parsing import DateReading, duckdb_type, typed
 from vigie.io.sources import ROW, ReadOptions, Source, open_source
-from vigie.io.sql import expression_columns, ident
+from vigie.io.sql import expression_columns, ident, trimmed
 from vigie.io.validation import FILE, TEXT_TYPES, raw_name
 from vigie.schema import Table
 
 KEEP = "__keep"
 """Staged column: the row meets the mapping's `where` (skipped rows stay staged, unseen by the
 view, so `rowid` still numbers every record)."""
+BLANK = "__blank"
+"""Staged column: every field of the row is empty (`,,,,` from Google Sheets or Excel): not a
+row, like a blank line."""
 SQL_ERRORS = (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException)
 """What DuckDB raises for an `expr` it cannot run at all (as opposed to a value it fails on)."""
 
@@ -143,9 +146,14 @@ class Staging:
             for c in self.table.columns
         )
         numbered = f"{ROW}, " if source.numbered else ""
-        if self.mapping and self.mapping.keep:
-            inner += f", coalesce(({self.mapping.keep.text}), false) AS {KEEP}"
-            outer += f", {KEEP}"
+        keep = (
+            f"coalesce(({self.mapping.keep.text}), false)"
+            if self.mapping and self.mapping.keep
+            else "true"
+        )
+        blank = " AND ".join(f"nullif({trimmed(ident(c))}, '') IS NULL" for c in source.columns)
+        inner += f", {keep} AS {KEEP}, {blank or 'false'} AS {BLANK}"
+        outer += f", {KEEP}, {BLANK}"
         return (
             f"SELECT {numbered}{outer} FROM (SELECT {numbered}{inner} FROM {source.relation})",
             [],
@@ -168,9 +176,8 @@ class Staging:
             return [Problem(source.name, None, None, None, f"cannot read the file: {exc}")]
         self.tables[index] = name
         structural = source.structural_problems(self.con)
-        self.rows_read += self.count(name) + len(structural)
-        if self.mapping and self.mapping.keep:
-            self.skipped += self.count(f"{name} WHERE NOT {KEEP}")
+        self.rows_read += self.count(f"{name} WHERE NOT {BLANK}") + len(structural)
+        self.skipped += self.count(f"{name} WHERE NOT {KEEP} AND NOT {BLANK}")
         if structural:  # this file's later line numbers would be off: report these alone
             self.con.execute(f"DROP TABLE {name}")
             del self.tables[index]
@@ -185,7 +192,7 @@ class Staging:
         )
         self.con.execute(f"CREATE TEMP TABLE {self.empty} ({FILE} INTEGER, {ROW} BIGINT, {types})")
         parts = [f"SELECT {FILE}, {ROW}, {columns} FROM {self.empty}"]
-        kept = f" WHERE {KEEP}" if self.mapping and self.mapping.keep else ""
+        kept = f" WHERE {KEEP} AND NOT {BLANK}"
         for index, name in self.tables.items():
             row = ROW if self.sources[index].numbered else "rowid + 1"
             parts.append(f"SELECT {index} AS {FILE}, {row} AS {ROW}, {columns} FROM {name}{kept}")
