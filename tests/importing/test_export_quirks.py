@@ -69,7 +69,7 @@ def test_values_recode_each_item_of_a_list(ws: Workspace, tmp_path: Path) -> Non
     csv = (
         "account_id,author,rated_at,rating,reasons\n"
         "A1,ann,2024-05-01 08:00,red,Budget cuts | Lost champion\n"
-        "A2,ann,2024-05-01 08:00,yellow,Unknown|Budget cuts\n"
+        "A2,ann,2024-05-01 08:00,yellow,Unknown|BUDGET CUTS\n"
     )
     mapping = _write(
         tmp_path / "map.yaml",

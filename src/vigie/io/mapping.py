@@ -314,17 +314,19 @@ def _default_text(default: object) -> str:
 
 
 def _recode(sql: str, recoding: dict[str, str | None], kind: ColumnType) -> str:
-    """The value recoded; in a list column (`a|b`), each item (an item recoded to null goes)."""
+    """The value recoded, matched in any case (`customer` recodes `Customer`); in a list column
+    (`a|b`), each item (an item recoded to null goes)."""
     cases = " ".join(
-        f"WHEN {literal(k)} THEN {'NULL' if v is None else literal(v)}" for k, v in recoding.items()
+        f"WHEN {literal(k.lower())} THEN {'NULL' if v is None else literal(v)}"
+        for k, v in recoding.items()
     )
     if kind == ColumnType.STRING_LIST:
         item = trimmed("x")
         return (
             f"array_to_string(list_transform(string_split({sql}, '|'), "
-            f"x -> CASE {item} {cases} ELSE {item} END), '|')"
+            f"x -> CASE lower({item}) {cases} ELSE {item} END), '|')"
         )
-    return f"(CASE {sql} {cases} ELSE {sql} END)"
+    return f"(CASE lower({sql}) {cases} ELSE {sql} END)"
 
 
 def _with_extras(attributes: str | None, extras: tuple[str, ...]) -> str:
