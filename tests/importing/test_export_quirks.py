@@ -256,7 +256,9 @@ def test_an_overlapping_export_is_flagged_then_replaced_by_its_days(
         + "A1,login,2024-06-07 10:00\nA2,login,2024-06-07 23:00\nA1,login,2024-06-08 08:00\n",
     )
     assert import_files(ws, "usage_events", [week1], now=NOW).warnings == ()
+    [dry] = import_files(ws, "usage_events", [week2], now=NOW, dry_run=True).warnings
     [warning] = import_files(ws, "usage_events", [week2], now=NOW).warnings
+    assert dry == warning
     assert warning.startswith("2 of the rows appended to usage_events are dated within the period")
     assert "--mode replace-period" in warning
     report = import_files(ws, "usage_events", [week2], mode="replace-period", now=NOW)

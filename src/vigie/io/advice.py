@@ -42,16 +42,15 @@ def stored_period(table: ir.Table, time_column: str) -> StoredPeriod | None:
     return None if row["first"] is None else StoredPeriod(**row)
 
 
-def appended_into_period(
-    table: ir.Table, name: str, time_column: str, before: StoredPeriod | None
-) -> str | None:
-    """Rows just appended to a table without a key that are dated within the span it already
-    held: an export overlapping the previous one counts its overlap twice."""
-    if before is None:
-        return None
+def rows_in_period(table: ir.Table, time_column: str, period: StoredPeriod) -> int:
     time = table[time_column]
-    within = table.filter(time.between(before.first, before.last)).count().to_pyarrow().as_py()
-    added = int(within) - before.rows
+    return int(table.filter(time.between(period.first, period.last)).count().to_pyarrow().as_py())
+
+
+def appended_into_period(name: str, before: StoredPeriod, added: int) -> str | None:
+    """`added` rows appended (or, in a dry run, to append) to a table without a key are dated
+    within the span it already held: an export overlapping the previous one counts its
+    overlap twice."""
     if added <= 0:
         return None
     return (

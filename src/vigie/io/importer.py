@@ -36,6 +36,7 @@ from vigie.io.advice import (
     appended_again,
     appended_into_period,
     inclusive_end_dates,
+    rows_in_period,
     stored_period,
 )
 from vigie.io.import_log import earlier_imports, file_digest, record_import
@@ -142,12 +143,10 @@ def import_files(
     options = ReadOptions.checked(delimiter, encoding, sheet)
     files = [Path(p) for p in paths]
     texts = _text_options(workspace, spec, keep_text, dry_run)
-    staged: list[pa.Table] = []  # a dry run keeps its subscriptions for the advice
-    keep = staged.append if dry_run and spec.name == "subscriptions" else None
-    watch_overlap = (
-        mode == ImportMode.APPEND and not spec.primary_key and spec.time_column and not dry_run
-    )
+    watch_overlap = mode == ImportMode.APPEND and not spec.primary_key and spec.time_column
     before = stored_period(workspace.table(spec.name), spec.time_column) if watch_overlap else None
+    pending = _Pending(spec, before) if dry_run else None
+    keep = pending.inspect if pending else None
     if workspace.backend_name == "duckdb":
         con = workspace.con.con  # the DuckDB connection under Ibis: stage next to the tables
         counts = None
@@ -185,7 +184,7 @@ def import_files(
         dry_run=dry_run,
         warnings=(
             *(note for source in staging.sources for note in source.notes),
-            *_advice(workspace, spec, mode, digests, staged[0] if staged else None, before),
+            *_advice(workspace, spec, mode, digests, pending, before),
         ),
     )
     if not dry_run:
@@ -198,27 +197,54 @@ def _advice(
     table: Table,
     mode: ImportMode,
     digests: dict[str, str],
-    staged: pa.Table | None,
+    pending: _Pending | None,
     before: StoredPeriod | None,
 ) -> tuple[str, ...]:
     """Warnings on what was (or, for a dry run, would be) written; see vigie.io.advice.
 
-    A dry run writes nothing: its subscriptions are `staged`, read with those already stored
-    (unless they would replace them)."""
+    A dry run writes nothing: what it would write is `pending`, read with what is stored."""
     found = []
     if mode == ImportMode.APPEND and not table.primary_key:
         again = appended_again(table.name, earlier_imports(workspace, table.name, digests))
-        if again is None and table.time_column:  # the same file again says more
-            stored = workspace.table(table.name)
-            again = appended_into_period(stored, table.name, table.time_column, before)
+        if again is None and before is not None and table.time_column:  # same file says more
+            if pending is not None:
+                added = pending.in_period
+            else:
+                stored = workspace.table(table.name)
+                added = rows_in_period(stored, table.time_column, before) - before.rows
+            again = appended_into_period(table.name, before, added)
         found.append(again)
     if table.name == "subscriptions":
         subs = workspace.table("subscriptions").select(*SUBSCRIPTION_SPANS)
-        if staged is not None:
-            pending = ibis.memtable(staged)
-            subs = pending if mode == ImportMode.REPLACE else subs.union(pending, distinct=True)
+        if pending is not None and pending.subscriptions is not None:
+            new = ibis.memtable(pending.subscriptions)
+            subs = new if mode == ImportMode.REPLACE else subs.union(new, distinct=True)
         found.append(inclusive_end_dates(subs))
     return tuple(w for w in found if w)
+
+
+class _Pending:
+    """What a dry run would write, as far as the advice reads it."""
+
+    def __init__(self, table: Table, before: StoredPeriod | None) -> None:
+        self.table = table
+        self.before = before
+        self.subscriptions: pa.Table | None = None
+        self.in_period = 0
+        """Rows dated within the span the table already holds (`before`)."""
+
+    def inspect(self, staging: Staging) -> None:
+        if self.table.name == "subscriptions":
+            spans = ", ".join(ident(c) for c in SUBSCRIPTION_SPANS)
+            sql = f"SELECT {spans} FROM {staging.view}"
+            self.subscriptions = staging.con.execute(sql).arrow().read_all()
+        if self.before is not None and self.table.time_column:
+            time = ident(self.table.time_column)
+            row = staging.con.execute(
+                f"SELECT count(*) FROM {staging.view} WHERE {time} BETWEEN ? AND ?",
+                [self.before.first, self.before.last],
+            ).fetchone()
+            self.in_period = int(row[0]) if row else 0
 
 
 def _text_options(
@@ -263,10 +289,10 @@ def _run(
     begin: Callable[[duckdb.DuckDBPyConnection], AbstractContextManager[Callable[[], None]]],
     write: Writer,
     dry_run: bool,
-    keep: Callable[[pa.Table], None] | None = None,
+    keep: Callable[[Staging], None] | None = None,
 ) -> Counts:
     """Stage (TEMP tables only), then check and write inside `begin`'s transaction; `keep`
-    receives the checked rows' SUBSCRIPTION_SPANS (a dry run's advice reads them)."""
+    reads the checked rows (a dry run's advice)."""
     try:
         problems = staging.stage(files)
         with begin(staging.con) as commit:
@@ -286,8 +312,7 @@ def _run(
                 raise ImportValidationError(staging.table.name, every, total + len(problems))
             counts = write(staging, mode, existing, dry_run)
             if keep is not None:
-                spans = ", ".join(ident(c) for c in SUBSCRIPTION_SPANS)
-                keep(staging.con.execute(f"SELECT {spans} FROM {staging.view}").arrow().read_all())
+                keep(staging)
             if not dry_run:
                 commit()
             return counts
