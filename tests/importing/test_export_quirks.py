@@ -271,3 +271,21 @@ def test_an_overlapping_export_is_flagged_then_replaced_by_its_days(
     ]
     with pytest.raises(ImportModeError, match="replace-period is for tables without a key"):
         import_files(ws, "tickets", [week1], mode="replace-period", now=NOW)
+
+
+def test_an_upsert_moving_a_contact_to_another_account_warns(ws: Workspace, tmp_path: Path) -> None:
+    header = "contact_id,account_id,name,is_champion,started_at\n"
+    first = _write(
+        tmp_path / "c1.csv", header + "51,A1,Ann,yes,2024-01-01\n52,A2,Bob,no,2024-01-01\n"
+    )
+    import_files(ws, "contacts", [first], now=NOW, keep_text=False)
+    moved = _write(
+        tmp_path / "c2.csv", header + "51,A2,Ann,yes,2024-01-01\n52,A2,Bob,no,2024-01-01\n"
+    )
+    for dry_run in (True, False):
+        report = import_files(
+            ws, "contacts", [moved], mode="upsert", now=NOW, dry_run=dry_run, keep_text=False
+        )
+        [warning] = report.warnings
+        assert warning.startswith("1 contact(s) move to another account (e.g. 51: A1 -> A2)")
+        assert "end the old row (ended_at)" in warning

@@ -63,6 +63,17 @@ def appended_into_period(name: str, before: StoredPeriod, added: int) -> str | N
     )
 
 
+def contacts_moved(contact: str, old: str, new: str, count: int) -> str:
+    """An upsert rewrites a contact that changed account (a CRM export of today): the old
+    account's history loses them, so a champion who left never shows as `champion_left`."""
+    return (
+        f"{count:,} contact(s) move to another account (e.g. {contact}: {old} -> {new}). The "
+        f"upsert rewrites them, so {old} never had them: a champion who left shows as no "
+        "champion, not as champion_left. To keep the history, end the old row (ended_at) and "
+        "add the person at the new account under a new contact_id."
+    )
+
+
 SUBSCRIPTION_SPANS = ("subscription_id", "account_id", "start_date", "end_date")
 """The columns `inclusive_end_dates` reads."""
 

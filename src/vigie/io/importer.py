@@ -35,6 +35,7 @@ from vigie.io.advice import (
     StoredPeriod,
     appended_again,
     appended_into_period,
+    contacts_moved,
     inclusive_end_dates,
     rows_in_period,
     stored_period,
@@ -145,8 +146,8 @@ def import_files(
     texts = _text_options(workspace, spec, keep_text, dry_run)
     watch_overlap = mode == ImportMode.APPEND and not spec.primary_key and spec.time_column
     before = stored_period(workspace.table(spec.name), spec.time_column) if watch_overlap else None
-    pending = _Pending(spec, before) if dry_run else None
-    keep = pending.inspect if pending else None
+    pending = _Pending(spec, mode, before, dry_run)
+    keep = pending.inspect
     if workspace.backend_name == "duckdb":
         con = workspace.con.con  # the DuckDB connection under Ibis: stage next to the tables
         counts = None
@@ -184,7 +185,8 @@ def import_files(
         dry_run=dry_run,
         warnings=(
             *(note for source in staging.sources for note in source.notes),
-            *_advice(workspace, spec, mode, digests, pending, before),
+            *_advice(workspace, spec, mode, digests, pending if dry_run else None, before),
+            *pending.warnings,
         ),
     )
     if not dry_run:
@@ -224,16 +226,32 @@ def _advice(
 
 
 class _Pending:
-    """What a dry run would write, as far as the advice reads it."""
+    """What the checked rows are about to change, read before they are written: for a dry
+    run's advice, and contacts an upsert moves to another account."""
 
-    def __init__(self, table: Table, before: StoredPeriod | None) -> None:
+    def __init__(
+        self, table: Table, mode: ImportMode, before: StoredPeriod | None, dry_run: bool
+    ) -> None:
         self.table = table
+        self.mode = mode
         self.before = before
+        self.dry_run = dry_run
         self.subscriptions: pa.Table | None = None
         self.in_period = 0
         """Rows dated within the span the table already holds (`before`)."""
+        self.warnings: list[str] = []
 
-    def inspect(self, staging: Staging) -> None:
+    def inspect(self, staging: Staging, existing: KeyRelation) -> None:
+        if self.table.name == "contacts" and self.mode == ImportMode.UPSERT:
+            moved = staging.con.execute(
+                f"SELECT s.contact_id, e.account_id, s.account_id, count(*) OVER () "
+                f"FROM {staging.view} s JOIN {existing('contacts', ('contact_id', 'account_id'))} e "
+                "ON e.contact_id = s.contact_id AND e.account_id <> s.account_id LIMIT 1"
+            ).fetchone()
+            if moved:
+                self.warnings.append(contacts_moved(*moved))
+        if not self.dry_run:
+            return
         if self.table.name == "subscriptions":
             spans = ", ".join(ident(c) for c in SUBSCRIPTION_SPANS)
             sql = f"SELECT {spans} FROM {staging.view}"
@@ -289,7 +307,7 @@ def _run(
     begin: Callable[[duckdb.DuckDBPyConnection], AbstractContextManager[Callable[[], None]]],
     write: Writer,
     dry_run: bool,
-    keep: Callable[[Staging], None] | None = None,
+    keep: Callable[[Staging, KeyRelation], None] | None = None,
 ) -> Counts:
     """Stage (TEMP tables only), then check and write inside `begin`'s transaction; `keep`
     reads the checked rows (a dry run's advice)."""
@@ -310,9 +328,9 @@ def _run(
                 order = {source.name: i for i, source in enumerate(staging.sources)}
                 every = sorted(problems + found, key=lambda p: (order[p.file], p.line or 0))
                 raise ImportValidationError(staging.table.name, every, total + len(problems))
-            counts = write(staging, mode, existing, dry_run)
             if keep is not None:
-                keep(staging)
+                keep(staging, existing)
+            counts = write(staging, mode, existing, dry_run)
             if not dry_run:
                 commit()
             return counts
