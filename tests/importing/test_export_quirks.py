@@ -156,6 +156,21 @@ def test_inclusive_end_dates_are_flagged_by_the_import_and_its_dry_run(
     assert report.warnings == ()
 
 
+def test_a_status_that_contradicts_the_dates_is_flagged(ws: Workspace, tmp_path: Path) -> None:
+    """Exports of today's status: 'cancelled' without an end date still runs by its dates."""
+    path = _write(
+        tmp_path / "s.csv",
+        "subscription_id,account_id,start_date,end_date,arr,status\n"
+        "K1,A1,2024-01-01,,100,cancelled\nK2,A2,2024-01-01,2024-03-01,100,ended\n"
+        "K3,A3,2024-01-01,,100,active\n",
+    )
+    [dry] = import_files(ws, "subscriptions", [path], dry_run=True, now=NOW).warnings
+    [warning] = import_files(ws, "subscriptions", [path], now=NOW).warnings
+    assert dry == warning
+    assert warning.startswith("1 subscription(s) have status ended or cancelled but run past")
+    assert "K1: cancelled, end_date none" in warning
+
+
 def test_many_rows_of_unknown_accounts_name_the_missing_ids(ws: Workspace, tmp_path: Path) -> None:
     lines = [f"{'ZZ' if i % 3 else 'YY'},u1,login,2024-05-01 08:00:00" for i in range(1500)]
     path = _write(tmp_path / "e.csv", "account_id,user_id,event,occurred_at\n" + "\n".join(lines))

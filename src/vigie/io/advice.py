@@ -74,8 +74,34 @@ def contacts_moved(contact: str, old: str, new: str, count: int) -> str:
     )
 
 
-SUBSCRIPTION_SPANS = ("subscription_id", "account_id", "start_date", "end_date")
-"""The columns `inclusive_end_dates` reads."""
+SUBSCRIPTION_SPANS = ("subscription_id", "account_id", "start_date", "end_date", "status")
+"""The columns `inclusive_end_dates` and `status_without_end` read."""
+
+
+def status_without_end(subs: ir.Table, today: dt.date) -> str | None:
+    """Subscriptions (SUBSCRIPTION_SPANS) whose status says they stopped while their dates say
+    they run: Vigie reads the dates (the status describes today, not any past date), so they
+    count as revenue in scores, labels and forecasts. A cancelled subscription whose paid term
+    ends later is fine: it runs until then."""
+    stopped = subs.filter(
+        (subs.status.isin(["ended", "cancelled"]) & subs.end_date.isnull())
+        | ((subs.status == "ended") & (subs.end_date > today))
+    )
+    example = stopped.select("subscription_id", "status", "end_date").limit(1)
+    first = example.to_pyarrow().to_pylist()
+    if not first:
+        return None
+    count = int(stopped.count().to_pyarrow().as_py())
+    row = first[0]
+    end = row["end_date"] or "none"
+    return (
+        f"{count:,} subscription(s) have status ended or cancelled but run past today by their "
+        f"dates (no end_date, or ended but ending later; e.g. {row['subscription_id']}: "
+        f"{row['status']}, end_date {end}). Vigie reads end_date, not status, so they still "
+        "count as revenue. Give the day the subscription stopped as end_date (for a "
+        "cancellation, the end of the paid term), e.g. in the mapping: end_date: {expr: "
+        '"coalesce(\\"Cancelled At\\", \\"Term End\\")"}.'
+    )
 
 
 def inclusive_end_dates(subs: ir.Table) -> str | None:

@@ -38,6 +38,7 @@ from vigie.io.advice import (
     contacts_moved,
     inclusive_end_dates,
     rows_in_period,
+    status_without_end,
     stored_period,
 )
 from vigie.io.import_log import earlier_imports, file_digest, record_import
@@ -185,7 +186,9 @@ def import_files(
         dry_run=dry_run,
         warnings=(
             *(note for source in staging.sources for note in source.notes),
-            *_advice(workspace, spec, mode, digests, pending if dry_run else None, before),
+            *_advice(
+                workspace, spec, mode, digests, pending if dry_run else None, before, moment.date()
+            ),
             *pending.warnings,
         ),
     )
@@ -201,6 +204,7 @@ def _advice(
     digests: dict[str, str],
     pending: _Pending | None,
     before: StoredPeriod | None,
+    today: dt.date,
 ) -> tuple[str, ...]:
     """Warnings on what was (or, for a dry run, would be) written; see vigie.io.advice.
 
@@ -222,6 +226,7 @@ def _advice(
             new = ibis.memtable(pending.subscriptions)
             subs = new if mode == ImportMode.REPLACE else subs.union(new, distinct=True)
         found.append(inclusive_end_dates(subs))
+        found.append(status_without_end(subs, today))
     return tuple(w for w in found if w)
 
 
