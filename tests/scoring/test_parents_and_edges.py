@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -128,6 +129,14 @@ def test_compiled_sql_runs_by_itself(duck: Workspace) -> None:
     scored = score(duck, card, [D3], persist=False).snapshots.set_index("account_id").score
     own = scored.drop("P1").sort_index()  # the roll-up of P1 happens after the query
     assert ran.drop("P1").tolist() == pytest.approx(own.tolist())
+    with_sql = _card(
+        '        metric: {sql: "arr / 1000"}\n        grade: {linear: [[0, 0], [100, 100]]}\n'
+    )
+    for text in (compile_sql(duck, with_sql, D3), sql):  # a sql: measure too
+        assert len(duck.con.con.execute(text).df()) == len(scored)
+        for name in set(re.findall(r'"(ibis_[a-z_]*memtable_[a-z0-9]+)" AS \(', text)):
+            defined = text.index(f'"{name}" AS (')  # before any CTE reads it
+            assert defined < text.index(f'FROM "{name}"')
 
 
 def test_deltas_are_refreshed_when_an_earlier_date_is_scored_later(duck: Workspace) -> None:

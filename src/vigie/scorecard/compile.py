@@ -276,10 +276,13 @@ def compile_sql(workspace: Workspace, card: spec.Scorecard, as_of: dt.date) -> s
     expr = compile_scores(workspace, card, [as_of], cache=False).expr
     compiler = workspace.con.compiler
     query = compiler.to_sqlglot(expr)
+    before = len(query.args["with"].expressions) if query.args.get("with") else 0
     for table in expr.op().find(ops.InMemoryTable):
         query = query.with_(
             sg.to_identifier(table.name, quoted=True), as_=_literal_rows(table, compiler)
         )
+    if with_ := query.args.get("with"):  # first: the query's own CTEs may read them (`sql:`)
+        with_.set("expressions", with_.expressions[before:] + with_.expressions[:before])
     return query.sql(dialect=compiler.dialect, pretty=True)
 
 
