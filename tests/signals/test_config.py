@@ -70,8 +70,12 @@ def test_cli_signals_filters_and_refuses_unknown_kinds(ws) -> None:
         app, ["signals", "-w", root, "--as-of", "2025-06-01", "--kind", "no_touch", "--json"]
     )
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)  # usage ends in March: a warning on stderr says so
     assert {(r["account_id"], r["kind"]) for r in rows} == {("A", "no_touch"), ("B", "no_touch")}
+    assert "the newest usage event is 2025-03-01, 92 days before 2025-06-01" in " ".join(
+        result.stderr.split()
+    )
+    assert "--as-of 2025-03-02" in result.stderr
     result = runner.invoke(app, ["signals", "-w", root, "--kind", "vibes"])
     assert isinstance(result.exception, VigieError)
 

@@ -55,6 +55,27 @@ def warn_unknown_events(scorecard: str, ws: Workspace) -> None:
         err_console.print(f"[yellow]Warning:[/] {escape(warning)}", highlight=False)
 
 
+STALE_DAYS = 7
+"""Days between the newest usage event and the as-of date before a run warns."""
+
+
+def warn_if_data_ends_before(ws: Workspace, day: dt.date) -> None:
+    """Warn when the usage data ends well before `day` (an export of last month, a date that
+    defaults to today): windows read little or nothing, and subscriptions the export saw
+    running may already have ended by their dates, so accounts drop out."""
+    events = ws.table("usage_events")
+    newest = events.occurred_at.max().to_pyarrow().as_py()
+    if newest is None or (day - newest.date()).days <= STALE_DAYS:
+        return
+    gap = (day - newest.date()).days
+    err_console.print(
+        f"[yellow]Warning:[/] the newest usage event is {newest.date()}, {gap} days before "
+        f"{day}: usage windows ending on {day} see little or none of it. To look at the book as "
+        f"your data stands, pass --as-of {newest.date() + dt.timedelta(days=1)}.",
+        highlight=False,
+    )
+
+
 def today() -> dt.date:
     """Default as-of date: today in UTC (facts dated before today's midnight UTC)."""
     return dt.datetime.now(dt.UTC).date()

@@ -20,6 +20,7 @@ from vigie.cli.app import (
     open_workspace,
     print_records,
     print_table,
+    warn_if_data_ends_before,
 )
 from vigie.errors import PlaybookError
 from vigie.playbooks.actions import close_action, list_actions, open_actions
@@ -58,6 +59,7 @@ def worklist_cmd(
     """Accounts ranked by ARR at risk, with risk type, evidence and the next action."""
     ws = open_workspace(workspace)
     day = as_of_date(as_of)
+    warn_if_data_ends_before(ws, day)
     books = load_playbooks(playbooks)
     facts = account_facts(ws, day, scorecard)
     rows = worklist(facts, books, list_actions(ws, status="open"), day, csm)
@@ -196,7 +198,9 @@ def forecast_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Renewals by month and quarter, expected ARR lost, forecast GRR and NRR."""
-    f = forecast(open_workspace(workspace), as_of_date(as_of), months)
+    ws, day = open_workspace(workspace), as_of_date(as_of)
+    warn_if_data_ends_before(ws, day)
+    f = forecast(ws, day, months)
     summary = {
         "as_of": f.as_of.isoformat(),
         "arr": f.arr,

@@ -23,6 +23,7 @@ from vigie.cli.app import (
     days,
     open_workspace,
     print_records,
+    warn_if_data_ends_before,
     warn_unknown_events,
 )
 from vigie.cli.scorecard_cmds import scorecard_app
@@ -131,6 +132,7 @@ def predict_cmd(
 
     day = as_of_date(as_of)
     with open_workspace(workspace) as ws:
+        warn_if_data_ends_before(ws, day)
         fitted = load_model(ws, model)
         frame = predict(ws, fitted, day)
     if as_json:

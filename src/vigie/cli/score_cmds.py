@@ -20,6 +20,7 @@ from vigie.cli.app import (
     console,
     open_workspace,
     print_records,
+    warn_if_data_ends_before,
     warn_unknown_events,
 )
 from vigie.engine.explain import (
@@ -59,6 +60,7 @@ def score_cmd(
     dates = as_of_dates(as_of, start, end, every)
     ws = open_workspace(workspace)
     warn_unknown_events(scorecard, ws)
+    warn_if_data_ends_before(ws, dates[-1])
     snapshots = score(ws, card, dates).snapshots.sort_values(["as_of", "score"])
     if as_json:
         print_records(snapshots)

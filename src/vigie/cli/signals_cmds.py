@@ -19,6 +19,7 @@ from vigie.cli.app import (
     open_workspace,
     print_records,
     print_table,
+    warn_if_data_ends_before,
 )
 from vigie.engine.history import check_account
 from vigie.errors import VigieError
@@ -55,7 +56,9 @@ def signals_cmd(
     ws = open_workspace(workspace)
     if account is not None:
         check_account(ws, account)
-    frame = compute_signals(ws, as_of_dates(as_of, start, end, every), load_config(config))
+    dates = as_of_dates(as_of, start, end, every)
+    warn_if_data_ends_before(ws, dates[-1])
+    frame = compute_signals(ws, dates, load_config(config))
     if account is not None:
         frame = frame[frame["account_id"] == account]
     if kind is not None:
