@@ -368,3 +368,11 @@ def test_docs_describe_every_metric_kind_grading_kind_and_template() -> None:
         assert f"\n| {kind} | `{{{kind}:" in docs, f"docs/scorecards.md misses the {kind} kind"
     for name in bundled_templates():
         assert f"| `{name}`" in docs, f"docs/scorecards.md misses the {name} template"
+
+
+def test_show_yaml_prints_a_template_to_copy(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["scorecard", "show", "b2b-supplier", "--yaml"])
+    assert result.exit_code == 0, result.output
+    copy = tmp_path / "mine.yaml"
+    copy.write_text(result.stdout, encoding="utf-8")
+    assert load_scorecard(copy).version == load_scorecard("b2b-supplier").version

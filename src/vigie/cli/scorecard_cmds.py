@@ -10,7 +10,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from vigie.cli.app import app, console, open_workspace
-from vigie.scorecard.spec import Band, Scorecard, bundled_templates, load_scorecard
+from vigie.scorecard.spec import Band, Scorecard, bundled_templates, load_scorecard, scorecard_text
 
 scorecard_app = typer.Typer(
     help="Check, read and list scorecards (YAML files or bundled templates).",
@@ -60,9 +60,17 @@ def templates_cmd() -> None:
 
 
 @scorecard_app.command("show")
-def show_cmd(ref: RefArgument) -> None:
+def show_cmd(
+    ref: RefArgument,
+    as_yaml: Annotated[
+        bool, typer.Option("--yaml", help="Print the YAML itself, e.g. a template to copy.")
+    ] = False,
+) -> None:
     """Dimensions and measures with their share of the score, grading rules, bands and segments."""
     scorecard = load_checked(ref)
+    if as_yaml:
+        print(scorecard_text(ref), end="")
+        return
     console.print(
         f"[bold]{scorecard.name}[/] version {scorecard.version}, scale /{scorecard.scale:g}, "
         f"missing data: {_missing(scorecard.missing)}"

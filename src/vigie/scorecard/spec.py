@@ -456,6 +456,11 @@ def yaml_to_plain(node: Any) -> Any:
     return node
 
 
+def scorecard_text(ref: str | Path) -> str:
+    """The YAML of a file or a bundled template (to copy and adapt)."""
+    return _resolve(ref)[0]
+
+
 def _resolve(ref: str | Path) -> tuple[str, str]:
     """(text, source label) of a file path, a bundled template name, or YAML text."""
     if isinstance(ref, Path):
