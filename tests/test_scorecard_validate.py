@@ -277,6 +277,22 @@ def test_unknown_events_are_checked_against_the_workspace(workspace: Workspace) 
     ]
 
 
+def test_rating_measures_are_checked_against_the_workspace(workspace: Workspace) -> None:
+    workspace.con.raw_sql(
+        "INSERT INTO ratings (account_id, measure, rated_at, value) "
+        "VALUES ('a1', 'relationship', TIMESTAMP '2026-01-05 10:00:00', 2)"
+    )
+    text = VALID.replace(
+        "{count: usage_events, where: {event: teleport}, window: 7d}",
+        "{latest: ratings, column: value, where: {measure: relationshp}, max_age: 120d}",
+    )
+    assert text != VALID
+    [problem] = validate_scorecard(text, "small.yaml", workspace)
+    assert problem.message == (
+        "measure 'relationshp' never occurs in this workspace's ratings (measures: relationship)"
+    )
+
+
 def test_cli_validate_lists_every_problem_and_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "rules.yaml"
     path.write_text(RULE_ERRORS, encoding="utf-8")

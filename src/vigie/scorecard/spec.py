@@ -547,6 +547,6 @@ def workspace_warnings(ref: str | Path, workspace: Workspace) -> list[str]:
     added = [p for p in validate_scorecard(text, source, workspace) if p not in alone]
     return [
         f"{source} {problem}: the measures reading it are 0 or missing for every account. "
-        f"Write a scorecard with your event names (vigie scorecard validate FILE -w WORKSPACE)."
+        f"Write a scorecard with the names your data uses (vigie scorecard validate FILE -w WORKSPACE)."
         for problem in added
     ]

@@ -67,7 +67,7 @@ def validate_scorecard(
         return [
             ScorecardProblem("", 1, "a scorecard is a YAML mapping with name, bands and dimensions")
         ]
-    problems = _shape_problems(tree) + _Checker(tree, _known_events(workspace)).run()
+    problems = _shape_problems(tree) + _Checker(tree, _known_values(workspace)).run()
     unique = {(p.line or 0, p.path, p.message): p for p in problems}
     return [unique[k] for k in sorted(unique)]
 
@@ -168,13 +168,20 @@ def _message(path: Path, errs: list[dict[str, Any]]) -> str:
 # --- rules that need context ---------------------------------------------------------------------
 
 
-def _known_events(workspace: Workspace | None) -> frozenset[str] | None:
-    """Event names present in the workspace's usage_events, or None when there is nothing to check."""
+NAMED_BY_THE_BOOK = (("usage_events", "event"), ("ratings", "measure"))
+"""Columns whose values the book names (not a fixed list): checked against a workspace."""
+
+
+def _known_values(workspace: Workspace | None) -> dict[tuple[str, str], frozenset[str]]:
+    """The values present in the workspace for NAMED_BY_THE_BOOK (empty tables: not checked)."""
     if workspace is None:
-        return None
-    events = workspace.table("usage_events").select("event").distinct().to_pyarrow()
-    names = frozenset(events.column("event").to_pylist())
-    return names or None
+        return {}
+    found = {}
+    for table, column in NAMED_BY_THE_BOOK:
+        values = workspace.table(table).select(column).distinct().to_pyarrow()
+        if names := frozenset(v for v in values.column(column).to_pylist() if v is not None):
+            found[table, column] = names
+    return found
 
 
 def _kind(node: Any, kinds: tuple[str, ...] | Any) -> str | None:
@@ -193,9 +200,9 @@ def _number(value: Any) -> bool:
 class _Checker:
     """Walks the YAML tree once; each `_check_*` method adds problems with paths."""
 
-    def __init__(self, tree: dict[str, Any], events: frozenset[str] | None) -> None:
+    def __init__(self, tree: dict[str, Any], known: dict[tuple[str, str], frozenset[str]]) -> None:
         self.tree = tree
-        self.events = events
+        self.known = known
         self.problems: list[ScorecardProblem] = []
         metrics = tree.get("metrics")
         self.named = dict(metrics) if isinstance(metrics, dict) else {}
@@ -374,17 +381,16 @@ class _Checker:
                     f"{value!r} never occurs in {table}.{key}; allowed: {', '.join(column.allowed)}",
                 )
             elif (
-                (table, key) == ("usage_events", "event")
-                and self.events
-                and value not in self.events
+                (table, key) in self.known
+                and value not in self.known[table, key]
                 # a list (premium features...) may name events nobody has used yet: refused
                 # only when none of them occurs, which is a typo or the wrong workspace
-                and not any(v in self.events for v in values)
+                and not any(v in self.known[table, key] for v in values)
             ):
-                known = ", ".join(sorted(self.events)[:12])
+                known = ", ".join(sorted(self.known[table, key])[:12])
                 self.add(
                     path,
-                    f"event {value!r} never occurs in this workspace's usage_events (events: {known})",
+                    f"{key} {value!r} never occurs in this workspace's {table} ({key}s: {known})",
                 )
 
     def _check_metric_cycles(self) -> None:
