@@ -6,11 +6,13 @@ Re-running a command for a date replaces that date's rows and keeps every other 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+import io
+from typing import TYPE_CHECKING, Any
 
 import ibis
 import pyarrow as pa
 from ibis.backends import BaseBackend
+from pyarrow import csv
 
 if TYPE_CHECKING:
     from duckdb import DuckDBPyConnection
@@ -22,13 +24,16 @@ def replace_dated_rows(
     """In each table of `rows`, replace the rows whose `as_of` is in `dates` (and whose
     columns equal `same`, e.g. `scorecard="..."`) by the given rows. The tables exist.
 
-    On DuckDB this is one transaction (every table changes, or none) whose cost is
-    proportional to the run: a DELETE of the replaced rows and an INSERT of the new
-    ones. Other backends rewrite each table (`_rewrite`).
+    On DuckDB and PostgreSQL this is one transaction (every table changes, or none) whose
+    cost is proportional to the run: a DELETE of the replaced rows and an INSERT (COPY on
+    PostgreSQL) of the new ones. Spark rewrites each table (`_rewrite`).
     """
     days = sorted(set(dates))
     if con.name == "duckdb":
         _replace_in_transaction(con.con, rows, days, same)
+        return
+    if con.name == "postgres":
+        _replace_on_postgres(con.con, rows, days, same)
         return
     for name, new in rows.items():
         _rewrite(con, name, new, days, same)
@@ -48,6 +53,23 @@ def _replace_in_transaction(
         raw.rollback()
         raise
     raw.commit()
+
+
+def _replace_on_postgres(
+    raw: Any, rows: dict[str, pa.Table], days: list[dt.date], same: dict[str, str]
+) -> None:
+    """DELETE + COPY into every table inside one PostgreSQL transaction (psycopg): the rows
+    go as CSV written by Arrow, not one INSERT per row."""
+    condition = " AND ".join(["as_of = ANY(%s)", *(f'"{c}" = %s' for c in same)])
+    with raw.transaction(), raw.cursor() as cursor:
+        for name, new in rows.items():
+            cursor.execute(f'DELETE FROM "{name}" WHERE {condition}', [days, *same.values()])
+            columns = ", ".join(f'"{c}"' for c in new.column_names)
+            text = io.BytesIO()
+            csv.write_csv(new, text, csv.WriteOptions(include_header=False))
+            copy_sql = f'COPY "{name}" ({columns}) FROM STDIN (FORMAT csv)'
+            with cursor.copy(copy_sql) as copy:
+                copy.write(text.getvalue())
 
 
 def _insert(raw: DuckDBPyConnection, name: str, new: pa.Table) -> None:
