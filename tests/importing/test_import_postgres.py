@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from helpers_import import FILES, NOW
 from ibis.backends import BaseBackend
@@ -40,3 +41,28 @@ def test_import_on_postgres_validates_upserts_and_stays_atomic(
     report = import_files(ws, "usage_events", [week], mode="replace-period", now=NOW)
     assert (report.deleted, report.inserted) == (2, 3)
     assert ws.table("usage_events").count().execute() == 4
+
+
+def test_rows_written_with_copy_equal_duckdb(postgres_con: BaseBackend, tmp_path: Path) -> None:
+    """COPY carries quotes, commas, line breaks, JSON, NULLs and empty texts as DuckDB stores
+    them; a list column (sentiments.reasons) goes through Ibis."""
+    pg = Workspace.from_connection(tmp_path / "pg", postgres_con)
+    duck = Workspace.init(tmp_path / "duck")
+    tricky = tmp_path / "accounts.csv"
+    tricky.write_text(
+        'account_id,name,segment,Region\nQ1,"Acme, ""Inc""",,EU\nQ2,"two\nlines",smb,\n'
+    )
+    for ws in (pg, duck):
+        import_files(ws, "accounts", [FILES / "accounts.csv", tricky], now=NOW)
+        import_files(ws, "tickets", [FILES / "tickets.csv"], now=NOW)
+        import_files(ws, "sentiments", [FILES / "sentiments.jsonl"], now=NOW)
+    for table, key in (
+        ("accounts", "account_id"),
+        ("tickets", "ticket_id"),
+        ("sentiments", "rated_at"),
+    ):
+        a, b = (
+            w.table(table).to_pandas().sort_values(key).reset_index(drop=True) for w in (pg, duck)
+        )
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    duck.close()

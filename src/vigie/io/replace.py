@@ -64,12 +64,17 @@ def _replace_on_postgres(
     with raw.transaction(), raw.cursor() as cursor:
         for name, new in rows.items():
             cursor.execute(f'DELETE FROM "{name}" WHERE {condition}', [days, *same.values()])
-            columns = ", ".join(f'"{c}"' for c in new.column_names)
-            text = io.BytesIO()
-            csv.write_csv(new, text, csv.WriteOptions(include_header=False))
-            copy_sql = f'COPY "{name}" ({columns}) FROM STDIN (FORMAT csv)'
-            with cursor.copy(copy_sql) as copy:
-                copy.write(text.getvalue())
+            copy_rows(cursor, name, new)
+
+
+def copy_rows(cursor: Any, name: str, new: pa.Table) -> None:
+    """Append `new` to PostgreSQL table `name` with COPY, as CSV written by Arrow (no list
+    columns: CSV has no arrays). psycopg `cursor`, inside the caller's transaction."""
+    columns = ", ".join(f'"{c}"' for c in new.column_names)
+    text = io.BytesIO()
+    csv.write_csv(new, text, csv.WriteOptions(include_header=False))
+    with cursor.copy(f'COPY "{name}" ({columns}) FROM STDIN (FORMAT csv)') as copy:
+        copy.write(text.getvalue())
 
 
 def _insert(raw: DuckDBPyConnection, name: str, new: pa.Table) -> None:

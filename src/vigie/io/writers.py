@@ -19,6 +19,7 @@ from enum import StrEnum
 
 import pyarrow as pa
 
+from vigie.io.replace import copy_rows
 from vigie.io.sql import ident, literal
 from vigie.io.staging import Staging
 from vigie.io.validation import KeyRelation
@@ -189,8 +190,7 @@ def ibis_writer(workspace: Workspace, texts: TextOptions) -> Writer:
         if not dry_run:
             schema = staging.table.ibis_schema().to_pyarrow()
             data = staging.con.execute(rows).to_arrow_table().cast(schema)
-            with _backend_transaction(workspace):
-                workspace.con.insert(name, data, overwrite=mode != ImportMode.APPEND)
+            _write_rows(workspace, name, data, overwrite=mode != ImportMode.APPEND)
             scored = _text_rows(staging, texts)
             if scored is not None:
                 _write_texts_ibis(workspace, staging, mode, scored)
@@ -217,6 +217,20 @@ def _write_texts_ibis(
     )
     with _backend_transaction(workspace):
         workspace.con.insert(TEXTS_TABLE, data, overwrite=True)
+
+
+def _write_rows(workspace: Workspace, name: str, data: pa.Table, overwrite: bool) -> None:
+    """Through Ibis; on PostgreSQL with COPY in one transaction (Ibis inserts row by row)."""
+    flat = not any(pa.types.is_list(t) for t in data.schema.types)
+    if workspace.backend_name != "postgres" or not flat:
+        with _backend_transaction(workspace):
+            workspace.con.insert(name, data, overwrite=overwrite)
+        return
+    raw = workspace.con.con
+    with raw.transaction(), raw.cursor() as cursor:
+        if overwrite:
+            cursor.execute(f"DELETE FROM {ident(name)}")
+        copy_rows(cursor, name, data)
 
 
 @contextlib.contextmanager
