@@ -66,3 +66,22 @@ def test_rows_written_with_copy_equal_duckdb(postgres_con: BaseBackend, tmp_path
         )
         pd.testing.assert_frame_equal(a, b, check_dtype=False)
     duck.close()
+
+
+def test_an_unknown_parent_is_reported_on_postgres(
+    postgres_con: BaseBackend, tmp_path: Path
+) -> None:
+    """The stored keys are copied into the staging DuckDB as a table: finding the rows that
+    name an unknown key made DuckDB push a bloom filter into a registered Arrow scan, which
+    refused it (a crash instead of the problem)."""
+    ws = Workspace.from_connection(tmp_path / "ws", postgres_con)
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text(
+        "account_id,name,parent_account_id\n"
+        + "".join(f"A{i},N{i},{'A0' if i % 10 else ''}\n" for i in range(30))
+        + "A30,N30,GONE\n"
+    )
+    with pytest.raises(ImportValidationError) as caught:
+        import_files(ws, "accounts", [accounts], now=NOW)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column, problem.value) == (32, "parent_account_id", "GONE")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -46,7 +45,7 @@ from vigie.io.mapping import load_mapping
 from vigie.io.parsing import DateReading
 from vigie.io.sources import ReadOptions
 from vigie.io.sql import ident
-from vigie.io.staging import Staging
+from vigie.io.staging import Staging, materialized
 from vigie.io.validation import KeyRelation, validate
 from vigie.io.writers import (
     Counts,
@@ -382,8 +381,6 @@ class _RemoteKeys:
 
     def relation(self, table: str, columns: tuple[str, ...]) -> str:
         if (table, columns) not in self.copied:
-            name = "__vigie_keys_" + uuid.uuid4().hex
             keys = self.workspace.table(table).select(*columns).distinct().to_pyarrow()
-            self.con.register(name, keys)
-            self.copied[table, columns] = ident(name)
+            self.copied[table, columns] = ident(materialized(self.con, keys, "__vigie_keys_"))
         return self.copied[table, columns]

@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from vigie.errors import MappingError, Problem
 from vigie.io.mapping import Mapping, plan_columns
@@ -29,6 +30,20 @@ BLANK = "__blank"
 row, like a blank line."""
 SQL_ERRORS = (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException)
 """What DuckDB raises for an `expr` it cannot run at all (as opposed to a value it fails on)."""
+
+
+def materialized(con: duckdb.DuckDBPyConnection, data: pa.Table, prefix: str) -> str:
+    """A TEMP table holding `data`, named `prefix` + a random suffix. Not a registered Arrow
+    view: DuckDB pushes a join's bloom filter into the scan it reads, and an Arrow scan
+    refuses it ("Pushdown Filter Type BLOOM_FILTER is not currently supported")."""
+    name = prefix + uuid.uuid4().hex
+    view = name + "_arrow"
+    con.register(view, data)
+    try:
+        con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {view}")
+    finally:
+        con.unregister(view)
+    return name
 
 
 class Staging:

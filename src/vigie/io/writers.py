@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from vigie.io.replace import copy_rows
 from vigie.io.sql import ident, literal
-from vigie.io.staging import Staging
+from vigie.io.staging import Staging, materialized
 from vigie.io.validation import KeyRelation
 from vigie.tone.rows import SOURCES, raw_texts, text_ids_sql, text_rows
 from vigie.tone.scoring import ToneScorer
@@ -171,8 +171,8 @@ def ibis_writer(workspace: Workspace, texts: TextOptions) -> Writer:
             deleted = int(workspace.table(name).count().to_pyarrow().as_py())
         elif mode in (ImportMode.UPSERT, ImportMode.REPLACE_PERIOD):
             # Keep the current rows the files do not replace, then rewrite the table.
-            current = "__vigie_current_" + uuid.uuid4().hex
-            staging.con.register(current, workspace.table(name).to_pyarrow())
+            stored = workspace.table(name).to_pyarrow()
+            current = materialized(staging.con, stored, "__vigie_current_")
             if mode == ImportMode.UPSERT:
                 updated = _matched(staging, existing)
                 match = " AND ".join(
@@ -203,9 +203,9 @@ def _write_texts_ibis(
     workspace: Workspace, staging: Staging, mode: ImportMode, rows: pa.Table
 ) -> None:
     """Rewrite `texts` through Ibis: the rows this import does not replace, then its own."""
-    current, new = ("__vigie_" + kind + uuid.uuid4().hex for kind in ("texts_", "new_texts_"))
-    staging.con.register(current, workspace.con.table(TEXTS_TABLE).to_pyarrow())
-    staging.con.register(new, rows)
+    stored = workspace.con.table(TEXTS_TABLE).to_pyarrow()
+    current = materialized(staging.con, stored, "__vigie_texts_")
+    new = materialized(staging.con, rows, "__vigie_new_texts_")
     columns = ", ".join(ident(c) for c in TEXTS_SCHEMA.names)
     data = (
         staging.con.execute(
