@@ -392,3 +392,14 @@ def test_show_yaml_prints_a_template_to_copy(tmp_path: Path) -> None:
     copy = tmp_path / "mine.yaml"
     copy.write_text(result.stdout, encoding="utf-8")
     assert load_scorecard(copy).version == load_scorecard("b2b-supplier").version
+
+
+def test_a_duplicate_key_and_a_missing_top_level_key_have_lines() -> None:
+    measure = "      logins: {metric: {attribute: arr}, grade: {linear: [[0, 0], [1, 100]]}}\n"
+    text = "name: x\ndimensions:\n  d:\n    weight: 1\n    measures:\n" + measure
+    assert [str(p) for p in validate_scorecard(text + measure, "s.yaml")] == [
+        "line 7: key 'logins' appears twice in one mapping (first at line 6)"
+    ]
+    assert [str(p) for p in validate_scorecard(text, "s.yaml")] == [
+        "line 1 bands: required key 'bands' is missing"
+    ]

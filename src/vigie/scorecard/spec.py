@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 from ruamel.yaml import YAML, YAMLError
+from ruamel.yaml.constructor import DuplicateKeyError
 
 from vigie.errors import ScorecardError, ScorecardProblem
 
@@ -500,6 +501,14 @@ def parse_yaml(text: str, source: str) -> Any:
     """The round-trip YAML tree (keeps line numbers), or ScorecardError with the line."""
     try:
         return YAML(typ="rt").load(text)
+    except DuplicateKeyError as exc:  # ruamel's own message tells how to switch the check off
+        key = re.search(r'duplicate key "(.*?)"', str(exc.problem))
+        first = exc.context_mark.line + 1 if exc.context_mark is not None else "?"
+        line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
+        message = (
+            f"key {key[1] if key else '?'!r} appears twice in one mapping (first at line {first})"
+        )
+        raise ScorecardError(source, [ScorecardProblem("", line, message)]) from None
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

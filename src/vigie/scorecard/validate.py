@@ -76,7 +76,8 @@ def validate_scorecard(
 
 
 def _line(tree: Any, path: Path) -> int | None:
-    """1-based line of the deepest node of `path` found in the round-trip tree."""
+    """1-based line of the deepest node of `path` found in the round-trip tree (1 for a
+    missing top-level key: the file as a whole)."""
     node, line = tree, None
     for key in path:
         try:
@@ -89,7 +90,7 @@ def _line(tree: Any, path: Path) -> int | None:
         except (AttributeError, KeyError, TypeError):  # plain (non round-trip) node
             break
         node = node[key]
-    return None if line is None else line + 1
+    return 1 if line is None else line + 1
 
 
 def _dotted(path: Path) -> str:
