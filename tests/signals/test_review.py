@@ -336,3 +336,19 @@ def test_without_a_recent_score_the_queue_says_which_date_to_use(book) -> None:
     with pytest.raises(ReviewError, match=r"the latest is 2025-05-30; .* --as-of 2025-05-30"):
         resolve_review(book, "HIDDEN", "data", day)
     assert stale_scores(book, AS_OF) is None
+
+
+def test_cli_sentiment_records_and_imports_with_json(book, tmp_path) -> None:
+    root = str(book.root)
+    book.close()
+    runner = CliRunner()
+    args = ["sentiment", "UNRATED", "--rating", "red", "--reason", "budget", "-w", root, "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)
+    assert (row["account_id"], row["rating"], row["reasons"]) == ("UNRATED", "red", ["budget"])
+    good = tmp_path / "s.csv"
+    good.write_text("account_id,author,rated_at,rating\nUNRATED,cy,2025-05-01T09:00:00,yellow\n")
+    result = runner.invoke(app, ["sentiment", "--import", str(good), "-w", root, "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["inserted"] == 1

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from vigie.cli.app import (
@@ -120,6 +121,9 @@ def sentiment_cmd(
     ws = open_workspace(workspace)
     if import_file:
         report = import_sentiments(ws, import_file)
+        if as_json:
+            console.print_json(data=json_safe(report.to_dict()))
+            return
         console.print(f"Imported {report.inserted} sentiment(s) from {len(import_file)} file(s).")
         return
     if account is None:
@@ -128,6 +132,9 @@ def sentiment_cmd(
         row = record_sentiment(
             ws, account, rating, reason or [], comment, author, config=load_config(config)
         )
+        if as_json:
+            print_records(pd.DataFrame([row]))
+            return
         console.print(f"Recorded {row['rating']} for {account} by {row['author']}.")
         return
     history = sentiment_history(ws, account)
