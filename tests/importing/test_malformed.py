@@ -3,6 +3,8 @@ and no table changes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from helpers_import import FILES, NOW, snapshot
 
@@ -123,3 +125,19 @@ def test_mapping_naming_a_missing_column_is_refused(ws: Workspace, tmp_path) -> 
     ):
         import_files(ws, "accounts", [FILES / "crm_accounts.csv"], mapping=mapping)
     assert snapshot(ws) == before
+
+
+def test_malformed_json_names_its_line_without_sql(ws: Workspace, tmp_path: Path) -> None:
+    lines = tmp_path / "bad.jsonl"
+    lines.write_text('{"account_id":"A1","name":"x"}\n\n{"account_id":"A2","name":\n{"a":1}\n')
+    array = tmp_path / "bad.json"
+    array.write_text('[{"account_id":"A1","name":"x"},\n {"account_id":"A2" "name":"y"}]\n')
+    for path, line, reason in [
+        (lines, 3, "not valid JSON: Expecting value at character 28"),
+        (array, 2, "not valid JSON: Expecting ',' delimiter at character 21"),
+    ]:
+        with pytest.raises(ImportValidationError) as caught:
+            import_files(ws, "accounts", [path], now=NOW)
+        [problem] = caught.value.problems
+        assert (problem.line, problem.reason) == (line, reason)
+        assert "SELECT" not in str(caught.value)

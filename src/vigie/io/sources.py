@@ -24,6 +24,7 @@ import codecs
 import csv
 import datetime as dt
 import gzip
+import json
 import os
 import re
 import tempfile
@@ -446,8 +447,7 @@ def _open_json(con: duckdb.DuckDBPyConnection, path: Path, lines: bool) -> Sourc
         # every record is read for its keys: a key first seen late in the file still counts
         described = con.execute(f"DESCRIBE SELECT * FROM {reader}, sample_size=-1)").fetchall()
     except duckdb.Error as exc:
-        what = "valid JSON lines" if lines else "a valid JSON array of objects, nor JSON lines"
-        return _failed(path, f"not {what}: {exc}")
+        return Source(path, "none", (), "", [_json_problem(path, lines, exc)])
     columns = tuple(row[0] for row in described)
     column_types = "{" + ", ".join(f"{literal(c)}: 'JSON'" for c in columns) + "}"
     select = ", ".join(
@@ -458,6 +458,28 @@ def _open_json(con: duckdb.DuckDBPyConnection, path: Path, lines: bool) -> Sourc
     )
     relation = f"(SELECT {select} FROM {reader}, columns={column_types}))"
     return Source(path, "json", columns, relation)
+
+
+def _json_problem(path: Path, lines: bool, exc: duckdb.Error) -> Problem:
+    """The first record Python's json cannot read, with its line (DuckDB's message shows its
+    own SQL); else DuckDB's reason."""
+    with _open_bytes(path) as f:
+        records = enumerate(f, start=1) if lines else [(1, f.read())]
+        for number, text in records:
+            if lines and not text.strip():
+                continue
+            try:
+                json.loads(text)
+            except json.JSONDecodeError as error:
+                where = number if lines else error.lineno
+                shown = text.decode("utf-8", "replace").strip()[:80] if lines else None
+                column = error.pos + 1 if lines else error.colno  # a record: one line
+                reason = f"not valid JSON: {error.msg} at character {column}"
+                return Problem(str(path), where, None, shown, reason)
+            except ValueError as error:  # not UTF-8
+                return Problem(str(path), number, None, None, f"not valid JSON: {error}")
+    what = "valid JSON lines" if lines else "a valid JSON array of objects, nor JSON lines"
+    return Problem(str(path), None, None, None, f"not {what}: {str(exc).splitlines()[0]}")
 
 
 def _open_xlsx(con: duckdb.DuckDBPyConnection, path: Path, sheet: str | None) -> Source:
