@@ -103,7 +103,9 @@ def test_a_json_array_of_objects(ws: Workspace, tmp_path: Path) -> None:
     assert names(ws) == [("A10", "Ten"), ("A11", "Eleven")]
     bad = tmp_path / "bad.json"
     bad.write_text('{"account_id": ')
-    with pytest.raises(ImportValidationError, match="bad.json:1: not valid JSON: Expecting value"):
+    with pytest.raises(
+        ImportValidationError, match=r"bad\.json:1: not valid JSON: Expecting value"
+    ):
         import_files(ws, "accounts", [bad], now=NOW)
 
 
