@@ -304,3 +304,17 @@ def test_an_upsert_moving_a_contact_to_another_account_warns(ws: Workspace, tmp_
         [warning] = report.warnings
         assert warning.startswith("1 contact(s) move to another account (e.g. 51: A1 -> A2)")
         assert "end the old row (ended_at)" in warning
+
+
+def test_a_datetime_format_also_reads_dates_written_without_the_time(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Gainsight-style: one column with date and time, another with the date alone."""
+    csv = _write(
+        tmp_path / "t.csv",
+        "ticket_id,account_id,opened_at,closed_at\nT1,A1,6/14/2024 2:05 PM,6/15/2024\n",
+    )
+    import_files(ws, "tickets", [csv], date_format="%m/%d/%Y %I:%M %p", now=NOW, keep_text=False)
+    assert rows(ws, "SELECT opened_at::VARCHAR, closed_at::VARCHAR FROM tickets") == [
+        ("2024-06-14 14:05:00", "2024-06-15 00:00:00")
+    ]

@@ -6,6 +6,7 @@ validation step finds those with one set-based query instead of per-row code.
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 from dataclasses import dataclass
 
@@ -157,8 +158,14 @@ def _has_offset(date_format: str) -> bool:
 
 
 def _strptime(raw: str, date_format: str) -> str:
-    """Parse with the user's format; a format with an offset (%z) is converted to UTC."""
-    parsed = f"try_strptime({raw}, {literal(date_format)})"
+    """Parse with the user's format, or its date part alone (a CRM writing `6/14/2024 2:05 PM`
+    in one column and `6/14/2024` in another); a format with an offset (%z) is converted to
+    UTC."""
+    time = re.search(r"[ T]?%[HIMSfpzZ]", date_format)
+    formats = [date_format]
+    if time and time.start() > 0 and not _has_offset(date_format):
+        formats.append(date_format[: time.start()])
+    parsed = f"try_strptime({raw}, [{', '.join(literal(f) for f in formats)}])"
     if _has_offset(date_format):
         return f"({parsed} AT TIME ZONE 'UTC')"
     return parsed
