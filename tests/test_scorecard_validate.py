@@ -403,3 +403,16 @@ def test_a_duplicate_key_and_a_missing_top_level_key_have_lines() -> None:
     assert [str(p) for p in validate_scorecard(text, "s.yaml")] == [
         "line 1 bands: required key 'bands' is missing"
     ]
+
+
+def test_a_categorical_grade_of_words_on_a_count_is_refused() -> None:
+    measure = "      logins:\n        metric: {count: usage_events, window: 30d}\n"
+    text = (
+        "name: x\nbands: [{name: ok, min: 0}]\ndimensions:\n  d:\n    weight: 1\n    measures:\n"
+        + measure
+        + "        grade: {categorical: {high: 100, '0': 0}}\n"
+    )
+    assert [str(p) for p in validate_scorecard(text, "s.yaml")] == [
+        "line 9 dimensions.d.measures.logins.grade.categorical.high: 'high' never occurs: this "
+        "metric gives a number (grade numbers with bands or linear)"
+    ]

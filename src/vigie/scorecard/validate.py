@@ -194,6 +194,21 @@ def _items(node: Any) -> Iterator[tuple[Any, Any]]:
     return iter(node.items()) if isinstance(node, dict) else iter(())
 
 
+COUNTING_KINDS = (
+    "count", "sum", "distinct", "ratio", "days_since", "average", "nps", "change", "slope",
+    "percentile",
+)  # fmt: skip
+"""Metric kinds that always give a number (a `categorical` grade of words never matches)."""
+
+
+def _numeric_text(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return not isinstance(value, bool)
+
+
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -434,13 +449,22 @@ class _Checker:
                 self._check_points((*path, kind, value), points)
             if "default" in grade:
                 self._check_points((*path, "default"), grade["default"])
-            if self._output(metric) == "true/false":
-                for value in _items(grade[kind]):
-                    if value[0] not in (True, False, "true", "false"):
-                        self.add(
-                            (*path, kind, value[0]),
-                            f"{value[0]!r} never occurs: exists gives true or false",
-                        )
+            output = self._output(metric)
+            for value, _ in _items(grade[kind]):
+                if output == "true/false" and value not in (True, False, "true", "false"):
+                    self.add(
+                        (*path, kind, value), f"{value!r} never occurs: exists gives true or false"
+                    )
+                elif (
+                    _kind(metric, METRIC_MODELS) in COUNTING_KINDS
+                    and not _number(value)
+                    and not _numeric_text(value)
+                ):
+                    self.add(
+                        (*path, kind, value),
+                        f"{value!r} never occurs: this metric gives a number (grade numbers with "
+                        "bands or linear)",
+                    )
 
     def _check_suggest(self, path: Path, measure: dict[str, Any]) -> None:
         """`from` names a numeric metric under `metrics:`; bands ascend; values fit the grade."""
