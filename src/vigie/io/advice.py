@@ -87,12 +87,10 @@ def status_without_end(subs: ir.Table, today: dt.date) -> str | None:
         (subs.status.isin(["ended", "cancelled"]) & subs.end_date.isnull())
         | ((subs.status == "ended") & (subs.end_date > today))
     )
-    example = stopped.select("subscription_id", "status", "end_date").limit(1)
-    first = example.to_pyarrow().to_pylist()
-    if not first:
+    found = _example_and_count(stopped, "subscription_id", "status", "end_date")
+    if found is None:
         return None
-    count = int(stopped.count().to_pyarrow().as_py())
-    row = first[0]
+    row, count = found
     end = row["end_date"] or "none"
     return (
         f"{count:,} subscription(s) have status ended or cancelled but run past today by their "
@@ -102,6 +100,15 @@ def status_without_end(subs: ir.Table, today: dt.date) -> str | None:
         "cancellation, the end of the paid term), e.g. in the mapping: end_date: {expr: "
         '"coalesce(\\"Cancelled At\\", \\"Term End\\")"}.'
     )
+
+
+def _example_and_count(rows: ir.Table, *columns: str) -> tuple[dict, int] | None:
+    """One of `rows` (its `columns`) to quote in a warning, and how many there are; None if
+    there are none."""
+    example = rows.select(*columns).limit(1).to_pyarrow().to_pylist()
+    if not example:
+        return None
+    return example[0], int(rows.count().to_pyarrow().as_py())
 
 
 def inclusive_end_dates(subs: ir.Table) -> str | None:
@@ -119,12 +126,10 @@ def inclusive_end_dates(subs: ir.Table) -> str | None:
             following.start_date == stops.end_date + dt.timedelta(days=1),
         ],
     )
-    found = touching.select("subscription_id", "end_date", "start_date_right").limit(1)
-    example = found.to_pyarrow().to_pylist()
-    if not example:
+    found = _example_and_count(touching, "subscription_id", "end_date", "start_date_right")
+    if found is None:
         return None
-    count = int(touching.count().to_pyarrow().as_py())
-    first = example[0]
+    first, count = found
     return (
         f"{count:,} subscription(s) end the day before the account's next one starts (e.g. "
         f"{first['subscription_id']}: end_date {first['end_date']}, next start "

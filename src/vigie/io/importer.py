@@ -147,7 +147,6 @@ def import_files(
     watch_overlap = mode == ImportMode.APPEND and not spec.primary_key and spec.time_column
     before = stored_period(workspace.table(spec.name), spec.time_column) if watch_overlap else None
     pending = _Pending(spec, mode, before, dry_run)
-    keep = pending.inspect
     if workspace.backend_name == "duckdb":
         con = workspace.con.con  # the DuckDB connection under Ibis: stage next to the tables
         counts = None
@@ -158,7 +157,15 @@ def import_files(
             staging = Staging(con, spec, loaded, dates, options)
             write = duckdb_writer(texts)
             counts = _run(
-                staging, files, mode, moment, _local_table, _transaction, write, dry_run, keep
+                staging,
+                files,
+                mode,
+                moment,
+                _local_table,
+                _transaction,
+                write,
+                dry_run,
+                pending.inspect,
             )
     else:
         with duckdb.connect() as con:
@@ -166,7 +173,15 @@ def import_files(
             keys = _RemoteKeys(con, workspace).relation
             writer = ibis_writer(workspace, texts)
             counts = _run(
-                staging, files, mode, moment, keys, _no_transaction, writer, dry_run, keep
+                staging,
+                files,
+                mode,
+                moment,
+                keys,
+                _no_transaction,
+                writer,
+                dry_run,
+                pending.inspect,
             )
     inserted, updated, deleted = counts
     digests = {str(p): file_digest(p) for p in files}
@@ -185,9 +200,7 @@ def import_files(
         dry_run=dry_run,
         warnings=(
             *(note for source in staging.sources for note in source.notes),
-            *_advice(
-                workspace, spec, mode, digests, pending if dry_run else None, before, moment.date()
-            ),
+            *_advice(workspace, spec, mode, digests, pending, moment.date()),
             *pending.warnings,
         ),
     )
@@ -201,18 +214,18 @@ def _advice(
     table: Table,
     mode: ImportMode,
     digests: dict[str, str],
-    pending: _Pending | None,
-    before: StoredPeriod | None,
+    pending: _Pending,
     today: dt.date,
 ) -> tuple[str, ...]:
     """Warnings on what was (or, for a dry run, would be) written; see vigie.io.advice.
 
     A dry run writes nothing: what it would write is `pending`, read with what is stored."""
     found = []
+    before = pending.before
     if mode == ImportMode.APPEND and not table.primary_key:
         again = appended_again(table.name, earlier_imports(workspace, table.name, digests))
         if again is None and before is not None and table.time_column:  # same file says more
-            if pending is not None:
+            if pending.dry_run:
                 added = pending.in_period
             else:
                 stored = workspace.table(table.name)
@@ -221,7 +234,7 @@ def _advice(
         found.append(again)
     if table.name == "subscriptions":
         subs = workspace.table("subscriptions").select(*SUBSCRIPTION_SPANS)
-        if pending is not None and pending.subscriptions is not None:
+        if pending.subscriptions is not None:
             new = ibis.memtable(pending.subscriptions)
             subs = new if mode == ImportMode.REPLACE else subs.union(new, distinct=True)
         found.append(inclusive_end_dates(subs))

@@ -376,15 +376,16 @@ def _header_index(rows: list[Sequence[object]]) -> int:
     the header, which names every column. A file without such rows: its header is the first
     (a data row with one field too many further down does not move it).
     """
-    filled = [n for row in rows if (n := sum(1 for v in row if v is not None and str(v).strip()))]
-    indexes = [
-        i for i, row in enumerate(rows) if any(v is not None and str(v).strip() for v in row)
-    ]
-    for k, (index, count) in enumerate(zip(indexes, filled, strict=True)):
-        following = filled[k + 1] if k + 1 < len(filled) else 0
+    filled = [(i, n) for i, row in enumerate(rows) if (n := _filled(row))]  # blank rows out
+    for k, (index, count) in enumerate(filled):
+        following = filled[k + 1][1] if k + 1 < len(filled) else 0
         if count >= 2 and count >= following:
             return index
     return 0
+
+
+def _filled(row: Sequence[object]) -> int:
+    return sum(1 for value in row if value is not None and str(value).strip())
 
 
 def _title_note(path: Path, unit: str, count: int, title: list[str]) -> str:
