@@ -368,6 +368,10 @@ def test_cli_show_gives_weights_in_percent_of_dimension_and_score() -> None:
     assert "Bands: green >= 70, yellow >= 50, red below" in text
     assert "Segment enterprise: when {segment: enterprise}" in text
     assert "usage.logins_per_seat_28d graded linear 0.25->0, 2->50, 8->100 (clamped)" in text
+    # defaults the YAML leaves out are part of what a measure means (cells wrap: no spaces)
+    cell_text = "".join(text.replace("│", "").split())
+    assert "{change:logins_28d,vs:previous}" in cell_text
+    assert "{nps:surveys,window:365d}" in cell_text
 
 
 def test_cli_templates_lists_each_with_its_description() -> None:

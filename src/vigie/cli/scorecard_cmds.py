@@ -104,7 +104,7 @@ def _measures_table(scorecard: Scorecard) -> RichTable:
         for m_name, measure in dim.measures.items():
             share = measure.weight / in_dim
             missing = measure.missing or dim.missing
-            rule = _flow(measure.metric.model_dump(exclude_defaults=True))
+            rule = _flow(_stated(measure.metric.model_dump()))
             rule += "\ngraded " + _grade(measure.grade)
             rule += f"\nmissing: {_missing(missing)}" if missing else ""
             rule += (
@@ -112,6 +112,12 @@ def _measures_table(scorecard: Scorecard) -> RichTable:
             )
             grid.add_row(f"  {m_name}", f"{share:.1%}", f"{dim_share * share:.1%}", Text(rule))
     return grid
+
+
+def _stated(fields: dict[str, Any]) -> dict[str, Any]:
+    """Every field with a value, defaults included: an NPS window or a change's baseline is
+    part of what the measure means even when the YAML leaves it out."""
+    return {key: value for key, value in fields.items() if value not in (None, {}, [])}
 
 
 def _bands(bands: list[Band]) -> str:
