@@ -273,7 +273,8 @@ def test_unknown_events_are_checked_against_the_workspace(workspace: Workspace) 
     problems = validate_scorecard(VALID, "small.yaml", workspace)
     assert [str(p) for p in problems] == [
         "line 8 dimensions.usage.measures.logins.metric.where.event: event 'teleport' never "
-        "occurs in this workspace's usage_events (events: login)"
+        "occurs in this workspace's usage_events (events: login): the measures reading it are "
+        "0 or missing for every account"
     ]
 
 
@@ -288,9 +289,33 @@ def test_rating_measures_are_checked_against_the_workspace(workspace: Workspace)
     )
     assert text != VALID
     [problem] = validate_scorecard(text, "small.yaml", workspace)
-    assert problem.message == (
+    assert problem.message.startswith(
         "measure 'relationshp' never occurs in this workspace's ratings (measures: relationship)"
     )
+
+
+def test_segment_values_are_checked_against_the_workspace(workspace: Workspace) -> None:
+    """A segment spelled otherwise than the book (`enterprise` vs `Enterprise`) would send every
+    account to the default rules without a word."""
+    workspace.con.raw_sql(
+        "INSERT INTO accounts (account_id, name, segment) VALUES "
+        "('a1', 'A', 'Enterprise'), ('a2', 'B', 'SMB');"
+        "INSERT INTO subscriptions (subscription_id, account_id, plan, start_date, arr) "
+        "VALUES ('s1', 'a1', 'Pro', DATE '2026-01-01', 1000)"
+    )
+    segments = (
+        "segments:\n"
+        "  - {name: big, when: {segment: [enterprise, Enterprise]}, weights: {usage: 2}}\n"
+        "  - {name: ent, when: {segment: enterprise}, weights: {usage: 2}}\n"
+        "  - {name: pro, when: {plan: pro, arr: {min: 10}}, weights: {usage: 2}}\n"
+    )
+    text = VALID.replace("teleport", "login").replace("name: small\n", "name: small\n" + segments)
+    assert [str(p) for p in validate_scorecard(text, "s.yaml", workspace)] == [
+        "line 4 segments[1].when.segment: segment 'enterprise' never occurs in this workspace's "
+        "accounts (segments: Enterprise, SMB): no account falls in this segment",
+        "line 5 segments[2].when.plan: plan 'pro' never occurs in this workspace's "
+        "subscriptions (plans: Pro): no account falls in this segment",
+    ]
 
 
 def test_cli_validate_lists_every_problem_and_exits_2(tmp_path: Path) -> None:

@@ -546,16 +546,16 @@ def load_scorecard(ref: str | Path, workspace: Workspace | None = None) -> Score
 
 
 def workspace_warnings(ref: str | Path, workspace: Workspace) -> list[str]:
-    """What `vigie scorecard validate -w` adds for this workspace (event names that never
-    occur in its usage_events), as warnings: a template scored on a book whose events have
-    other names would give every account 0 on those measures without a word."""
+    """What `vigie scorecard validate -w` adds for this workspace (event names, segments, plans
+    that never occur in it), as warnings: a template scored on a book whose events or segments
+    have other names would give every account 0 on those measures, or the default rules,
+    without a word."""
     from vigie.scorecard.validate import validate_scorecard
 
     text, source = _resolve(ref)
     alone = set(validate_scorecard(text, source))
     added = [p for p in validate_scorecard(text, source, workspace) if p not in alone]
     return [
-        f"{source} {problem}: the measures reading it are 0 or missing for every account. "
-        f"Write a scorecard with the names your data uses (vigie scorecard validate FILE -w WORKSPACE)."
+        f"{source} {problem}. Write a scorecard with the names your data uses (vigie scorecard validate FILE -w WORKSPACE)."
         for problem in added
     ]

@@ -169,7 +169,12 @@ def _message(path: Path, errs: list[dict[str, Any]]) -> str:
 # --- rules that need context ---------------------------------------------------------------------
 
 
-NAMED_BY_THE_BOOK = (("usage_events", "event"), ("ratings", "measure"))
+NAMED_BY_THE_BOOK = (
+    ("usage_events", "event"),
+    ("ratings", "measure"),
+    ("subscriptions", "plan"),
+    *(("accounts", c) for c in ("segment", "industry", "csm", "currency")),
+)
 """Columns whose values the book names (not a fixed list): checked against a workspace."""
 
 
@@ -396,18 +401,26 @@ class _Checker:
                     path,
                     f"{value!r} never occurs in {table}.{key}; allowed: {', '.join(column.allowed)}",
                 )
-            elif (
-                (table, key) in self.known
-                and value not in self.known[table, key]
-                # a list (premium features...) may name events nobody has used yet: refused
-                # only when none of them occurs, which is a typo or the wrong workspace
-                and not any(v in self.known[table, key] for v in values)
-            ):
-                known = ", ".join(sorted(self.known[table, key])[:12])
-                self.add(
-                    path,
-                    f"{key} {value!r} never occurs in this workspace's {table} ({key}s: {known})",
-                )
+        self._check_known(
+            path, table, key, values, "the measures reading it are 0 or missing for every account"
+        )
+
+    def _check_known(
+        self, path: Path, table: str, key: str, values: list[Any], consequence: str
+    ) -> None:
+        """Values the book names (NAMED_BY_THE_BOOK) that never occur in the workspace: a list
+        (premium features...) may name some nobody has used yet, so it is flagged only when none
+        of them occurs, which is a typo, another spelling or the wrong workspace."""
+        known = self.known.get((table, key))
+        if known is None or any(v in known for v in values):
+            return
+        listed = ", ".join(sorted(known)[:12])
+        for value in values:
+            self.add(
+                path,
+                f"{key} {value!r} never occurs in this workspace's {table} ({key}s: {listed}): "
+                f"{consequence}",
+            )
 
     def _check_metric_cycles(self) -> None:
         def refs(metric: Any) -> list[Any]:
@@ -540,9 +553,17 @@ class _Checker:
     def _check_segment(self, path: Path, segment: dict[str, Any], before: list[Any]) -> None:
         if segment.get("name") in [s.get("name") for s in before if isinstance(s, dict)]:
             self.add((*path, "name"), f"duplicate segment name {segment.get('name')!r}")
-        for key, _ in _items(segment.get("when")):
+        for key, condition in _items(segment.get("when")):
             if key not in ACCOUNT_ATTRIBUTES:
                 self.add((*path, "when", key), f"unknown account field {key!r}; {_fields()}")
+            elif key in TEXT_ATTRIBUTES:
+                self._check_known(
+                    (*path, "when", key),
+                    "subscriptions" if key == "plan" else "accounts",
+                    key,
+                    condition if isinstance(condition, list) else [condition],
+                    "no account falls in this segment",
+                )
         self._check_bands((*path, "bands"))
         dims = self.tree.get("dimensions") if isinstance(self.tree.get("dimensions"), dict) else {}
         for key, weight in _items(segment.get("weights")):
