@@ -93,6 +93,29 @@ def test_json_keys_first_seen_late_in_the_file_are_kept(ws: Workspace, tmp_path:
     ]
 
 
+def test_an_api_page_wrapping_its_records_in_one_key(ws: Workspace, tmp_path: Path) -> None:
+    """Stripe's list object and HubSpot's `results`: the records are under one key."""
+    page = {
+        "object": "list",
+        "has_more": False,
+        "data": [
+            {"id": "A10", "name": "Ten"},
+            {"id": "A11", "name": "Eleven", "$segment": "smb", 'say "hi"': 1},
+        ],
+    }
+    path = tmp_path / "customers.json"
+    path.write_text(json.dumps(page))
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns: {account_id: id, segment: $segment}\n")
+    import_files(ws, "accounts", [path], mapping=mapping, now=NOW)
+    assert rows(
+        ws, "SELECT account_id, name, segment FROM accounts WHERE account_id LIKE 'A1_'"
+    ) == [
+        ("A10", "Ten", None),
+        ("A11", "Eleven", "smb"),
+    ]
+
+
 def test_delimiter_and_encoding_spellings(ws: Workspace, tmp_path: Path) -> None:
     path = _write(tmp_path / "accounts.tsv", "account_id\tname\nA10\tTen\n")
     import_files(ws, "accounts", [path], delimiter="tab", encoding="UTF8", now=NOW)

@@ -33,7 +33,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import duckdb
 import numpy as np
@@ -440,25 +440,65 @@ def _open_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> Source:
 
 
 def _open_json(con: duckdb.DuckDBPyConnection, path: Path, lines: bool) -> Source:
-    """JSON lines (`lines`) or a JSON array of objects: every key read as JSON, so a key that
-    mixes types never fails the read."""
+    """JSON lines (`lines`), a JSON array of objects, or an API's page wrapping one (Stripe's
+    `{"object": "list", "data": [...]}`, HubSpot's `{"results": [...]}`): every key read as JSON,
+    so a key that mixes types never fails the read."""
     form = "newline_delimited" if lines else "auto"
     reader = f"read_json({literal(str(path))}, format={literal(form)}"
     try:
         # every record is read for its keys: a key first seen late in the file still counts
         described = con.execute(f"DESCRIBE SELECT * FROM {reader}, sample_size=-1)").fetchall()
+        wrapper = None if lines else _records_key(con, reader, described)
+        if wrapper is None:
+            columns = tuple(row[0] for row in described)
+            column_types = "{" + ", ".join(f"{literal(c)}: 'JSON'" for c in columns) + "}"
+            records = f"{reader}, columns={column_types})"
+        else:
+            columns, records = _wrapped_records(con, reader, wrapper)
     except duckdb.Error as exc:
         return Source(path, "none", (), "", [_json_problem(path, lines, exc)])
-    columns = tuple(row[0] for row in described)
-    column_types = "{" + ", ".join(f"{literal(c)}: 'JSON'" for c in columns) + "}"
     select = ", ".join(
         f"CASE json_type({ident(c)}) WHEN 'VARCHAR' THEN json_extract_string({ident(c)}, '$') "
         f"WHEN 'ARRAY' THEN array_to_string(json_extract_string({ident(c)}, '$[*]'), '|') "
         f"WHEN 'NULL' THEN NULL ELSE CAST({ident(c)} AS VARCHAR) END AS {ident(c)}"
         for c in columns
     )
-    relation = f"(SELECT {select} FROM {reader}, columns={column_types}))"
-    return Source(path, "json", columns, relation)
+    return Source(path, "json", columns, f"(SELECT {select} FROM {records})")
+
+
+def _records_key(
+    con: duckdb.DuckDBPyConnection, reader: str, described: list[tuple[Any, ...]]
+) -> str | None:
+    """The key holding the records when the file is one object with one list of objects."""
+    lists = [row[0] for row in described if re.fullmatch(r"STRUCT\(.*\)\[\]", row[1])]
+    if len(lists) != 1:
+        return None
+    [(objects,)] = con.execute(f"SELECT count(*) FROM {reader})").fetchall()
+    return lists[0] if objects == 1 else None
+
+
+def _wrapped_records(
+    con: duckdb.DuckDBPyConnection, reader: str, key: str
+) -> tuple[tuple[str, ...], str]:
+    """The records under `key` as JSON columns, keys in the order they first appear."""
+    items = (
+        f"(SELECT unnest(from_json({ident(key)}, '[\"JSON\"]')) AS rec "
+        f"FROM {reader}, columns={{{literal(key)}: 'JSON'}}))"
+    )
+    keys = con.execute(
+        f"SELECT key FROM (SELECT n, unnest(json_keys(rec)) AS key, "
+        f"generate_subscripts(json_keys(rec), 1) AS i "
+        f"FROM (SELECT rec, row_number() OVER () AS n FROM {items})) "
+        f"GROUP BY key ORDER BY min(n), min(i)"
+    ).fetchall()
+    columns = tuple(k for (k,) in keys)
+    paths = ", ".join(f"json_extract(rec, {literal(_json_path(c))}) AS {ident(c)}" for c in columns)
+    return columns, f"(SELECT {paths} FROM {items})"
+
+
+def _json_path(key: str) -> str:
+    """A path to one key, whatever it holds (`$`, `/`, quotes)."""
+    return '$."' + key.replace('"', '\\"') + '"'
 
 
 def _json_problem(path: Path, lines: bool, exc: duckdb.Error) -> Problem:
