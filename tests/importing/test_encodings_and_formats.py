@@ -170,7 +170,10 @@ def test_an_offset_after_a_space_is_read(ws: Workspace, tmp_path: Path) -> None:
 
 def test_numbers_as_spreadsheets_write_them(ws: Workspace, tmp_path: Path) -> None:
     us = tmp_path / "us.csv"
-    us.write_text('account_id,name,arr,seats\nA10,Ten,"$120,000.50","1,000"\n')
+    us.write_text(
+        'account_id,name,arr,seats\nA10,Ten,"$120,000.50","1,000"\nA14,Fourteen,$950,3\n'
+        'A15,Fifteen,"USD 12,000.00",2\nA16,Sixteen,99.5 EUR,1\nA17,Seventeen,US$ 10,1\n'
+    )
     import_files(ws, "accounts", [us], now=NOW)
     eu = tmp_path / "eu.csv"
     eu.write_text(
@@ -186,6 +189,10 @@ def test_numbers_as_spreadsheets_write_them(ws: Workspace, tmp_path: Path) -> No
         ("A11", 1200.0, 12),
         ("A12", 950.5, 3),
         ("A13", 12500.0, 1000),
+        ("A14", 950.0, 3),
+        ("A15", 12000.0, 2),
+        ("A16", 99.5, 1),
+        ("A17", 10.0, 1),
     ]
 
 
@@ -193,6 +200,9 @@ def test_a_decimal_comma_without_its_setting_is_refused(ws: Workspace, tmp_path:
     path = tmp_path / "eu.csv"
     path.write_text('account_id,name,arr\nA10,Ten,"1,5"\n')
     with pytest.raises(ImportValidationError, match=r"not a number such as 1234.5 \(value '1,5'\)"):
+        import_files(ws, "accounts", [path], now=NOW)
+    path.write_text('account_id,name,arr\nA10,Ten,"120 000 €"\n')  # reported as written
+    with pytest.raises(ImportValidationError, match=r"\(value '120 000 €'\)"):
         import_files(ws, "accounts", [path], now=NOW)
     mapping = tmp_path / "bad.yaml"
     mapping.write_text("decimal: ';'\n")

@@ -39,7 +39,8 @@ TOP_LEVEL_KEYS = ("columns", "values", "date_format", "timezone", "decimal", "wh
 NO_VALUE_WORDS = ("n/a", "na", "#n/a", "null", "none", "nan")
 """Empty in a number, date or boolean column (in a text column they stay: `NA` is a region)."""
 TEXTUAL_TYPES = (ColumnType.STRING, ColumnType.JSON, ColumnType.STRING_LIST)
-CURRENCY = r"^[$€£¥]\s*|\s*[$€£¥]$"
+CURRENCY = r"^(?:[A-Z]{3}|[A-Z]{0,2}[$€£¥])\s*|\s*(?:[A-Z]{3}|[$€£¥])$"
+"""A currency written before or after an amount: a sign (`$`, `US$`, `€`) or an ISO code (`USD`)."""
 GROUPED = {
     ".": (r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", (",",)),
     ",": (
@@ -50,6 +51,8 @@ GROUPED = {
 """Per decimal mark: a number written with thousands separators (or, for ",", a decimal
 comma), and the separators to remove. Only whole groups of three digits match: with ".",
 `1,5` stays a type error rather than becoming 15."""
+PLAIN_NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
+"""A number without separators, once its currency is gone (else the value is reported as written)."""
 RULE_KINDS = ("column", "value", "expr")
 
 
@@ -304,7 +307,10 @@ def _number_text(text: str, decimal: str) -> str:
         plain = f"replace({plain}, {literal(separator)}, '')"
     if decimal == ",":
         plain = f"replace({plain}, ',', '.')"
-    return f"CASE WHEN regexp_full_match({bare}, {literal(pattern)}) THEN {plain} ELSE {text} END"
+    return (
+        f"CASE WHEN regexp_full_match({bare}, {literal(pattern)}) THEN {plain} "
+        f"WHEN regexp_full_match({bare}, {literal(PLAIN_NUMBER)}) THEN {bare} ELSE {text} END"
+    )
 
 
 def _default_text(default: object) -> str:
