@@ -256,6 +256,27 @@ def test_unix_times_and_a_local_time_zone(ws: Workspace, tmp_path: Path) -> None
         import_files(ws, "usage_events", [path], timezone="Paris", now=NOW)
 
 
+def test_spreadsheet_serial_dates(ws: Workspace, tmp_path: Path) -> None:
+    """A sheet column that lost its date format shows days since 1899-12-30 (45292 is
+    2024-01-01), the fraction being the local time of day."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["invoice_id", "account_id", "amount", "issued_at", "due_date"])
+    book.active.append(["I1", "A1", 10, 45292, 45322.0])
+    book.save(tmp_path / "inv.xlsx")
+    import_files(ws, "invoices", [tmp_path / "inv.xlsx"], now=NOW)
+    assert rows(ws, "SELECT issued_at, due_date FROM invoices") == [
+        (dt.date(2024, 1, 1), dt.date(2024, 1, 31))
+    ]
+    path = tmp_path / "events.csv"
+    path.write_text("account_id,event,occurred_at\nA1,login,45292.4166666667\n")
+    import_files(ws, "usage_events", [path], timezone="Europe/Paris", now=NOW)
+    assert rows(ws, "SELECT occurred_at FROM usage_events WHERE event = 'login'") == [
+        (dt.datetime(2024, 1, 1, 9),)  # 10:00 in Paris in winter
+    ]
+
+
 def test_rows_of_empty_fields_are_not_rows(ws: Workspace, tmp_path: Path) -> None:
     """Google Sheets and Excel write ',,,' for an empty row of a sheet."""
     path = tmp_path / "sheet.csv"

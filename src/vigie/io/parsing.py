@@ -29,6 +29,10 @@ EPOCH_MILLISECONDS = r"[0-9]{12,13}"
 """Unix times as billing and analytics exports write them (Stripe, Mixpanel, Segment):
 seconds (1973-2286) or milliseconds; read as UTC."""
 
+EXCEL_SERIAL = r"[0-9]{5}(\.[0-9]+)?"
+"""Spreadsheet dates as serial days since 1899-12-30, the fraction the time of day: what a cell
+shows once it lost its date format (years 1927-2173); read as local time, like a written one."""
+
 EXPECTED = {
     ColumnType.INTEGER: "a whole number",
     ColumnType.FLOAT: "a number such as 1234.5",
@@ -99,6 +103,14 @@ def _epoch(raw: str) -> str:
     )
 
 
+def _serial(raw: str) -> str:
+    """The timestamp of a spreadsheet serial date (EXCEL_SERIAL), else NULL."""
+    return (
+        f"CASE WHEN regexp_full_match({raw}, '{EXCEL_SERIAL}') THEN TIMESTAMP '1899-12-30' + "
+        f"to_seconds(CAST(round(try_cast({raw} AS DOUBLE) * 86400) AS BIGINT)) END"
+    )
+
+
 def typed(column: Column, raw: str, dates: DateReading) -> str:
     """SQL turning the text expression `raw` into the column's type (NULL if it does not parse)."""
     kind = column.type
@@ -119,7 +131,10 @@ def typed(column: Column, raw: str, dates: DateReading) -> str:
             f"WHEN {one_of(f'lower({raw})', FALSE_WORDS)} THEN false END"
         )
     if kind == ColumnType.DATE:
-        iso = f"coalesce(try_cast({raw} AS DATE), CAST({_epoch(raw)} AS DATE))"
+        iso = (
+            f"coalesce(try_cast({raw} AS DATE), CAST({_epoch(raw)} AS DATE), "
+            f"CAST({_serial(raw)} AS DATE))"
+        )
         if dates.format is None:
             return iso
         return f"coalesce(CAST({_strptime(raw, dates.format)} AS DATE), {iso})"
@@ -129,7 +144,8 @@ def typed(column: Column, raw: str, dates: DateReading) -> str:
             f"THEN try_cast(regexp_replace(regexp_replace({raw}, '{SPACED_OFFSET}', '\\1'), "
             f"'{MINUTES_ONLY}', '\\1:00\\2') AS TIMESTAMPTZ) "
             "AT TIME ZONE 'UTC' "
-            f"ELSE coalesce({dates.local(f'try_cast({raw} AS TIMESTAMP)')}, {_epoch(raw)}) END"
+            f"ELSE coalesce({dates.local(f'try_cast({raw} AS TIMESTAMP)')}, {_epoch(raw)}, "
+            f"{dates.local(_serial(raw))}) END"
         )
         if dates.format is None:
             return iso
