@@ -74,7 +74,7 @@ def stale_scores(
 ) -> str | None:
     """Why the queue can hold nothing at D: no score of the review's scorecard in the
     tolerance before D. None when there are recent enough scores."""
-    cfg = (config or load_config()).score_direction
+    cfg = (config or load_config(workspace=workspace)).score_direction
     if SNAPSHOTS not in workspace.con.list_tables():
         return f"no {cfg.scorecard} scores are stored yet; run `vigie score` first."
     snaps = workspace.con.table(SNAPSHOTS)
@@ -148,7 +148,7 @@ def review_queue(
     workspace: Workspace, as_of: dt.date, config: SignalConfig | None = None
 ) -> pd.DataFrame:
     """Unresolved disagreements at D, most ARR first, with both sides' evidence."""
-    config = config or load_config()
+    config = config or load_config(workspace=workspace)
     frame = _disagreements(workspace, as_of, config)
     frame = frame[~_resolved(workspace, as_of, frame)]
     signals = stored_signals(workspace, as_of, as_of)

@@ -39,7 +39,7 @@ def record_sentiment(
     config: SignalConfig | None = None,
 ) -> dict[str, object]:
     """Append one rating; refused whole if the rating, a reason or the account is unknown."""
-    config = config or load_config()
+    config = config or load_config(workspace=workspace)
     if rating not in SENTIMENT_RATINGS:
         raise SentimentError(
             f"Rating {rating!r} is not one of {', '.join(SENTIMENT_RATINGS)} (--rating)."

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from vigie.cli import app
 from vigie.errors import SignalConfigError, VigieError
-from vigie.signals.compute import KINDS
+from vigie.signals.compute import KINDS, compute_signals
 from vigie.signals.config import load_config
 from vigie.signals.evaluate import churn_dates, evaluate
 
@@ -23,6 +23,23 @@ def test_defaults_and_a_partial_override(tmp_path: Path) -> None:
     path.write_text("touch:\n  days: 30\n", encoding="utf-8")
     config = load_config(path)
     assert (config.touch.days, config.touch.meaningful_kinds) == (30, ["meeting", "call", "qbr"])
+
+
+def test_the_workspace_settings_are_read_by_every_caller(ws, tmp_path: Path) -> None:
+    """signals.yaml in the workspace folder: the worklist, pages and alerts (which pass no
+    config) fire what `vigie signals` stores; an explicit file still wins."""
+    accounts(ws, ["A"])
+    meeting = {"interaction_id": "m1", "account_id": "A", "kind": "meeting", "responded": True}
+    load(ws, "interactions", [{**meeting, "occurred_at": dt.datetime(2025, 5, 1, 10)}])
+    as_of = dt.date(2025, 6, 15)  # 45 days after the meeting: under the bundled 60
+    assert compute_signals(ws, [as_of], persist=False).empty
+    (ws.root / "signals.yaml").write_text("touch:\n  days: 30\n", encoding="utf-8")
+    assert load_config(workspace=ws).touch.days == 30
+    fired = compute_signals(ws, [as_of], persist=False)
+    assert list(zip(fired["account_id"], fired["kind"], strict=True)) == [("A", "no_touch")]
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("touch:\n  days: 90\n", encoding="utf-8")
+    assert load_config(mine, ws).touch.days == 90
 
 
 def test_every_problem_is_refused_with_its_line(tmp_path: Path) -> None:

@@ -35,7 +35,10 @@ MAX_LISTED = 200
 """Signals printed as a table; more (a backfill over many dates) are summarised."""
 DateOption = Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"])]
 ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="Signal settings YAML (default: bundled).")
+    Path | None,
+    typer.Option(
+        "--config", help="Signal settings YAML (default: <workspace>/signals.yaml, else bundled)."
+    ),
 ]
 
 
@@ -59,7 +62,7 @@ def signals_cmd(
         check_account(ws, account)
     dates = as_of_dates(as_of, start, end, every)
     warn_if_data_ends_before(ws, dates[-1])
-    frame = compute_signals(ws, dates, load_config(config))
+    frame = compute_signals(ws, dates, load_config(config, ws))
     if account is not None:
         frame = frame[frame["account_id"] == account]
     if kind is not None:
@@ -90,7 +93,7 @@ def risk_cmd(
 ) -> None:
     """Each account's primary risk type as of a date (usage, relationship, support, ...)."""
     ws = open_workspace(workspace)
-    settings = load_config(config)
+    settings = load_config(config, ws)
     dates = as_of_dates(as_of, None, None, "1d")
     risks = risk_types(ws, compute_signals(ws, dates, settings), dates, settings)
     if as_json:
@@ -130,7 +133,7 @@ def sentiment_cmd(
         raise VigieError("Give an ACCOUNT (with --rating to record), or --import FILE.")
     if rating is not None:
         row = record_sentiment(
-            ws, account, rating, reason or [], comment, author, config=load_config(config)
+            ws, account, rating, reason or [], comment, author, config=load_config(config, ws)
         )
         if as_json:
             print_records(pd.DataFrame([row]))
@@ -165,7 +168,8 @@ def review_list(
     if ctx.invoked_subcommand is not None:
         return
     day = as_of_date(as_of)
-    ws, settings = open_workspace(workspace), load_config(config)
+    ws = open_workspace(workspace)
+    settings = load_config(config, ws)
     queue = review_queue(ws, day, settings)
     if as_json:
         console.print_json(json.dumps(json_safe(queue.to_dict(orient="records"))))
@@ -193,8 +197,9 @@ def review_resolve(
 ) -> None:
     """Resolve a queue entry: data (score right), csm (CSM right) or override (colour, reason, expiry)."""
     day = as_of_date(as_of)
+    ws = open_workspace(workspace)
     row = resolve_review(
-        open_workspace(workspace), account, decision, day, reason, rating,
-        until.date() if until else None, author, load_config(config),
+        ws, account, decision, day, reason, rating,
+        until.date() if until else None, author, load_config(config, ws),
     )  # fmt: skip
     console.print(f"Resolved {account}: {row['decision']} (resolution {row['resolution_id']}).")

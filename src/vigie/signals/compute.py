@@ -90,7 +90,7 @@ def compute_signals(
     persist: bool = True,
 ) -> pd.DataFrame:
     """Every signal firing at each date, sorted; stored in `signals` unless `persist` is False."""
-    config = config or load_config()
+    config = config or load_config(workspace=workspace)
     ctx = Context(workspace, config, dates_table(dates))
     parts = [part for family in FAMILIES.values() for part in family(ctx)]
     fired = ibis.union(*parts).to_pyarrow().cast(SIGNAL_SCHEMA.to_pyarrow())

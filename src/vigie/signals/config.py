@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -25,6 +25,9 @@ from ruamel.yaml import YAML, YAMLError
 from vigie.errors import SignalConfigError
 from vigie.schema import INTERACTION_KINDS, SENTIMENT_REASONS, SEVERITIES
 from vigie.scorecard.spec import TEXT_DIRECTIONS
+
+if TYPE_CHECKING:
+    from vigie.workspace import Workspace
 
 DEFAULTS = resources.files("vigie.signals") / "defaults.yaml"
 
@@ -213,8 +216,16 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def load_config(path: Path | str | None = None) -> SignalConfig:
-    """The bundled defaults, with the sections of `path` (if any) laid over them."""
+WORKSPACE_FILE = "signals.yaml"
+"""A team's settings kept in the workspace folder: every command, page and alert reads them."""
+
+
+def load_config(path: Path | str | None = None, workspace: Workspace | None = None) -> SignalConfig:
+    """The bundled defaults, with the sections of `path` laid over them; without `path`, those
+    of the workspace's signals.yaml when it has one (so the worklist, the pages and the alerts
+    fire the signals `vigie signals` stores)."""
+    if path is None and workspace is not None and (workspace.root / WORKSPACE_FILE).is_file():
+        path = workspace.root / WORKSPACE_FILE
     merged = _plain(_load_yaml(DEFAULTS.read_text(encoding="utf-8"), "defaults.yaml"))
     tree: Any = {}
     source = "defaults.yaml"

@@ -129,7 +129,7 @@ def risk_types(
 ) -> pd.DataFrame:
     """account_id, as_of, risk_type, points, evidence: one row per account with any risk.
     Dimensions vote from `scorecard`'s stored scores (default: the config's)."""
-    config = config or load_config()
+    config = config or load_config(workspace=workspace)
     signals = signals[signals["as_of"].isin(dates)]
     votes = pd.concat(
         [_signal_votes(signals), _dimension_votes(workspace, dates, config, scorecard)],

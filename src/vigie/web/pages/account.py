@@ -211,7 +211,7 @@ def account_page(
         signals=stored_signals(ws, as_of, as_of, account_id)
         .drop(columns=["account_id", "as_of"])
         .to_dict("records"),
-        sentiment_reasons=list(load_config().sentiment.reasons),
+        sentiment_reasons=list(load_config(workspace=ws).sentiment.reasons),
         scale=spec.scale if spec else None,
         override_targets=[OVERALL] + ([f"{d}.{m}" for d, m, _ in spec.measures()] if spec else []),
     )
