@@ -7,6 +7,7 @@ import pytest
 
 from vigie.errors import PlaybookError
 from vigie.playbooks.rules import load_playbooks, matches
+from vigie.workspace import Workspace
 
 BASE = {
     "segment": "smb", "sentiment": None, "arr": 1000.0, "days_to_renewal": 300,
@@ -104,3 +105,17 @@ def test_invalid_file_is_refused_with_the_field(tmp_path) -> None:
     )
     with pytest.raises(PlaybookError, match="bandz"):
         load_playbooks(path)
+
+
+def test_the_workspace_playbooks_replace_the_bundled_ones(tmp_path) -> None:
+    """playbooks.yaml next to vigie.toml: read by the worklist command and page alike."""
+    ws = Workspace.init(tmp_path / "ws")
+    try:
+        assert load_playbooks(workspace=ws) == load_playbooks()
+        (ws.root / "playbooks.yaml").write_text(
+            "playbooks:\n  - name: ours\n    when: {signal_kinds: [champion_left]}\n"
+            "    action: {kind: call, title: Call}\n"
+        )
+        assert [b.name for b in load_playbooks(workspace=ws)] == ["ours"]
+    finally:
+        ws.close()

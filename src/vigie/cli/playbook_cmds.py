@@ -45,7 +45,10 @@ def worklist_cmd(
     as_of: DateOption = None,
     csm: Annotated[str | None, typer.Option("--csm", help="Only this CSM's accounts.")] = None,
     playbooks: Annotated[
-        Path | None, typer.Option("--playbooks", help="Playbook YAML (default: bundled).")
+        Path | None,
+        typer.Option(
+            "--playbooks", help="Playbook YAML (default: <workspace>/playbooks.yaml, else bundled)."
+        ),
     ] = None,
     scorecard: Annotated[str | None, typer.Option("--scorecard")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="Show the top N.")] = None,
@@ -60,7 +63,7 @@ def worklist_cmd(
     ws = open_workspace(workspace)
     day = as_of_date(as_of)
     warn_if_data_ends_before(ws, day)
-    books = load_playbooks(playbooks)
+    books = load_playbooks(playbooks, ws)
     facts = account_facts(ws, day, scorecard)
     rows = worklist(facts, books, list_actions(ws, status="open"), day, csm)
     rows = rows.head(limit) if limit is not None else rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -18,6 +18,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from vigie.errors import PlaybookError
+
+if TYPE_CHECKING:
+    from vigie.workspace import Workspace
 
 DEFAULTS = resources.files("vigie.playbooks") / "defaults.yaml"
 BandPosition = Literal["top", "middle", "lowest"]
@@ -63,8 +66,17 @@ class Playbooks(_Model):
     playbooks: list[Playbook]
 
 
-def load_playbooks(path: Path | str | None = None) -> list[Playbook]:
-    """The team's playbook file, or the bundled defaults; refused whole when invalid."""
+WORKSPACE_FILE = "playbooks.yaml"
+"""A team's playbooks kept in the workspace folder: the worklist command and page read them."""
+
+
+def load_playbooks(
+    path: Path | str | None = None, workspace: Workspace | None = None
+) -> list[Playbook]:
+    """The team's playbook file (`path`, else the workspace's playbooks.yaml), or the bundled
+    defaults; refused whole when invalid."""
+    if path is None and workspace is not None and (workspace.root / WORKSPACE_FILE).is_file():
+        path = workspace.root / WORKSPACE_FILE
     source = "defaults.yaml" if path is None else str(path)
     if path is None:
         text = DEFAULTS.read_text(encoding="utf-8")
