@@ -11,7 +11,7 @@ from vigie.workspace import Workspace
 
 BASE = {
     "segment": "smb", "sentiment": None, "arr": 1000.0, "days_to_renewal": 300,
-    "score": 65.0, "band_position": "middle", "band_held_days": 10, "zero_dimension": None,
+    "score_100": 65.0, "band_position": "middle", "band_held_days": 10, "zero_dimension": None,
     "risk_type": None, "signal_kinds": "||",
 }  # fmt: skip
 
@@ -76,8 +76,9 @@ def test_advocacy_needs_top_band_held_three_months() -> None:
 
 def test_score_tiers_are_half_open() -> None:
     frame = facts(
-        s0={"score": 0.0}, s39={"score": 39.9}, s40={"score": 40.0}, s60={"score": 60.0},
-        s80={"score": 80.0}, s100={"score": 100.0}, none={"score": None},
+        s0={"score_100": 0.0}, s39={"score_100": 39.9}, s40={"score_100": 40.0},
+        s60={"score_100": 60.0}, s80={"score_100": 80.0}, s100={"score_100": 100.0},
+        none={"score_100": None},
     )  # fmt: skip
     assert selected("tier-urgent", frame) == {"s0", "s39"}
     assert selected("tier-help", frame) == {"s40"}

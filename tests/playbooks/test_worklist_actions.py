@@ -75,6 +75,16 @@ def test_ranked_by_arr_at_risk(ws: Workspace) -> None:
     assert set(rows["owner"]) == {"ann"}
 
 
+def test_risk_and_tiers_read_the_score_on_0_100_whatever_the_scale(ws: Workspace) -> None:
+    """A /8 scorecard (starter-8) shows 6.4 for 80: it is neither risky nor tier-urgent."""
+    before = worklist(account_facts(ws, D), load_playbooks(), list_actions(ws, "open"), D)
+    ws.con.raw_sql(f"UPDATE {SNAPSHOTS} SET score_scaled = score * 8 / 100")
+    after = worklist(account_facts(ws, D), load_playbooks(), list_actions(ws, "open"), D)
+    same = ["account_id", "risk", "arr_at_risk", "playbook"]
+    pd.testing.assert_frame_equal(after[same], before[same])
+    assert list(after["score"]) == list(before["score"] * 8 / 100)
+
+
 def test_a_kind_that_fires_twice_is_listed_once(ws: Workspace) -> None:
     fired = pd.DataFrame(
         {

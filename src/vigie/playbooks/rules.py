@@ -33,7 +33,8 @@ class _Model(BaseModel):
 class Conditions(_Model):
     bands: list[BandPosition] | None = None
     score_min: float | None = None
-    """Inclusive lower bound on the display score."""
+    """Inclusive lower bound on the score on 0-100 (a /8 scorecard's 6 is 75), so the bundled
+    tiers hold on every scorecard."""
     score_max: float | None = None
     """Exclusive upper bound, so 40-60 and 60-80 tiers never overlap."""
     risk_types: list[str] | None = None
@@ -111,9 +112,9 @@ def matches(book: Playbook, accounts: pd.DataFrame) -> pd.Series:
     mask &= _isin(accounts["segment"], w.segments)
     mask &= _isin(accounts["sentiment"], w.sentiments)
     if w.score_min is not None:
-        mask &= accounts["score"].ge(w.score_min).fillna(False)
+        mask &= accounts["score_100"].ge(w.score_min).fillna(False)
     if w.score_max is not None:
-        mask &= accounts["score"].lt(w.score_max).fillna(False)
+        mask &= accounts["score_100"].lt(w.score_max).fillna(False)
     if w.arr_min is not None:
         mask &= accounts["arr"].ge(w.arr_min).fillna(False)
     if w.arr_max is not None:

@@ -2,10 +2,11 @@
 
 ARR at risk = ARR x risk x renewal proximity. Risk is the churn model's
 probability when `churn_predictions` holds one dated at or before D, else
-(100 - score) / 100; an account with neither counts 0.5 (unknown). Proximity
-grows linearly from 1 (renewal 180+ days away or unknown) to 2 (renewal today).
-The next action is the most urgent matching playbook (file order breaks ties)
-that has no open action for the account yet: no duplicate open action.
+(100 - score) / 100 with the score on 0-100 whatever the scorecard's scale; an
+account with neither counts 0.5 (unknown). Proximity grows linearly from 1
+(renewal 180+ days away or unknown) to 2 (renewal today). The next action is the
+most urgent matching playbook (file order breaks ties) that has no open action for
+the account yet: no duplicate open action.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ WORKLIST_COLUMNS = [
     "score_date", "signals_date",
 ]  # fmt: skip
 SCORE_COLUMNS = [
-    "account_id", "score", "band", "band_position", "score_date", "band_held_days", "scorecard",
+    "account_id", "score", "score_100", "band", "band_position", "score_date", "band_held_days",
+    "scorecard",
 ]  # fmt: skip
 
 
@@ -43,7 +45,7 @@ def scored_history(
     snaps = stored_snapshots(workspace)
     name = pick_scorecard(snaps, scorecard, "this workspace")
     rows = snaps.filter(snaps.scorecard == name, snaps.as_of <= as_of)
-    rows = rows.select("account_id", "as_of", "score_scaled", "band").to_pandas()
+    rows = rows.select("account_id", "as_of", "score", "score_scaled", "band").to_pandas()
     rows["as_of"] = pd.to_datetime(rows["as_of"]).dt.date
     rows = rows.sort_values(["account_id", "as_of"], ignore_index=True)
     position = stored_band_positions(workspace, name)
@@ -65,6 +67,7 @@ def _scores(workspace: Workspace, as_of: dt.date, scorecard: str | None) -> pd.D
     out = pd.DataFrame(
         {
             "score": latest["score_scaled"],
+            "score_100": latest["score"],
             "band": latest["band"],
             "band_position": latest["band_position"],
             "score_date": latest["as_of"],
@@ -141,7 +144,7 @@ def account_facts(
     facts = _from_children(facts)
     facts = facts.merge(churn_probabilities(workspace, as_of), on="account_id", how="left")
     facts["signal_kinds"] = facts["signal_kinds"].fillna("||")
-    by_score = ((100 - facts["score"].astype(float)) / 100).clip(0, 1)
+    by_score = ((100 - facts["score_100"].astype(float)) / 100).clip(0, 1)
     facts["risk"] = facts["probability"].fillna(by_score).fillna(0.5).astype(float)
     days = facts["days_to_renewal"].astype(float)
     closeness = ((PROXIMITY_DAYS - days) / PROXIMITY_DAYS).clip(0, 1).where(days >= 0, 0)

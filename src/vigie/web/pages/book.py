@@ -41,7 +41,7 @@ class BookRow(BaseModel):
     band: str | None
     colour: str
     risk: float
-    """Churn probability (model) or (100 - score) / 100; 0.5 when neither is known."""
+    """Churn probability (model) or (100 - score on 0-100) / 100; 0.5 when neither is known."""
     days_to_renewal: int | None
     arr_at_risk: float
     """ARR x risk x renewal proximity (1 to 2), as `vigie worklist` ranks."""
