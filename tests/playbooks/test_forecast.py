@@ -13,6 +13,7 @@ import pytest
 from playbook_helpers import load
 
 from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
+from vigie.errors import VigieError
 from vigie.playbooks.forecast import forecast
 from vigie.predict.predict import SCHEMA as PREDICTION_SCHEMA
 from vigie.predict.store import PREDICTIONS
@@ -117,3 +118,37 @@ def test_without_model_or_a_year_of_scores_the_grr_is_unknown(ws: Workspace) -> 
     assert set(f.renewals["source"]) == {"none"}
     assert f.arr_without_probability == 3500
     assert f.expected_arr_lost == 0 and np.isnan(f.grr) and np.isnan(f.nrr)
+
+
+def test_downgrades_count_and_rates_apply_over_the_horizon(ws: Workspace) -> None:
+    """K went 1000 -> 600 in the past year: contraction lowers GRR and NRR; a six-month
+    forecast applies half a year of the past year's expansion and contraction."""
+    load(ws, "accounts", [{"account_id": "K", "name": "K"}])
+    load(
+        ws,
+        "subscriptions",
+        [
+            {"subscription_id": "k1", "account_id": "K", "start_date": days(-900),
+             "end_date": days(-100), "arr": 1000.0},
+            {"subscription_id": "k2", "account_id": "K", "start_date": days(-100), "arr": 600.0},
+        ],
+    )  # fmt: skip
+    f = forecast(ws, D, months=6)
+    # active a year ago and at D: A, B, C, X (3600), O (3000 -> 4000), K (1000 -> 600)
+    assert (f.expansion_rate, f.contraction_rate) == pytest.approx((1000 / 7600, 400 / 7600))
+    assert f.grr == pytest.approx((8200 - 1500) / 8200 - 400 / 7600 / 2)
+    assert f.nrr == pytest.approx(f.grr + 1000 / 7600 / 2)
+
+
+def test_bands_come_from_one_scorecard(ws: Workspace) -> None:
+    """A second scorecard scored on the same dates calls B green and has other history."""
+    other = [("H1", S, "green"), ("H2", S, "red"), ("G1", S, "red"), ("B", days(-1), "green")]
+    rows = [{"account_id": a, "as_of": d, "scorecard": "u", "band": b} for a, d, b in other]
+    table(ws, "more", rows, SCHEMAS[SNAPSHOTS])
+    ws.con.insert(SNAPSHOTS, ws.con.table("more"))
+    got = forecast(ws, D, scorecard="t").renewals.set_index("account_id")
+    assert got.loc["B", ["band", "probability"]].tolist() == ["red", 0.5]
+    got = forecast(ws, D, scorecard="u").renewals.set_index("account_id")
+    assert got.loc["B", ["band", "probability"]].tolist() == ["green", 1.0]  # H1 churned
+    with pytest.raises(VigieError, match="stored: t, u"):
+        forecast(ws, D, scorecard="v")

@@ -241,6 +241,6 @@ def _print_forecast(outlook: Forecast) -> None:
         table.add_row(*(f"{v:,.0f}" if isinstance(v, float) else str(v) for v in row))
     console.print(table)
     console.print(
-        f"ARR {outlook.arr:,.0f}; expected ARR lost {outlook.expected_arr_lost:,.0f}; "
-        f"forecast GRR {outlook.grr:.1%}, NRR {outlook.nrr:.1%}"
+        f"ARR {outlook.arr:,.0f}; over the next 12 months: expected ARR lost "
+        f"{outlook.expected_arr_lost:,.0f}, forecast GRR {outlook.grr:.1%}, NRR {outlook.nrr:.1%}"
     )

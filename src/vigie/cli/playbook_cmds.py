@@ -23,6 +23,7 @@ from vigie.cli.app import (
     warn_if_data_ends_before,
 )
 from vigie.errors import PlaybookError
+from vigie.jsonsafe import json_safe
 from vigie.playbooks.actions import close_action, list_actions, open_actions
 from vigie.playbooks.effectiveness import effectiveness
 from vigie.playbooks.forecast import forecast
@@ -198,37 +199,43 @@ def forecast_cmd(
     workspace: WorkspaceOption = Path("."),
     as_of: DateOption = None,
     months: Annotated[int, typer.Option("--months", help="Horizon in months.")] = 12,
+    scorecard: Annotated[
+        str | None,
+        typer.Option(
+            "--scorecard", help="Whose stored bands give churn rates (default: latest scored)."
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Renewals by month and quarter, expected ARR lost, forecast GRR and NRR."""
     ws, day = open_workspace(workspace), as_of_date(as_of)
     warn_if_data_ends_before(ws, day)
-    f = forecast(ws, day, months)
+    f = forecast(ws, day, months, scorecard)
     summary = {
         "as_of": f.as_of.isoformat(),
+        "months": months,
         "arr": f.arr,
         "expected_arr_lost": f.expected_arr_lost,
         "arr_without_probability": f.arr_without_probability,
         "expansion_rate": f.expansion_rate,
-        "grr": None if math.isnan(f.grr) else f.grr,
-        "nrr": None if math.isnan(f.nrr) else f.nrr,
+        "contraction_rate": f.contraction_rate,
+        "grr": f.grr,
+        "nrr": f.nrr,
         "probability_sources": f.renewals["source"].value_counts().to_dict(),
     }
     if as_json:
-        by = {"by_month": f.by_month, "by_quarter": f.by_quarter}
-        tables = {k: json.loads(v.to_json(orient="records")) for k, v in by.items()}
-        console.print_json(json.dumps({**summary, **tables}))
+        by = {"by_month": f.by_month, "by_quarter": f.by_quarter, "renewals": f.renewals}
+        tables = {k: v.to_dict(orient="records") for k, v in by.items()}
+        console.print_json(json.dumps(json_safe({**summary, **tables})))
         return
     print_table(f.by_month, list(f.by_month.columns), f"Renewals by month after {f.as_of}")
     print_table(f.by_quarter, list(f.by_quarter.columns), "Renewals by quarter")
-    rates = (
-        "forecast GRR n/a, NRR n/a"
-        if math.isnan(f.grr)
-        else f"forecast GRR {f.grr:.1%}, NRR {f.nrr:.1%}"
-    )
+    rates = "GRR n/a, NRR n/a" if math.isnan(f.grr) else f"GRR {f.grr:.1%}, NRR {f.nrr:.1%}"
     console.print(
-        f"ARR {f.arr:,.0f}; expected ARR lost {f.expected_arr_lost:,.0f}; {rates} "
-        f"(expansion {f.expansion_rate:.1%}); probabilities from: {summary['probability_sources']}"
+        f"ARR {f.arr:,.0f}; over the next {months} months: expected ARR lost "
+        f"{f.expected_arr_lost:,.0f}, forecast {rates} (past year: expansion "
+        f"{f.expansion_rate:.1%}, contraction {f.contraction_rate:.1%}); "
+        f"probabilities from: {summary['probability_sources']}"
     )
     if f.arr_without_probability:
         console.print(

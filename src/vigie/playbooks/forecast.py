@@ -9,9 +9,11 @@ counted on scores dated at least a year before D (so every outcome is known by
 D), falling back to the whole portfolio's rate for accounts without a band. With neither
 (no model, less than a year of scores) a renewal has no probability: its ARR is reported as
 such and the GRR is unknown, never a reassuring 100 %.
-Forecast GRR = (ARR at D - expected ARR lost) / ARR at D; NRR adds the past
-year's expansion rate (ARR gained by accounts active a year ago and at D,
-divided by their ARR a year ago).
+Bands are those of one scorecard (the one asked for, else the most recently scored).
+Forecast GRR = (ARR at D - expected ARR lost - expected contraction) / ARR at D, and
+NRR = GRR + expected expansion, both over the horizon: expansion and contraction are the
+past year's rates (ARR gained, resp. lost by downgrades, by accounts active a year ago and
+at D, divided by their ARR a year ago) times the horizon's share of a year.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ import json
 from dataclasses import dataclass
 
 import ibis
+import ibis.expr.types as ir
 import pandas as pd
 from ibis import _
 
+from vigie.engine.history import pick_scorecard, stored_snapshots
 from vigie.engine.scoring import SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
 from vigie.errors import PlaybookError
@@ -49,15 +53,30 @@ class Forecast:
     """ARR renewing with no probability at all (no model, no year of scores): when > 0, the
     GRR and NRR are unknown (NaN), not 100 %."""
     expansion_rate: float
+    """Past year's, per year (see module docstring); the forecast applies months / 12 of it."""
+    contraction_rate: float
     grr: float
     nrr: float
 
 
-def _band_rates(workspace: Workspace, as_of: dt.date) -> tuple[pd.DataFrame, float | None]:
+def _scores(workspace: Workspace, scorecard: str | None) -> ir.Table | None:
+    """Stored scores of one scorecard (`scorecard`, else the most recently scored; none when
+    nothing was scored): bands of two scorecards scored on the same dates must not mix."""
+    unscored = SNAPSHOTS not in workspace.con.list_tables() or (
+        workspace.con.table(SNAPSHOTS).count().execute() == 0
+    )
+    if scorecard is None and unscored:
+        return None
+    snaps = stored_snapshots(workspace)
+    return snaps.filter(snaps.scorecard == pick_scorecard(snaps, scorecard, "the forecast"))
+
+
+def _band_rates(
+    workspace: Workspace, snaps: ir.Table | None, as_of: dt.date
+) -> tuple[pd.DataFrame, float | None]:
     """Churn-within-a-year rate per band, from scores dated a year or more before D."""
-    if SNAPSHOTS not in workspace.con.list_tables():
+    if snaps is None:
         return pd.DataFrame(columns=["band", "band_rate"]), None
-    snaps = workspace.con.table(SNAPSHOTS)
     snaps = snaps.filter(snaps.as_of <= as_of - dt.timedelta(days=YEAR))
     snaps = snaps.select("account_id", "as_of", "band").distinct()
     stops = revenue_stops(workspace)
@@ -78,11 +97,11 @@ def _band_rates(workspace: Workspace, as_of: dt.date) -> tuple[pd.DataFrame, flo
     return rates[["band", "band_rate"]], overall
 
 
-def _bands_at(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
+def _bands_at(snaps: ir.Table | None, as_of: dt.date) -> pd.DataFrame:
     """Each account's band on its latest score dated at or before D."""
-    if SNAPSHOTS not in workspace.con.list_tables():
+    if snaps is None:
         return pd.DataFrame(columns=["account_id", "band"])
-    snaps = workspace.con.table(SNAPSHOTS).filter(lambda t: t.as_of <= as_of)
+    snaps = snaps.filter(snaps.as_of <= as_of)
     return snaps.group_by("account_id").agg(band=snaps.band.argmax(snaps.as_of)).to_pandas()
 
 
@@ -119,19 +138,24 @@ def _periods(renewals: pd.DataFrame, column: str) -> pd.DataFrame:
     return grouped.reset_index().rename(columns={column: "period"})[PERIOD_COLUMNS]
 
 
-def _expansion_rate(workspace: Workspace, as_of: dt.date) -> float:
+def _retention_rates(workspace: Workspace, as_of: dt.date) -> tuple[float, float]:
+    """Past year's expansion and contraction rates of the accounts active a year ago and at D:
+    ARR gained, resp. lost without churning, over their ARR a year ago."""
     before = as_of - dt.timedelta(days=YEAR)
     state = account_state(workspace, dates_table([before, as_of]))
     state = state.filter(state.active).select("account_id", "as_of", "arr").to_pandas()
     state["as_of"] = pd.to_datetime(state["as_of"]).dt.date
     wide = state.pivot_table(index="account_id", columns="as_of", values="arr").dropna()
     if wide.empty or before not in wide or wide[before].sum() == 0:
-        return 0.0
-    gained = (wide[as_of] - wide[before]).clip(lower=0).sum()
-    return float(gained / wide[before].sum())
+        return 0.0, 0.0
+    change = wide[as_of] - wide[before]
+    base = wide[before].sum()
+    return float(change.clip(lower=0).sum() / base), float((-change).clip(lower=0).sum() / base)
 
 
-def forecast(workspace: Workspace, as_of: dt.date, months: int = 12) -> Forecast:
+def forecast(
+    workspace: Workspace, as_of: dt.date, months: int = 12, scorecard: str | None = None
+) -> Forecast:
     """The renewal forecast over the `months` after D (see module docstring)."""
     if months < 1:
         raise PlaybookError(f"--months must be at least 1 (got {months}).")
@@ -140,16 +164,18 @@ def forecast(workspace: Workspace, as_of: dt.date, months: int = 12) -> Forecast
     covering = subs.filter(
         subs.start_date <= as_of, subs.end_date.isnull() | (subs.end_date > as_of)
     )
-    arr = float(covering.arr.sum().execute() or 0.0)
+    arr = float(covering.arr.sum().fill_null(0).execute())
     renewing = covering.filter(covering.end_date <= end).select(
         "subscription_id", "account_id", "end_date", "arr"
     )
     renewals = renewing.to_pandas()
-    rates, overall = _band_rates(workspace, as_of)
+    renewals["end_date"] = pd.to_datetime(renewals["end_date"]).dt.date
+    snaps = _scores(workspace, scorecard)
+    rates, overall = _band_rates(workspace, snaps, as_of)
     renewals = renewals.merge(_model_probabilities(workspace, as_of), on="account_id", how="left")
     outside = ~(pd.to_datetime(renewals["end_date"]) <= pd.to_datetime(renewals["covers_until"]))
     renewals.loc[outside, "model_p"] = None
-    renewals = renewals.merge(_bands_at(workspace, as_of), on="account_id", how="left")
+    renewals = renewals.merge(_bands_at(snaps, as_of), on="account_id", how="left")
     renewals = renewals.merge(rates, on="band", how="left")
     renewals["probability"] = (
         renewals["model_p"].fillna(renewals["band_rate"]).fillna(overall).astype(float)
@@ -165,8 +191,9 @@ def forecast(workspace: Workspace, as_of: dt.date, months: int = 12) -> Forecast
     renewals = renewals.sort_values(["end_date", "account_id"], ignore_index=True)
     lost = float(renewals["expected_arr_lost"].sum())
     unknown = float(renewals.loc[renewals["source"] == "none", "arr"].sum())
-    expansion = _expansion_rate(workspace, as_of)
-    grr = (arr - lost) / arr if arr and not unknown else float("nan")
+    expansion, contraction = _retention_rates(workspace, as_of)
+    share_of_year = months / 12
+    grr = (arr - lost) / arr - contraction * share_of_year if arr and not unknown else float("nan")
     return Forecast(
         as_of=as_of,
         arr=arr,
@@ -176,6 +203,7 @@ def forecast(workspace: Workspace, as_of: dt.date, months: int = 12) -> Forecast
         expected_arr_lost=lost,
         arr_without_probability=unknown,
         expansion_rate=expansion,
+        contraction_rate=contraction,
         grr=grr,
-        nrr=grr + expansion,
+        nrr=grr + expansion * share_of_year,
     )

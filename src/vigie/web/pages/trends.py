@@ -72,6 +72,8 @@ class RenewalForecast(BaseModel):
     arr_without_probability: float
     """ARR renewing with no churn probability (no model, no year of scores): GRR unknown."""
     expansion_rate: float
+    """Past year's, per year; GRR and NRR apply it (and contraction) over the 12 months."""
+    contraction_rate: float
     grr: float | None
     nrr: float | None
     by_month: list[RenewalPeriod]
@@ -142,12 +144,12 @@ def _trends(ws: Workspace, card: str, as_of: dt.date) -> TrendsPage:
         per_date=[BandPoint(**r) for r in per_date if r["band"] is not None],
         totals=[DateTotal(**r) for r in totals],
         per_month=[MonthMoves(**r) for r in per_month],
-        forecast=_forecast(ws, as_of),
+        forecast=_forecast(ws, as_of, card),
     )
 
 
-def _forecast(ws: Workspace, as_of: dt.date) -> RenewalForecast:
-    f = forecast(ws, as_of)
+def _forecast(ws: Workspace, as_of: dt.date, scorecard: str) -> RenewalForecast:
+    f = forecast(ws, as_of, scorecard=scorecard)
     months = f.by_month.astype(object).where(f.by_month.notna(), None)
     return RenewalForecast(
         as_of=f.as_of,
@@ -155,6 +157,7 @@ def _forecast(ws: Workspace, as_of: dt.date) -> RenewalForecast:
         expected_arr_lost=f.expected_arr_lost,
         arr_without_probability=f.arr_without_probability,
         expansion_rate=f.expansion_rate,
+        contraction_rate=f.contraction_rate,
         grr=None if math.isnan(f.grr) else f.grr,
         nrr=None if math.isnan(f.nrr) else f.nrr,
         by_month=[RenewalPeriod(**r) for r in months.to_dict("records")],
