@@ -111,10 +111,11 @@ def test_open_action_is_not_recommended_twice(ws: Workspace) -> None:
     assert len(created) == 3
     assert open_actions(ws, todo).empty  # same reason still open: nothing new
     again = worklist(facts, books, list_actions(ws, status="open"), D)
-    # The renewal account's next rule is its tier; the others have nothing else to do.
-    assert again.set_index("account_id")["playbook"].to_dict() == {
-        "small_red_renewing": "tier-urgent"
-    }
+    # Still listed, with the open action: not the next playbook down (which would pile up)
+    assert again[["account_id", "playbook"]].equals(first[["account_id", "playbook"]])
+    opened = created.set_index("account_id")
+    assert again.set_index("account_id")["open_action"].to_dict() == opened["action_id"].to_dict()
+    assert list(again["due"]) == list(again["account_id"].map(opened["due_at"].dt.date))
 
 
 def test_lifecycle_done_and_dismissed(ws: Workspace) -> None:
@@ -150,20 +151,27 @@ def test_cli_worklist_record_and_actions(ws: Workspace, tmp_path: Path) -> None:
     lines = result.output.splitlines()
     assert lines[0].startswith("account_id,name,csm")
     assert [line.split(",")[0] for line in lines[1:]] == ["small_red_renewing", "mid_red", "big_ok"]
-    assert "Opened 3 action(s)." in runner.invoke(app, [*base, "--record"]).output
-    assert "Opened 1 action(s)." in runner.invoke(app, [*base, "--record"]).output
-    assert "Opened 0 action(s)." in runner.invoke(app, [*base, "--record"]).output
+    recorded = runner.invoke(app, [*base, "--record", "--json"])
+    assert "Opened 3 action(s)." in recorded.stderr
+    listed = json.loads(runner.invoke(app, ["actions", "list", "-w", root, "--json"]).output)
+    ids = {a["account_id"]: a["action_id"] for a in listed}
+    assert {r["account_id"]: r["open_action"] for r in json.loads(recorded.stdout)} == ids
+    for _ in range(2):  # a daily cron: nothing new while the actions are open
+        assert "Opened 0 action(s)." in runner.invoke(app, [*base, "--record"]).stderr
     out = tmp_path / "w.xlsx"
     assert runner.invoke(app, [*base, "--xlsx", str(out)]).exit_code == 0
-    assert pd.read_excel(out).empty  # every recommendation is now an open action
+    assert dict(pd.read_excel(out)[["account_id", "open_action"]].values) == ids
     listed = json.loads(runner.invoke(app, ["actions", "list", "-w", root, "--json"]).output)
-    assert len(listed) == 4 and {a["status"] for a in listed} == {"open"}
+    assert len(listed) == 3 and {a["status"] for a in listed} == {"open"}
     first = listed[0]["action_id"]
     result = runner.invoke(app, ["actions", "done", first, "-w", root, "--outcome", "renewed"])
     assert result.exit_code == 0 and f"{first} is done." in result.output
+    still_open = listed[1]
     again = runner.invoke(
-        app, ["actions", "add", "mid_red", "--reason", "x", "--playbook", "tier-urgent", "-w", root]
-    )
+        app,
+        ["actions", "add", still_open["account_id"], "--reason", "x",
+         "--playbook", still_open["playbook"], "-w", root],
+    )  # fmt: skip
     assert isinstance(again.exception, PlaybookError)
 
 

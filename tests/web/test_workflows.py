@@ -93,7 +93,13 @@ def test_logging_the_recommended_action_opens_it_once(client_for, workspace_dir)
     assert len(_actions(workspace_dir)) == 1
     after = client.get(f"/api/accounts/{ALICE_ACCOUNT}").json()
     assert after["actions"][0]["playbook"] == rec["playbook"]
-    assert (after["recommended_action"] or {}).get("playbook") != rec["playbook"]
+    # still the next action, now open: the page shows it and offers no second one
+    opened = after["actions"][0]["action_id"]
+    assert after["recommended_action"]["open_action"] == opened
+    page = client.get(f"/accounts/{ALICE_ACCOUNT}").text
+    assert 'id="recommended-open"' in page and 'id="log-recommended"' not in page
+    book = client.get("/api/book").json()["rows"]
+    assert [r["open_action"] for r in book if r["account_id"] == ALICE_ACCOUNT] == [opened]
     listed = client.get("/api/actions", params={"status": "open"}).json()
     assert [(r["account_id"], r["name"] is not None) for r in listed["rows"]] == [
         (ALICE_ACCOUNT, True)

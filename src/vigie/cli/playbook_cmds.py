@@ -17,6 +17,7 @@ from vigie.cli.app import (
     app,
     as_of_date,
     console,
+    err_console,
     open_workspace,
     print_records,
     print_table,
@@ -69,10 +70,14 @@ def worklist_cmd(
     rows = worklist(facts, books, list_actions(ws, status="open"), day, csm)
     rows = rows.head(limit) if limit is not None else rows
     if record:
-        todo = rows.rename(columns={"action": "reason"})
+        todo = rows[rows["open_action"].isna()].rename(columns={"action": "reason"})
         todo["due_days"] = (pd.to_datetime(todo["due"]) - pd.Timestamp(day)).dt.days
         created = open_actions(ws, todo)
-        console.print(f"Opened {len(created)} action(s).")
+        err_console.print(f"Opened {len(created)} action(s).")  # stdout stays JSON / CSV
+        opened = created.set_index("account_id")
+        rows["open_action"] = rows["open_action"].fillna(
+            rows["account_id"].map(opened["action_id"])
+        )
     if xlsx is not None:
         rows.to_excel(xlsx, index=False, sheet_name="worklist")
         console.print(f"Wrote {len(rows)} row(s) to {xlsx}.")
@@ -90,6 +95,7 @@ def worklist_cmd(
             "risk_type",
             "playbook",
             "due",
+            "open_action",
         ]
         print_table(rows, columns, f"Worklist as of {day}: {len(rows)} account(s)")
         missing = _missing_inputs(facts, day)
@@ -99,6 +105,8 @@ def worklist_cmd(
 
 def _missing_inputs(facts: pd.DataFrame, day: dt.date) -> str:
     """What the ranking and the playbooks had to do without, as a hint for an empty list."""
+    if facts.empty:
+        return f"account active on {day} (a subscription running that day)"
     missing = []
     if facts["score_date"].isna().all():
         missing.append(f"score dated on or before {day} (`vigie score`)")

@@ -5,8 +5,8 @@ probability when `churn_predictions` holds one dated at or before D, else
 (100 - score) / 100 with the score on 0-100 whatever the scorecard's scale; an
 account with neither counts 0.5 (unknown). Proximity grows linearly from 1
 (renewal 180+ days away or unknown) to 2 (renewal today). The next action is the
-most urgent matching playbook (file order breaks ties) that has no open action for
-the account yet: no duplicate open action.
+most urgent matching playbook (file order breaks ties); when it is already open, the
+row names the open action (`open_action`) instead of proposing another.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ PROXIMITY_DAYS = 180
 WORKLIST_COLUMNS = [
     "account_id", "name", "csm", "segment", "arr", "score", "band", "risk", "days_to_renewal",
     "arr_at_risk", "risk_type", "evidence", "playbook", "action", "owner", "priority", "due",
-    "score_date", "signals_date",
+    "open_action", "score_date", "signals_date",
 ]  # fmt: skip
 SCORE_COLUMNS = [
     "account_id", "score", "score_100", "band", "band_position", "score_date", "band_held_days",
@@ -160,6 +160,8 @@ def _from_children(facts: pd.DataFrame) -> pd.DataFrame:
     worst = children.sort_values(["score", "account_id"], na_position="last")
     worst = worst.drop_duplicates("parent_account_id").set_index("parent_account_id")
     lacking = facts["risk_type"].isna() & facts["account_id"].isin(worst.index)
+    if not lacking.any():
+        return facts
     parents = facts.loc[lacking, "account_id"]
     evidence = parents.map(worst["account_id"]) + ": " + parents.map(worst["evidence"]).fillna("")
     return facts.assign(
@@ -168,10 +170,8 @@ def _from_children(facts: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def recommendations(
-    facts: pd.DataFrame, books: list[Playbook], open_actions: pd.DataFrame
-) -> pd.DataFrame:
-    """Every (account, playbook) match not already open: account_id, playbook, action fields."""
+def recommendations(facts: pd.DataFrame, books: list[Playbook]) -> pd.DataFrame:
+    """Every (account, playbook) match: account_id, playbook, order, action fields."""
     parts = [
         pd.DataFrame(
             {
@@ -187,12 +187,7 @@ def recommendations(
         )
         for i, book in enumerate(books)
     ]
-    found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    if found.empty:
-        return found
-    taken = open_actions[["account_id", "playbook"]].assign(taken=True)
-    found = found.merge(taken, on=["account_id", "playbook"], how="left")
-    return found[found["taken"].isna()].drop(columns="taken")
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def worklist(
@@ -202,8 +197,12 @@ def worklist(
     as_of: dt.date,
     csm: str | None = None,
 ) -> pd.DataFrame:
-    """Accounts with a next action, largest ARR at risk first (account id breaks ties)."""
-    found = recommendations(facts, books, open_actions)
+    """Accounts with a next action, largest ARR at risk first (account id breaks ties).
+
+    An account whose next action is already open keeps its row, with the open action's id
+    and due date: it is being handled, and opening the next playbook down instead would
+    pile actions up on every run of `--record`."""
+    found = recommendations(facts, books)
     if found.empty:
         return pd.DataFrame(columns=WORKLIST_COLUMNS)
     best = found.sort_values(["priority", "order"]).groupby("account_id").head(1)
@@ -211,7 +210,11 @@ def worklist(
     if csm is not None:
         rows = rows[rows["csm"] == csm]
     rows["owner"] = np.where(rows["owner_rule"] == "csm", rows["csm"], rows["owner_rule"])
+    taken = open_actions.drop_duplicates(["account_id", "playbook"]).rename(
+        columns={"action_id": "open_action", "due_at": "open_due"}
+    )[["account_id", "playbook", "open_action", "open_due"]]
+    rows = rows.merge(taken, on=["account_id", "playbook"], how="left")
     due = pd.Timestamp(as_of) + pd.to_timedelta(rows["due_days"], unit="D")
-    rows["due"] = due.dt.date
+    rows["due"] = pd.to_datetime(rows["open_due"]).fillna(due).dt.date
     rows = rows.sort_values(["arr_at_risk", "account_id"], ascending=[False, True])
     return rows[WORKLIST_COLUMNS].reset_index(drop=True)

@@ -281,7 +281,9 @@ def _recommended(ws: Workspace, account_id: str) -> dict[str, Any] | None:
     if mine.empty:
         return None
     row = mine.astype(object).where(mine.notna(), None).iloc[0]
-    keys = ("playbook", "action", "owner", "priority", "due", "risk_type", "evidence")
+    keys = (
+        "playbook", "action", "owner", "priority", "due", "risk_type", "evidence", "open_action",
+    )  # fmt: skip
     return {**{k: row[k] for k in keys}, "due_days": (row["due"] - as_of).days}
 
 

@@ -54,6 +54,8 @@ class BookRow(BaseModel):
     due: dt.date
     due_days: int
     """Days from today to `due`: what logging the action sets."""
+    open_action: str | None
+    """The action already open for this playbook (then `due` is its due date): nothing to log."""
 
 
 class BookPage(BaseModel):
