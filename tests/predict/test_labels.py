@@ -111,8 +111,64 @@ def test_unknown_target_is_refused(book: Workspace) -> None:
         labels_frame(book, [D(2024, 4, 2)], target="expansion")
 
 
-def test_a_renewal_booked_after_today_does_not_move_the_end_of_the_data(book: Workspace) -> None:
-    """Otherwise every term ending before the booking would look churned (not renewed yet)."""
+def test_a_renewal_booked_after_the_export_does_not_move_the_end_of_the_data(
+    book: Workspace,
+) -> None:
+    """Otherwise every term ending before the booking would look churned (not renewed yet):
+    the data ends with its activity (usage up to 2025-06-30), whatever the starts booked."""
     put(book, "subscriptions", [_sub("a3", "A", D(2025, 9, 1), D(2026, 9, 1))])
-    assert data_end(book, today=D(2025, 7, 15)) == D(2025, 7, 1)  # usage up to 06-30
-    assert data_end(book, today=D(2025, 9, 1)) == D(2025, 9, 2)  # the renewal has started
+    assert data_end(book, today=D(2025, 7, 15)) == D(2025, 7, 1)
+    assert data_end(book, today=D(2025, 9, 1)) == D(2025, 7, 1)
+
+
+def test_a_book_of_subscriptions_alone_ends_with_the_latest_start_until_today(
+    workspace: Workspace,
+) -> None:
+    put(workspace, "accounts", [{"account_id": "A", "name": "A"}])
+    put(
+        workspace,
+        "subscriptions",
+        [_sub("a1", "A", D(2024, 1, 1), None), _sub("a2", "A", D(2025, 1, 1), None)],
+    )
+    assert data_end(workspace, today=D(2024, 6, 1)) == D(2024, 1, 2)
+    assert data_end(workspace, today=D(2025, 6, 1)) == D(2025, 1, 2)
+
+
+def test_late_renewals_free_terms_and_rounding_are_not_churn_or_downsell(
+    workspace: Workspace,
+) -> None:
+    put(workspace, "accounts", [{"account_id": a, "name": a} for a in "FGHIJ"])
+    put(
+        workspace,
+        "subscriptions",
+        [
+            # F renews two weeks late: a late renewal, not a churn (no label in the gap)
+            _sub("f1", "F", D(2023, 7, 1), D(2024, 7, 1)),
+            _sub("f2", "F", D(2024, 7, 15), D(2025, 7, 15)),
+            # G: a free trial that ends without converting: no revenue was lost
+            _sub("g1", "G", D(2024, 5, 1), D(2024, 7, 1), arr=0.0),
+            # H: a paid plan that ends into a free one: its revenue stops
+            _sub("h1", "H", D(2023, 7, 1), D(2024, 7, 1)),
+            _sub("h2", "H", D(2024, 7, 1), None, arr=0.0),
+            # I renews 50 cents lower (rounding), J a dollar lower on 100: no downsell for I
+            _sub("i1", "I", D(2023, 7, 1), D(2024, 7, 1), arr=100.0),
+            _sub("i2", "I", D(2024, 7, 1), D(2025, 7, 1), arr=99.5),
+            _sub("j1", "J", D(2023, 7, 1), D(2024, 7, 1), arr=100.0),
+            _sub("j2", "J", D(2024, 7, 1), D(2025, 7, 1), arr=98.0),
+        ],
+    )
+    put(
+        workspace,
+        "usage_events",
+        [{"account_id": "F", "event": "login", "occurred_at": dt.datetime(2025, 6, 30)}],
+    )
+    day = D(2024, 6, 1)
+    assert _labels(workspace, [day, D(2024, 7, 5)]) == {
+        ("F", day): False, ("G", day): False, ("H", day): True, ("I", day): False,
+        ("J", day): False, ("H", D(2024, 7, 5)): False, ("I", D(2024, 7, 5)): False,
+        ("J", D(2024, 7, 5)): False,
+    }  # fmt: skip
+    assert _labels(workspace, [day], target="downsell") == {
+        ("F", day): False, ("G", day): False, ("H", day): False, ("I", day): False,
+        ("J", day): True,
+    }  # fmt: skip

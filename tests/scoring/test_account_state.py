@@ -34,3 +34,43 @@ def test_days_to_renewal_with_an_add_on(tmp_path: Path) -> None:
     days = state["days_to_renewal"].astype(object).where(state["days_to_renewal"].notna(), None)
     assert days.to_dict() == {"R1": 200, "R2": None, "R3": 20}
     assert state["arr"].to_dict() == {"R1": 1100.0, "R2": 1100.0, "R3": 100.0}
+
+
+def test_who_is_a_customer_at_d_reads_only_what_holds_at_d(tmp_path: Path) -> None:
+    """A holding parent is active while a child is; an account without a contract in the data
+    is a customer from customer_since; a prospect or an unconverted trial is not. Booking a
+    subscription after D changes none of it at D."""
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text(
+        "account_id,name,customer_since,parent_account_id\n"
+        "HOLD,Holding,,\nKID,Child,,HOLD\nOLD,Long-time customer,2020-01-01,\n"
+        "LEAD,Prospect,,\nLATE,Signs later,2026-09-01,\n"
+    )
+    subs = tmp_path / "subscriptions.csv"
+    subs.write_text(
+        "subscription_id,account_id,start_date,end_date,arr\nk1,KID,2026-01-01,2027-01-01,1000\n"
+    )
+    with Workspace.init(tmp_path / "ws") as ws:
+        import_files(ws, "accounts", [accounts], now=NOW)
+        import_files(ws, "subscriptions", [subs], now=NOW)
+
+        def active() -> dict[str, bool]:
+            dates = dates_table([D, dt.date(2027, 2, 1)])
+            state = account_state(ws, dates).to_pandas()
+            return {(r.account_id, str(r.as_of)[:10]): bool(r.active) for r in state.itertuples()}
+
+        before = active()
+        assert {k for k, v in before.items() if v} == {
+            ("HOLD", "2026-06-01"), ("KID", "2026-06-01"), ("OLD", "2026-06-01"),
+            ("OLD", "2027-02-01"), ("LATE", "2027-02-01"),
+        }  # fmt: skip
+        booked = tmp_path / "booked.csv"
+        booked.write_text(
+            "subscription_id,account_id,start_date,end_date,arr\n"
+            "o1,OLD,2026-06-02,,500\nl1,LEAD,2026-06-02,,500\n"
+        )
+        import_files(ws, "subscriptions", [booked], now=NOW)
+        after = active()
+    assert {k: v for k, v in after.items() if k[1] == "2026-06-01"} == {
+        k: v for k, v in before.items() if k[1] == "2026-06-01"
+    }

@@ -1,8 +1,8 @@
 """Edge cases found by scoring hand-made books: parents, exact band bounds, `sql:` metrics,
 runnable compiled SQL and deltas of dates scored out of order (fixture data, DuckDB).
 
-P1 is the parent of A1 and A2 and has no subscription of its own, so it is active on every
-date; on 2022-12-01 neither child is a customer yet, so P1 is scored on its own data there.
+P1 is the parent of A1 and A2, without a subscription of its own but a customer since
+2022-01-01; on 2022-12-01 neither child is a customer yet, so P1 is scored on its own data there.
 """
 
 from __future__ import annotations

@@ -1,9 +1,15 @@
 """Account state as of a date, derived from dated subscriptions (never from `current` columns).
 
 An account is active at D when one of its subscriptions covers D
-([start_date, end_date), end_date empty = open-ended). Teams without any
-subscription data are still served: an account with no subscription rows at
-all counts as active from its `customer_since` date (always, if that is empty).
+([start_date, end_date), end_date empty = open-ended); when one of its child
+accounts is (a holding parent without a contract of its own); or when none of
+its subscriptions has started by D and its `customer_since` is on or before D
+(a customer whose contracts are not in the data). An account without either (a
+prospect, a trial that did not convert) is not a customer. Teams without any
+subscription data are still served: when the subscriptions table is empty,
+every account counts as active from its `customer_since` date (always, if that
+is empty). Every rule reads only what holds at D: a subscription booked to
+start after D changes nothing at D.
 The renewal at D is the last end date of the subscriptions covering D; none when one of
 them is open-ended (an add-on ending next month does not renew an evergreen contract).
 """
@@ -59,17 +65,28 @@ def account_state(workspace: Workspace, dates: ir.Table) -> ir.Table:
         open_ended=_.count(where=covers & _.end_date.isnull()),
         first_start=_.start_date.min(),
     )
-    with_subs = subs.select("account_id").distinct().mutate(has_subs=True)
+    children = workspace.table("accounts").select("account_id", parent="parent_account_id")
+    children = children.filter(children.parent.notnull())
+    held = (
+        children.join(at_date.filter(at_date.n_active > 0), "account_id")
+        .select(account_id="parent", as_of="as_of")
+        .distinct()
+        .mutate(child_active=True)
+    )
     # one join chain, the right keys renamed apart and left out by the select below
     grid = (
         accounts.cross_join(dates)
         .left_join(at_date, ["account_id", "as_of"], rname="{name}_at_date")
-        .left_join(with_subs, "account_id", rname="{name}_with_subs")
+        .left_join(held, ["account_id", "as_of"], rname="{name}_held")
     )
-    no_subs_active = grid.has_subs.isnull() & (
-        grid.customer_since.isnull() | (grid.customer_since <= grid.as_of)
+    since_then = grid.customer_since <= grid.as_of
+    active = (
+        (grid.n_active.fill_null(0) > 0)
+        | grid.child_active.notnull()
+        | (grid.first_start.isnull() & since_then.fill_null(False))
     )
-    active = (grid.n_active.fill_null(0) > 0) | no_subs_active
+    if subs.count().execute() == 0:  # a book without subscription data: see module docstring
+        active = grid.customer_since.isnull() | since_then
     since = ibis.coalesce(grid.first_start, grid.customer_since)
     return grid.select(
         *ACCOUNT_COLUMNS,

@@ -1,9 +1,9 @@
 """What happened after each as-of date: churn (and downsell) labels from dated subscriptions.
 
 An account active at D churns within (D, D + horizon] when its recurring
-revenue stops in that window: a subscription ends on a day no other
-subscription of the account covers (no renewal), or the team recorded a
-`churn` outcome then. Accounts not active at D get no label at D. Labels read
+revenue stops in that window: a paid subscription ends on a day no other paid
+subscription of the account covers and none follows within LATE_RENEWAL_DAYS
+(no renewal), or the team recorded a `churn` outcome then. Accounts not active at D get no label at D. Labels read
 the future on purpose; they are only ever used as targets, never as features.
 """
 
@@ -22,16 +22,33 @@ from vigie.workspace import Workspace
 
 TARGETS = ("churn", "downsell")
 DEFAULT_HORIZON = 90
+LATE_RENEWAL_DAYS = 30
+"""A paid term starting this many days or fewer after the previous one ended is a late
+renewal (the paperwork lagged), not a churn and a return."""
+DOWNSELL_SHARE = 0.99
+"""ARR below this share of the ARR at D is a downsell: smaller drops are rounding, not a sale."""
 
 
 def revenue_stops(workspace: Workspace) -> ir.Table:
     """(account_id, stop_date): days recurring revenue stops, from subscriptions and outcomes.
 
-    A subscription's end_date (exclusive) is a stop when no subscription of the
-    same account covers that day, i.e. nothing renews or continues it.
+    A paid subscription's end_date (exclusive) is a stop when no paid subscription of the same
+    account covers that day and none starts within LATE_RENEWAL_DAYS after it. A free term
+    (a trial) that ends is not lost revenue; a paid plan that ends into a free one is.
     """
-    subs = workspace.table("subscriptions").select("account_id", "start_date", "end_date")
-    gaps = uncovered_ends(subs).select("account_id", stop_date=_.end_date)
+    subs = workspace.table("subscriptions")
+    paid = subs.filter(subs.arr > 0).select("account_id", "start_date", "end_date")
+    ends = uncovered_ends(paid)
+    later = paid.view()
+    late_renewed = ends.semi_join(
+        later,
+        [
+            ends.account_id == later.account_id,
+            later.start_date > ends.end_date,
+            later.start_date <= ends.end_date + ibis.interval(days=LATE_RENEWAL_DAYS),
+        ],
+    )
+    gaps = ends.difference(late_renewed).select("account_id", stop_date=_.end_date)
     outcomes = workspace.table("outcomes")
     recorded = outcomes.filter(outcomes.kind == "churn").select(
         "account_id", stop_date=outcomes.occurred_at
@@ -64,8 +81,9 @@ def churn_labels(
 def downsell_labels(
     workspace: Workspace, dates: list[dt.date], horizon: int = DEFAULT_HORIZON
 ) -> ir.Table:
-    """(account_id, as_of, downsold): active at D and at D + horizon with less ARR, or a
-    recorded `downsell` outcome in (D, D + horizon]. Churners are not downsells."""
+    """(account_id, as_of, downsold): active at D and at D + horizon with less ARR (below
+    DOWNSELL_SHARE of it), or a recorded `downsell` outcome in (D, D + horizon]. Churners are
+    not downsells."""
     shift = dt.timedelta(days=horizon)
     now = account_state(workspace, dates_table(dates))
     now = now.filter(now.active).select("account_id", "as_of", arr_now="arr")
@@ -88,7 +106,7 @@ def downsell_labels(
         ],
     )
     per_row = marked.group_by("account_id", "as_of").agg(
-        shrank=((marked.arr_later < marked.arr_now) & marked.active_later).any(),
+        shrank=((marked.arr_later < marked.arr_now * DOWNSELL_SHARE) & marked.active_later).any(),
         recorded=marked.occurred_at.notnull().any(),
         active_later=marked.active_later.any(),
     )
@@ -122,23 +140,37 @@ def labels_frame(
 
 
 def data_end(workspace: Workspace, today: dt.date | None = None) -> dt.date | None:
-    """The day after the latest dated fact: outcomes after it are not known yet.
+    """The day after the latest dated activity (usage, tickets, interactions, outcomes):
+    outcomes after it are not known yet.
 
-    Facts dated after today do not count: a renewal booked to start next quarter must not
-    make every contract ending before then (not renewed *yet*) look churned.
+    Subscription start dates count only in a book without activity: a renewal booked to
+    start after the export (or after today) must not make every contract ending before then
+    (not renewed *yet*) look churned. Facts dated after today never count.
     """
     today = today or dt.datetime.now(dt.UTC).date()
-    latest = []
-    for table, column in (
-        ("subscriptions", "start_date"),
-        ("outcomes", "occurred_at"),
+    activity = (
         ("usage_events", "occurred_at"),
-    ):
+        ("tickets", "opened_at"),
+        ("interactions", "occurred_at"),
+        ("outcomes", "occurred_at"),
+    )
+    latest = _latest(workspace, activity, today) or _latest(
+        workspace, (("subscriptions", "start_date"),), today
+    )
+    return latest + dt.timedelta(days=1) if latest else None
+
+
+def _latest(
+    workspace: Workspace, columns: tuple[tuple[str, str], ...], today: dt.date
+) -> dt.date | None:
+    """The latest date on or before today in any of the (table, column) pairs."""
+    found = []
+    for table, column in columns:
         dated = workspace.table(table)[column]
         value = dated.max(where=dated.cast("date") <= today).execute()
         if value is not None and not pd.isna(value):
-            latest.append(pd.Timestamp(value).date())
-    return max(latest) + dt.timedelta(days=1) if latest else None
+            found.append(pd.Timestamp(value).date())
+    return max(found, default=None)
 
 
 def check_observed(workspace: Workspace, dates: list[dt.date], horizon: int) -> None:

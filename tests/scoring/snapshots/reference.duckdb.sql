@@ -9,134 +9,202 @@ WITH "ibis_memtable" AS (
     CAST('2024-01-05 00:00:00' AS TIMESTAMP) AS "t56",
     CAST('2023-03-02' AS DATE) AS "d365",
     CAST('2023-03-02 00:00:00' AS TIMESTAMP) AS "t365"
+), "t33" AS (
+  SELECT
+    "t27"."account_id",
+    "t27"."as_of",
+    COUNT(*) FILTER(WHERE
+      (
+        "t27"."end_date" IS NULL
+      ) OR (
+        "t27"."end_date" > "t27"."as_of"
+      )) AS "n_active",
+    SUM("t27"."arr") FILTER(WHERE
+      (
+        "t27"."end_date" IS NULL
+      ) OR (
+        "t27"."end_date" > "t27"."as_of"
+      )) AS "arr",
+    SUM("t27"."seats") FILTER(WHERE
+      (
+        "t27"."end_date" IS NULL
+      ) OR (
+        "t27"."end_date" > "t27"."as_of"
+      )) AS "seats",
+    FIRST("t27"."plan" ORDER BY "t27"."start_date" DESC) FILTER(WHERE
+      (
+        "t27"."end_date" IS NULL
+      ) OR (
+        "t27"."end_date" > "t27"."as_of"
+      )) AS "plan",
+    MAX("t27"."end_date") FILTER(WHERE
+      (
+        "t27"."end_date" IS NULL
+      ) OR (
+        "t27"."end_date" > "t27"."as_of"
+      )) AS "renewal",
+    COUNT(*) FILTER(WHERE
+      (
+        (
+          "t27"."end_date" IS NULL
+        ) OR (
+          "t27"."end_date" > "t27"."as_of"
+        )
+      )
+      AND (
+        "t27"."end_date" IS NULL
+      )) AS "open_ended",
+    MIN("t27"."start_date") AS "first_start"
+  FROM (
+    SELECT
+      "t8"."subscription_id",
+      "t8"."account_id",
+      "t8"."start_date",
+      "t8"."end_date",
+      "t8"."arr",
+      "t8"."plan",
+      "t8"."seats",
+      "t8"."status",
+      "t13"."as_of"
+    FROM "subscriptions" AS "t8"
+    INNER JOIN (
+      SELECT
+        "t1"."as_of"
+      FROM "ibis_memtable" AS "t1"
+    ) AS "t13"
+      ON "t8"."start_date" <= "t13"."as_of"
+  ) AS "t27"
+  GROUP BY
+    1,
+    2
 )
 SELECT
-  "t59"."account_id",
-  "t59"."as_of",
-  "t59"."parent_account_id",
-  "t59"."arr",
-  "t59"."segment_rule",
-  "t59"."m0_raw",
-  "t59"."m1_raw",
-  "t59"."m2_raw",
-  "t59"."m3_raw",
-  "t59"."m4_raw",
-  "t59"."m0_points",
-  "t59"."m0_has_data",
-  "t59"."m0_overridden",
-  "t59"."m1_points",
-  "t59"."m1_has_data",
-  "t59"."m1_overridden",
-  "t59"."m2_points",
-  "t59"."m2_has_data",
-  "t59"."m2_overridden",
-  "t59"."m3_points",
-  "t59"."m3_has_data",
-  "t59"."m3_overridden",
-  "t59"."m4_points",
-  "t59"."m4_has_data",
-  "t59"."m4_overridden",
-  "t59"."d_usage_score",
-  "t59"."d_usage_coverage",
-  "t59"."d_relationship_score",
-  "t59"."d_relationship_coverage",
-  "t59"."d_voice_score",
-  "t59"."d_voice_coverage",
-  "t59"."score",
-  "t59"."coverage",
-  "t59"."overridden",
-  "t59"."override_reason",
-  "t59"."score_scaled",
-  "t59"."band",
-  "t59"."d_usage_band",
-  "t59"."d_usage_weight",
-  "t59"."m0_weight",
-  "t59"."m0_contribution",
-  "t59"."m1_weight",
-  "t59"."m1_contribution",
-  "t59"."d_relationship_band",
-  "t59"."d_relationship_weight",
-  "t59"."m2_weight",
-  "t59"."m2_contribution",
-  "t59"."m3_weight",
-  "t59"."m3_contribution",
-  "t59"."d_voice_band",
-  "t59"."d_voice_weight",
-  "t59"."m4_weight",
-  "t59"."m4_contribution"
+  "t65"."account_id",
+  "t65"."as_of",
+  "t65"."parent_account_id",
+  "t65"."arr",
+  "t65"."segment_rule",
+  "t65"."m0_raw",
+  "t65"."m1_raw",
+  "t65"."m2_raw",
+  "t65"."m3_raw",
+  "t65"."m4_raw",
+  "t65"."m0_points",
+  "t65"."m0_has_data",
+  "t65"."m0_overridden",
+  "t65"."m1_points",
+  "t65"."m1_has_data",
+  "t65"."m1_overridden",
+  "t65"."m2_points",
+  "t65"."m2_has_data",
+  "t65"."m2_overridden",
+  "t65"."m3_points",
+  "t65"."m3_has_data",
+  "t65"."m3_overridden",
+  "t65"."m4_points",
+  "t65"."m4_has_data",
+  "t65"."m4_overridden",
+  "t65"."d_usage_score",
+  "t65"."d_usage_coverage",
+  "t65"."d_relationship_score",
+  "t65"."d_relationship_coverage",
+  "t65"."d_voice_score",
+  "t65"."d_voice_coverage",
+  "t65"."score",
+  "t65"."coverage",
+  "t65"."overridden",
+  "t65"."override_reason",
+  "t65"."score_scaled",
+  "t65"."band",
+  "t65"."d_usage_band",
+  "t65"."d_usage_weight",
+  "t65"."m0_weight",
+  "t65"."m0_contribution",
+  "t65"."m1_weight",
+  "t65"."m1_contribution",
+  "t65"."d_relationship_band",
+  "t65"."d_relationship_weight",
+  "t65"."m2_weight",
+  "t65"."m2_contribution",
+  "t65"."m3_weight",
+  "t65"."m3_contribution",
+  "t65"."d_voice_band",
+  "t65"."d_voice_weight",
+  "t65"."m4_weight",
+  "t65"."m4_contribution"
 FROM (
   SELECT
-    "t58"."account_id",
-    "t58"."as_of",
-    "t58"."parent_account_id",
-    "t58"."arr",
-    "t58"."segment_rule",
-    "t58"."m0_raw",
-    "t58"."m1_raw",
-    "t58"."m2_raw",
-    "t58"."m3_raw",
-    "t58"."m4_raw",
-    "t58"."ov_0",
-    "t58"."ov_1",
-    "t58"."ov_2",
-    "t58"."ov_3",
-    "t58"."ov_4",
-    "t58"."ov_overall",
-    "t58"."ov_overall_reason",
-    "t58"."m0_points",
-    "t58"."m0_has_data",
-    "t58"."m0_overridden",
-    "t58"."_m0_w",
-    "t58"."m1_points",
-    "t58"."m1_has_data",
-    "t58"."m1_overridden",
-    "t58"."_m1_w",
-    "t58"."m2_points",
-    "t58"."m2_has_data",
-    "t58"."m2_overridden",
-    "t58"."_m2_w",
-    "t58"."m3_points",
-    "t58"."m3_has_data",
-    "t58"."m3_overridden",
-    "t58"."_m3_w",
-    "t58"."m4_points",
-    "t58"."m4_has_data",
-    "t58"."m4_overridden",
-    "t58"."_m4_w",
-    "t58"."_d_usage_w",
-    "t58"."_d_relationship_w",
-    "t58"."_d_voice_w",
-    "t58"."_d_usage_den",
-    "t58"."d_usage_score",
-    "t58"."d_usage_coverage",
-    "t58"."_d_relationship_den",
-    "t58"."d_relationship_score",
-    "t58"."d_relationship_coverage",
-    "t58"."_d_voice_den",
-    "t58"."d_voice_score",
-    "t58"."d_voice_coverage",
-    "t58"."score",
-    "t58"."_comp_den",
-    "t58"."coverage",
-    "t58"."overridden",
-    "t58"."override_reason",
+    "t64"."account_id",
+    "t64"."as_of",
+    "t64"."parent_account_id",
+    "t64"."arr",
+    "t64"."segment_rule",
+    "t64"."m0_raw",
+    "t64"."m1_raw",
+    "t64"."m2_raw",
+    "t64"."m3_raw",
+    "t64"."m4_raw",
+    "t64"."ov_0",
+    "t64"."ov_1",
+    "t64"."ov_2",
+    "t64"."ov_3",
+    "t64"."ov_4",
+    "t64"."ov_overall",
+    "t64"."ov_overall_reason",
+    "t64"."m0_points",
+    "t64"."m0_has_data",
+    "t64"."m0_overridden",
+    "t64"."_m0_w",
+    "t64"."m1_points",
+    "t64"."m1_has_data",
+    "t64"."m1_overridden",
+    "t64"."_m1_w",
+    "t64"."m2_points",
+    "t64"."m2_has_data",
+    "t64"."m2_overridden",
+    "t64"."_m2_w",
+    "t64"."m3_points",
+    "t64"."m3_has_data",
+    "t64"."m3_overridden",
+    "t64"."_m3_w",
+    "t64"."m4_points",
+    "t64"."m4_has_data",
+    "t64"."m4_overridden",
+    "t64"."_m4_w",
+    "t64"."_d_usage_w",
+    "t64"."_d_relationship_w",
+    "t64"."_d_voice_w",
+    "t64"."_d_usage_den",
+    "t64"."d_usage_score",
+    "t64"."d_usage_coverage",
+    "t64"."_d_relationship_den",
+    "t64"."d_relationship_score",
+    "t64"."d_relationship_coverage",
+    "t64"."_d_voice_den",
+    "t64"."d_voice_score",
+    "t64"."d_voice_coverage",
+    "t64"."score",
+    "t64"."_comp_den",
+    "t64"."coverage",
+    "t64"."overridden",
+    "t64"."override_reason",
     CAST(ROUND((
-      "t58"."score" * 100.0
+      "t64"."score" * 100.0
     ) / 100.0, 9) AS DOUBLE) AS "score_scaled",
     CASE
-      WHEN "t58"."segment_rule" = 'enterprise'
+      WHEN "t64"."segment_rule" = 'enterprise'
       THEN CASE
         WHEN CAST(ROUND((
-          "t58"."score" * 100.0
+          "t64"."score" * 100.0
         ) / 100.0, 9) AS DOUBLE) IS NULL
         THEN CAST(NULL AS TEXT)
         ELSE CASE
           WHEN CAST(ROUND((
-            "t58"."score" * 100.0
+            "t64"."score" * 100.0
           ) / 100.0, 9) AS DOUBLE) >= 70.0
           THEN 'green'
           WHEN CAST(ROUND((
-            "t58"."score" * 100.0
+            "t64"."score" * 100.0
           ) / 100.0, 9) AS DOUBLE) > 50.0
           THEN 'yellow'
           ELSE 'red'
@@ -144,16 +212,16 @@ FROM (
       END
       ELSE CASE
         WHEN CAST(ROUND((
-          "t58"."score" * 100.0
+          "t64"."score" * 100.0
         ) / 100.0, 9) AS DOUBLE) IS NULL
         THEN CAST(NULL AS TEXT)
         ELSE CASE
           WHEN CAST(ROUND((
-            "t58"."score" * 100.0
+            "t64"."score" * 100.0
           ) / 100.0, 9) AS DOUBLE) >= 70.0
           THEN 'green'
           WHEN CAST(ROUND((
-            "t58"."score" * 100.0
+            "t64"."score" * 100.0
           ) / 100.0, 9) AS DOUBLE) > 50.0
           THEN 'yellow'
           ELSE 'red'
@@ -161,19 +229,19 @@ FROM (
       END
     END AS "band",
     CASE
-      WHEN "t58"."segment_rule" = 'enterprise'
+      WHEN "t64"."segment_rule" = 'enterprise'
       THEN CASE
         WHEN CAST(ROUND((
-          "t58"."d_usage_score" * 100.0
+          "t64"."d_usage_score" * 100.0
         ) / 100.0, 9) AS DOUBLE) IS NULL
         THEN CAST(NULL AS TEXT)
         ELSE CASE
           WHEN CAST(ROUND((
-            "t58"."d_usage_score" * 100.0
+            "t64"."d_usage_score" * 100.0
           ) / 100.0, 9) AS DOUBLE) >= 70.0
           THEN 'green'
           WHEN CAST(ROUND((
-            "t58"."d_usage_score" * 100.0
+            "t64"."d_usage_score" * 100.0
           ) / 100.0, 9) AS DOUBLE) > 50.0
           THEN 'yellow'
           ELSE 'red'
@@ -181,16 +249,16 @@ FROM (
       END
       ELSE CASE
         WHEN CAST(ROUND((
-          "t58"."d_usage_score" * 100.0
+          "t64"."d_usage_score" * 100.0
         ) / 100.0, 9) AS DOUBLE) IS NULL
         THEN CAST(NULL AS TEXT)
         ELSE CASE
           WHEN CAST(ROUND((
-            "t58"."d_usage_score" * 100.0
+            "t64"."d_usage_score" * 100.0
           ) / 100.0, 9) AS DOUBLE) >= 70.0
           THEN 'green'
           WHEN CAST(ROUND((
-            "t58"."d_usage_score" * 100.0
+            "t64"."d_usage_score" * 100.0
           ) / 100.0, 9) AS DOUBLE) > 50.0
           THEN 'yellow'
           ELSE 'red'
@@ -198,80 +266,80 @@ FROM (
       END
     END AS "d_usage_band",
     CASE
-      WHEN "t58"."d_usage_score" IS NULL
+      WHEN "t64"."d_usage_score" IS NULL
       THEN 0.0
-      ELSE "t58"."_d_usage_w" / NULLIF("t58"."_comp_den", 0.0)
+      ELSE "t64"."_d_usage_w" / NULLIF("t64"."_comp_den", 0.0)
     END AS "d_usage_weight",
     COALESCE(
       CASE
-        WHEN "t58"."m0_points" IS NULL
+        WHEN "t64"."m0_points" IS NULL
         THEN 0.0
         ELSE (
           CASE
-            WHEN "t58"."d_usage_score" IS NULL
+            WHEN "t64"."d_usage_score" IS NULL
             THEN 0.0
-            ELSE "t58"."_d_usage_w" / NULLIF("t58"."_comp_den", 0.0)
-          END * "t58"."_m0_w"
-        ) / NULLIF("t58"."_d_usage_den", 0.0)
+            ELSE "t64"."_d_usage_w" / NULLIF("t64"."_comp_den", 0.0)
+          END * "t64"."_m0_w"
+        ) / NULLIF("t64"."_d_usage_den", 0.0)
       END,
       0.0
     ) AS "m0_weight",
-    COALESCE("t58"."m0_points", 0.0) * COALESCE(
+    COALESCE("t64"."m0_points", 0.0) * COALESCE(
       CASE
-        WHEN "t58"."m0_points" IS NULL
+        WHEN "t64"."m0_points" IS NULL
         THEN 0.0
         ELSE (
           CASE
-            WHEN "t58"."d_usage_score" IS NULL
+            WHEN "t64"."d_usage_score" IS NULL
             THEN 0.0
-            ELSE "t58"."_d_usage_w" / NULLIF("t58"."_comp_den", 0.0)
-          END * "t58"."_m0_w"
-        ) / NULLIF("t58"."_d_usage_den", 0.0)
+            ELSE "t64"."_d_usage_w" / NULLIF("t64"."_comp_den", 0.0)
+          END * "t64"."_m0_w"
+        ) / NULLIF("t64"."_d_usage_den", 0.0)
       END,
       0.0
     ) AS "m0_contribution",
     COALESCE(
       CASE
-        WHEN "t58"."m1_points" IS NULL
+        WHEN "t64"."m1_points" IS NULL
         THEN 0.0
         ELSE (
           CASE
-            WHEN "t58"."d_usage_score" IS NULL
+            WHEN "t64"."d_usage_score" IS NULL
             THEN 0.0
-            ELSE "t58"."_d_usage_w" / NULLIF("t58"."_comp_den", 0.0)
-          END * "t58"."_m1_w"
-        ) / NULLIF("t58"."_d_usage_den", 0.0)
+            ELSE "t64"."_d_usage_w" / NULLIF("t64"."_comp_den", 0.0)
+          END * "t64"."_m1_w"
+        ) / NULLIF("t64"."_d_usage_den", 0.0)
       END,
       0.0
     ) AS "m1_weight",
-    COALESCE("t58"."m1_points", 0.0) * COALESCE(
+    COALESCE("t64"."m1_points", 0.0) * COALESCE(
       CASE
-        WHEN "t58"."m1_points" IS NULL
+        WHEN "t64"."m1_points" IS NULL
         THEN 0.0
         ELSE (
           CASE
-            WHEN "t58"."d_usage_score" IS NULL
+            WHEN "t64"."d_usage_score" IS NULL
             THEN 0.0
-            ELSE "t58"."_d_usage_w" / NULLIF("t58"."_comp_den", 0.0)
-          END * "t58"."_m1_w"
-        ) / NULLIF("t58"."_d_usage_den", 0.0)
+            ELSE "t64"."_d_usage_w" / NULLIF("t64"."_comp_den", 0.0)
+          END * "t64"."_m1_w"
+        ) / NULLIF("t64"."_d_usage_den", 0.0)
       END,
       0.0
     ) AS "m1_contribution",
     CASE
-      WHEN "t58"."segment_rule" = 'enterprise'
+      WHEN "t64"."segment_rule" = 'enterprise'
       THEN CASE
         WHEN CAST(ROUND((
-          "t58"."d_relationship_score" * 100.0
+          "t64"."d_relationship_score" * 100.0
         ) / 100.0, 9) AS DOUBLE) IS NULL
         THEN CAST(NULL AS TEXT)
         ELSE CASE
           WHEN CAST(ROUND((
-            "t58"."d_relationship_score" * 100.0
+            "t64"."d_relationship_score" * 100.0
           ) / 100.0, 9) AS DOUBLE) >= 70.0
           THEN 'green'
           WHEN CAST(ROUND((
-            "t58"."d_relationship_score" * 100.0
+            "t64"."d_relationship_score" * 100.0
           ) / 100.0, 9) AS DOUBLE) > 50.0
           THEN 'yellow'
           ELSE 'red'
@@ -279,16 +347,16 @@ FROM (
       END
       ELSE CASE
         WHEN CAST(ROUND((
-          "t58"."d_relationship_score" * 100.0
+          "t64"."d_relationship_score" * 100.0
         ) / 100.0, 9) AS DOUBLE) IS NULL
         THEN CAST(NULL AS TEXT)
         ELSE CASE
           WHEN CAST(ROUND((
-            "t58"."d_relationship_score" * 100.0
+            "t64"."d_relationship_score" * 100.0
           ) / 100.0, 9) AS DOUBLE) >= 70.0
           THEN 'green'
           WHEN CAST(ROUND((
-            "t58"."d_relationship_score" * 100.0
+            "t64"."d_relationship_score" * 100.0
           ) / 100.0, 9) AS DOUBLE) > 50.0
           THEN 'yellow'
           ELSE 'red'
@@ -296,80 +364,80 @@ FROM (
       END
     END AS "d_relationship_band",
     CASE
-      WHEN "t58"."d_relationship_score" IS NULL
+      WHEN "t64"."d_relationship_score" IS NULL
       THEN 0.0
-      ELSE "t58"."_d_relationship_w" / NULLIF("t58"."_comp_den", 0.0)
+      ELSE "t64"."_d_relationship_w" / NULLIF("t64"."_comp_den", 0.0)
     END AS "d_relationship_weight",
     COALESCE(
       CASE
-        WHEN "t58"."m2_points" IS NULL
+        WHEN "t64"."m2_points" IS NULL
         THEN 0.0
         ELSE (
           CASE
-            WHEN "t58"."d_relationship_score" IS NULL
+            WHEN "t64"."d_relationship_score" IS NULL
             THEN 0.0
-            ELSE "t58"."_d_relationship_w" / NULLIF("t58"."_comp_den", 0.0)
-          END * "t58"."_m2_w"
-        ) / NULLIF("t58"."_d_relationship_den", 0.0)
+            ELSE "t64"."_d_relationship_w" / NULLIF("t64"."_comp_den", 0.0)
+          END * "t64"."_m2_w"
+        ) / NULLIF("t64"."_d_relationship_den", 0.0)
       END,
       0.0
     ) AS "m2_weight",
-    COALESCE("t58"."m2_points", 0.0) * COALESCE(
+    COALESCE("t64"."m2_points", 0.0) * COALESCE(
       CASE
-        WHEN "t58"."m2_points" IS NULL
+        WHEN "t64"."m2_points" IS NULL
         THEN 0.0
         ELSE (
           CASE
-            WHEN "t58"."d_relationship_score" IS NULL
+            WHEN "t64"."d_relationship_score" IS NULL
             THEN 0.0
-            ELSE "t58"."_d_relationship_w" / NULLIF("t58"."_comp_den", 0.0)
-          END * "t58"."_m2_w"
-        ) / NULLIF("t58"."_d_relationship_den", 0.0)
+            ELSE "t64"."_d_relationship_w" / NULLIF("t64"."_comp_den", 0.0)
+          END * "t64"."_m2_w"
+        ) / NULLIF("t64"."_d_relationship_den", 0.0)
       END,
       0.0
     ) AS "m2_contribution",
     COALESCE(
       CASE
-        WHEN "t58"."m3_points" IS NULL
+        WHEN "t64"."m3_points" IS NULL
         THEN 0.0
         ELSE (
           CASE
-            WHEN "t58"."d_relationship_score" IS NULL
+            WHEN "t64"."d_relationship_score" IS NULL
             THEN 0.0
-            ELSE "t58"."_d_relationship_w" / NULLIF("t58"."_comp_den", 0.0)
-          END * "t58"."_m3_w"
-        ) / NULLIF("t58"."_d_relationship_den", 0.0)
+            ELSE "t64"."_d_relationship_w" / NULLIF("t64"."_comp_den", 0.0)
+          END * "t64"."_m3_w"
+        ) / NULLIF("t64"."_d_relationship_den", 0.0)
       END,
       0.0
     ) AS "m3_weight",
-    COALESCE("t58"."m3_points", 0.0) * COALESCE(
+    COALESCE("t64"."m3_points", 0.0) * COALESCE(
       CASE
-        WHEN "t58"."m3_points" IS NULL
+        WHEN "t64"."m3_points" IS NULL
         THEN 0.0
         ELSE (
           CASE
-            WHEN "t58"."d_relationship_score" IS NULL
+            WHEN "t64"."d_relationship_score" IS NULL
             THEN 0.0
-            ELSE "t58"."_d_relationship_w" / NULLIF("t58"."_comp_den", 0.0)
-          END * "t58"."_m3_w"
-        ) / NULLIF("t58"."_d_relationship_den", 0.0)
+            ELSE "t64"."_d_relationship_w" / NULLIF("t64"."_comp_den", 0.0)
+          END * "t64"."_m3_w"
+        ) / NULLIF("t64"."_d_relationship_den", 0.0)
       END,
       0.0
     ) AS "m3_contribution",
     CASE
-      WHEN "t58"."segment_rule" = 'enterprise'
+      WHEN "t64"."segment_rule" = 'enterprise'
       THEN CASE
         WHEN CAST(ROUND((
-          "t58"."d_voice_score" * 100.0
+          "t64"."d_voice_score" * 100.0
         ) / 100.0, 9) AS DOUBLE) IS NULL
         THEN CAST(NULL AS TEXT)
         ELSE CASE
           WHEN CAST(ROUND((
-            "t58"."d_voice_score" * 100.0
+            "t64"."d_voice_score" * 100.0
           ) / 100.0, 9) AS DOUBLE) >= 70.0
           THEN 'green'
           WHEN CAST(ROUND((
-            "t58"."d_voice_score" * 100.0
+            "t64"."d_voice_score" * 100.0
           ) / 100.0, 9) AS DOUBLE) > 50.0
           THEN 'yellow'
           ELSE 'red'
@@ -377,16 +445,16 @@ FROM (
       END
       ELSE CASE
         WHEN CAST(ROUND((
-          "t58"."d_voice_score" * 100.0
+          "t64"."d_voice_score" * 100.0
         ) / 100.0, 9) AS DOUBLE) IS NULL
         THEN CAST(NULL AS TEXT)
         ELSE CASE
           WHEN CAST(ROUND((
-            "t58"."d_voice_score" * 100.0
+            "t64"."d_voice_score" * 100.0
           ) / 100.0, 9) AS DOUBLE) >= 70.0
           THEN 'green'
           WHEN CAST(ROUND((
-            "t58"."d_voice_score" * 100.0
+            "t64"."d_voice_score" * 100.0
           ) / 100.0, 9) AS DOUBLE) > 50.0
           THEN 'yellow'
           ELSE 'red'
@@ -394,281 +462,281 @@ FROM (
       END
     END AS "d_voice_band",
     CASE
-      WHEN "t58"."d_voice_score" IS NULL
+      WHEN "t64"."d_voice_score" IS NULL
       THEN 0.0
-      ELSE "t58"."_d_voice_w" / NULLIF("t58"."_comp_den", 0.0)
+      ELSE "t64"."_d_voice_w" / NULLIF("t64"."_comp_den", 0.0)
     END AS "d_voice_weight",
     COALESCE(
       CASE
-        WHEN "t58"."m4_points" IS NULL
+        WHEN "t64"."m4_points" IS NULL
         THEN 0.0
         ELSE (
           CASE
-            WHEN "t58"."d_voice_score" IS NULL
+            WHEN "t64"."d_voice_score" IS NULL
             THEN 0.0
-            ELSE "t58"."_d_voice_w" / NULLIF("t58"."_comp_den", 0.0)
-          END * "t58"."_m4_w"
-        ) / NULLIF("t58"."_d_voice_den", 0.0)
+            ELSE "t64"."_d_voice_w" / NULLIF("t64"."_comp_den", 0.0)
+          END * "t64"."_m4_w"
+        ) / NULLIF("t64"."_d_voice_den", 0.0)
       END,
       0.0
     ) AS "m4_weight",
-    COALESCE("t58"."m4_points", 0.0) * COALESCE(
+    COALESCE("t64"."m4_points", 0.0) * COALESCE(
       CASE
-        WHEN "t58"."m4_points" IS NULL
+        WHEN "t64"."m4_points" IS NULL
         THEN 0.0
         ELSE (
           CASE
-            WHEN "t58"."d_voice_score" IS NULL
+            WHEN "t64"."d_voice_score" IS NULL
             THEN 0.0
-            ELSE "t58"."_d_voice_w" / NULLIF("t58"."_comp_den", 0.0)
-          END * "t58"."_m4_w"
-        ) / NULLIF("t58"."_d_voice_den", 0.0)
+            ELSE "t64"."_d_voice_w" / NULLIF("t64"."_comp_den", 0.0)
+          END * "t64"."_m4_w"
+        ) / NULLIF("t64"."_d_voice_den", 0.0)
       END,
       0.0
     ) AS "m4_contribution"
   FROM (
     SELECT
-      "t57"."account_id",
-      "t57"."as_of",
-      "t57"."parent_account_id",
-      "t57"."arr",
-      "t57"."segment_rule",
-      "t57"."m0_raw",
-      "t57"."m1_raw",
-      "t57"."m2_raw",
-      "t57"."m3_raw",
-      "t57"."m4_raw",
-      "t57"."ov_0",
-      "t57"."ov_1",
-      "t57"."ov_2",
-      "t57"."ov_3",
-      "t57"."ov_4",
-      "t57"."ov_overall",
-      "t57"."ov_overall_reason",
-      "t57"."m0_points",
-      "t57"."m0_has_data",
-      "t57"."m0_overridden",
-      "t57"."_m0_w",
-      "t57"."m1_points",
-      "t57"."m1_has_data",
-      "t57"."m1_overridden",
-      "t57"."_m1_w",
-      "t57"."m2_points",
-      "t57"."m2_has_data",
-      "t57"."m2_overridden",
-      "t57"."_m2_w",
-      "t57"."m3_points",
-      "t57"."m3_has_data",
-      "t57"."m3_overridden",
-      "t57"."_m3_w",
-      "t57"."m4_points",
-      "t57"."m4_has_data",
-      "t57"."m4_overridden",
-      "t57"."_m4_w",
-      "t57"."_d_usage_w",
-      "t57"."_d_relationship_w",
-      "t57"."_d_voice_w",
-      "t57"."_d_usage_den",
-      "t57"."d_usage_score",
-      "t57"."d_usage_coverage",
-      "t57"."_d_relationship_den",
-      "t57"."d_relationship_score",
-      "t57"."d_relationship_coverage",
-      "t57"."_d_voice_den",
-      "t57"."d_voice_score",
-      "t57"."d_voice_coverage",
+      "t63"."account_id",
+      "t63"."as_of",
+      "t63"."parent_account_id",
+      "t63"."arr",
+      "t63"."segment_rule",
+      "t63"."m0_raw",
+      "t63"."m1_raw",
+      "t63"."m2_raw",
+      "t63"."m3_raw",
+      "t63"."m4_raw",
+      "t63"."ov_0",
+      "t63"."ov_1",
+      "t63"."ov_2",
+      "t63"."ov_3",
+      "t63"."ov_4",
+      "t63"."ov_overall",
+      "t63"."ov_overall_reason",
+      "t63"."m0_points",
+      "t63"."m0_has_data",
+      "t63"."m0_overridden",
+      "t63"."_m0_w",
+      "t63"."m1_points",
+      "t63"."m1_has_data",
+      "t63"."m1_overridden",
+      "t63"."_m1_w",
+      "t63"."m2_points",
+      "t63"."m2_has_data",
+      "t63"."m2_overridden",
+      "t63"."_m2_w",
+      "t63"."m3_points",
+      "t63"."m3_has_data",
+      "t63"."m3_overridden",
+      "t63"."_m3_w",
+      "t63"."m4_points",
+      "t63"."m4_has_data",
+      "t63"."m4_overridden",
+      "t63"."_m4_w",
+      "t63"."_d_usage_w",
+      "t63"."_d_relationship_w",
+      "t63"."_d_voice_w",
+      "t63"."_d_usage_den",
+      "t63"."d_usage_score",
+      "t63"."d_usage_coverage",
+      "t63"."_d_relationship_den",
+      "t63"."d_relationship_score",
+      "t63"."d_relationship_coverage",
+      "t63"."_d_voice_den",
+      "t63"."d_voice_score",
+      "t63"."d_voice_coverage",
       CAST(ROUND(
         COALESCE(
           (
-            "t57"."ov_overall" * 100.0
+            "t63"."ov_overall" * 100.0
           ) / 100.0,
           (
             CASE
-              WHEN "t57"."d_usage_score" IS NULL
+              WHEN "t63"."d_usage_score" IS NULL
               THEN 0.0
-              ELSE "t57"."d_usage_score" * "t57"."_d_usage_w"
+              ELSE "t63"."d_usage_score" * "t63"."_d_usage_w"
             END + CASE
-              WHEN "t57"."d_relationship_score" IS NULL
+              WHEN "t63"."d_relationship_score" IS NULL
               THEN 0.0
-              ELSE "t57"."d_relationship_score" * "t57"."_d_relationship_w"
+              ELSE "t63"."d_relationship_score" * "t63"."_d_relationship_w"
             END + CASE
-              WHEN "t57"."d_voice_score" IS NULL
+              WHEN "t63"."d_voice_score" IS NULL
               THEN 0.0
-              ELSE "t57"."d_voice_score" * "t57"."_d_voice_w"
+              ELSE "t63"."d_voice_score" * "t63"."_d_voice_w"
             END
           ) / NULLIF(
-            CASE WHEN "t57"."d_usage_score" IS NULL THEN 0.0 ELSE "t57"."_d_usage_w" END + CASE
-              WHEN "t57"."d_relationship_score" IS NULL
+            CASE WHEN "t63"."d_usage_score" IS NULL THEN 0.0 ELSE "t63"."_d_usage_w" END + CASE
+              WHEN "t63"."d_relationship_score" IS NULL
               THEN 0.0
-              ELSE "t57"."_d_relationship_w"
-            END + CASE WHEN "t57"."d_voice_score" IS NULL THEN 0.0 ELSE "t57"."_d_voice_w" END,
+              ELSE "t63"."_d_relationship_w"
+            END + CASE WHEN "t63"."d_voice_score" IS NULL THEN 0.0 ELSE "t63"."_d_voice_w" END,
             0.0
           )
         ),
         9
       ) AS DOUBLE) AS "score",
-      CASE WHEN "t57"."d_usage_score" IS NULL THEN 0.0 ELSE "t57"."_d_usage_w" END + CASE
-        WHEN "t57"."d_relationship_score" IS NULL
+      CASE WHEN "t63"."d_usage_score" IS NULL THEN 0.0 ELSE "t63"."_d_usage_w" END + CASE
+        WHEN "t63"."d_relationship_score" IS NULL
         THEN 0.0
-        ELSE "t57"."_d_relationship_w"
-      END + CASE WHEN "t57"."d_voice_score" IS NULL THEN 0.0 ELSE "t57"."_d_voice_w" END AS "_comp_den",
+        ELSE "t63"."_d_relationship_w"
+      END + CASE WHEN "t63"."d_voice_score" IS NULL THEN 0.0 ELSE "t63"."_d_voice_w" END AS "_comp_den",
       CAST(ROUND(
         (
           (
-            "t57"."d_usage_coverage" * "t57"."_d_usage_w"
+            "t63"."d_usage_coverage" * "t63"."_d_usage_w"
           ) + (
-            "t57"."d_relationship_coverage" * "t57"."_d_relationship_w"
+            "t63"."d_relationship_coverage" * "t63"."_d_relationship_w"
           ) + (
-            "t57"."d_voice_coverage" * "t57"."_d_voice_w"
+            "t63"."d_voice_coverage" * "t63"."_d_voice_w"
           )
         ) / (
-          "t57"."_d_usage_w" + "t57"."_d_relationship_w" + "t57"."_d_voice_w"
+          "t63"."_d_usage_w" + "t63"."_d_relationship_w" + "t63"."_d_voice_w"
         ),
         9
       ) AS DOUBLE) AS "coverage",
       (
         (
-          "t57"."ov_overall" * 100.0
+          "t63"."ov_overall" * 100.0
         ) / 100.0
       ) IS NOT NULL AS "overridden",
-      "t57"."ov_overall_reason" AS "override_reason"
+      "t63"."ov_overall_reason" AS "override_reason"
     FROM (
       SELECT
-        "t56"."account_id",
-        "t56"."as_of",
-        "t56"."parent_account_id",
-        "t56"."arr",
-        "t56"."segment_rule",
-        "t56"."m0_raw",
-        "t56"."m1_raw",
-        "t56"."m2_raw",
-        "t56"."m3_raw",
-        "t56"."m4_raw",
-        "t56"."ov_0",
-        "t56"."ov_1",
-        "t56"."ov_2",
-        "t56"."ov_3",
-        "t56"."ov_4",
-        "t56"."ov_overall",
-        "t56"."ov_overall_reason",
-        "t56"."m0_points",
-        "t56"."m0_has_data",
-        "t56"."m0_overridden",
-        "t56"."_m0_w",
-        "t56"."m1_points",
-        "t56"."m1_has_data",
-        "t56"."m1_overridden",
-        "t56"."_m1_w",
-        "t56"."m2_points",
-        "t56"."m2_has_data",
-        "t56"."m2_overridden",
-        "t56"."_m2_w",
-        "t56"."m3_points",
-        "t56"."m3_has_data",
-        "t56"."m3_overridden",
-        "t56"."_m3_w",
-        "t56"."m4_points",
-        "t56"."m4_has_data",
-        "t56"."m4_overridden",
-        "t56"."_m4_w",
-        "t56"."_d_usage_w",
-        "t56"."_d_relationship_w",
-        "t56"."_d_voice_w",
-        CASE WHEN "t56"."m0_points" IS NULL THEN 0.0 ELSE "t56"."_m0_w" END + CASE WHEN "t56"."m1_points" IS NULL THEN 0.0 ELSE "t56"."_m1_w" END AS "_d_usage_den",
+        "t62"."account_id",
+        "t62"."as_of",
+        "t62"."parent_account_id",
+        "t62"."arr",
+        "t62"."segment_rule",
+        "t62"."m0_raw",
+        "t62"."m1_raw",
+        "t62"."m2_raw",
+        "t62"."m3_raw",
+        "t62"."m4_raw",
+        "t62"."ov_0",
+        "t62"."ov_1",
+        "t62"."ov_2",
+        "t62"."ov_3",
+        "t62"."ov_4",
+        "t62"."ov_overall",
+        "t62"."ov_overall_reason",
+        "t62"."m0_points",
+        "t62"."m0_has_data",
+        "t62"."m0_overridden",
+        "t62"."_m0_w",
+        "t62"."m1_points",
+        "t62"."m1_has_data",
+        "t62"."m1_overridden",
+        "t62"."_m1_w",
+        "t62"."m2_points",
+        "t62"."m2_has_data",
+        "t62"."m2_overridden",
+        "t62"."_m2_w",
+        "t62"."m3_points",
+        "t62"."m3_has_data",
+        "t62"."m3_overridden",
+        "t62"."_m3_w",
+        "t62"."m4_points",
+        "t62"."m4_has_data",
+        "t62"."m4_overridden",
+        "t62"."_m4_w",
+        "t62"."_d_usage_w",
+        "t62"."_d_relationship_w",
+        "t62"."_d_voice_w",
+        CASE WHEN "t62"."m0_points" IS NULL THEN 0.0 ELSE "t62"."_m0_w" END + CASE WHEN "t62"."m1_points" IS NULL THEN 0.0 ELSE "t62"."_m1_w" END AS "_d_usage_den",
         CAST(ROUND(
           (
             CASE
-              WHEN "t56"."m0_points" IS NULL
+              WHEN "t62"."m0_points" IS NULL
               THEN 0.0
-              ELSE "t56"."m0_points" * "t56"."_m0_w"
+              ELSE "t62"."m0_points" * "t62"."_m0_w"
             END + CASE
-              WHEN "t56"."m1_points" IS NULL
+              WHEN "t62"."m1_points" IS NULL
               THEN 0.0
-              ELSE "t56"."m1_points" * "t56"."_m1_w"
+              ELSE "t62"."m1_points" * "t62"."_m1_w"
             END
           ) / NULLIF(
-            CASE WHEN "t56"."m0_points" IS NULL THEN 0.0 ELSE "t56"."_m0_w" END + CASE WHEN "t56"."m1_points" IS NULL THEN 0.0 ELSE "t56"."_m1_w" END,
+            CASE WHEN "t62"."m0_points" IS NULL THEN 0.0 ELSE "t62"."_m0_w" END + CASE WHEN "t62"."m1_points" IS NULL THEN 0.0 ELSE "t62"."_m1_w" END,
             0.0
           ),
           9
         ) AS DOUBLE) AS "d_usage_score",
         CAST(ROUND(
           (
-            CASE WHEN "t56"."m0_has_data" THEN "t56"."_m0_w" ELSE 0.0 END + CASE WHEN "t56"."m1_has_data" THEN "t56"."_m1_w" ELSE 0.0 END
+            CASE WHEN "t62"."m0_has_data" THEN "t62"."_m0_w" ELSE 0.0 END + CASE WHEN "t62"."m1_has_data" THEN "t62"."_m1_w" ELSE 0.0 END
           ) / (
-            "t56"."_m0_w" + "t56"."_m1_w"
+            "t62"."_m0_w" + "t62"."_m1_w"
           ),
           9
         ) AS DOUBLE) AS "d_usage_coverage",
-        CASE WHEN "t56"."m2_points" IS NULL THEN 0.0 ELSE "t56"."_m2_w" END + CASE WHEN "t56"."m3_points" IS NULL THEN 0.0 ELSE "t56"."_m3_w" END AS "_d_relationship_den",
+        CASE WHEN "t62"."m2_points" IS NULL THEN 0.0 ELSE "t62"."_m2_w" END + CASE WHEN "t62"."m3_points" IS NULL THEN 0.0 ELSE "t62"."_m3_w" END AS "_d_relationship_den",
         CAST(ROUND(
           (
             CASE
-              WHEN "t56"."m2_points" IS NULL
+              WHEN "t62"."m2_points" IS NULL
               THEN 0.0
-              ELSE "t56"."m2_points" * "t56"."_m2_w"
+              ELSE "t62"."m2_points" * "t62"."_m2_w"
             END + CASE
-              WHEN "t56"."m3_points" IS NULL
+              WHEN "t62"."m3_points" IS NULL
               THEN 0.0
-              ELSE "t56"."m3_points" * "t56"."_m3_w"
+              ELSE "t62"."m3_points" * "t62"."_m3_w"
             END
           ) / NULLIF(
-            CASE WHEN "t56"."m2_points" IS NULL THEN 0.0 ELSE "t56"."_m2_w" END + CASE WHEN "t56"."m3_points" IS NULL THEN 0.0 ELSE "t56"."_m3_w" END,
+            CASE WHEN "t62"."m2_points" IS NULL THEN 0.0 ELSE "t62"."_m2_w" END + CASE WHEN "t62"."m3_points" IS NULL THEN 0.0 ELSE "t62"."_m3_w" END,
             0.0
           ),
           9
         ) AS DOUBLE) AS "d_relationship_score",
         CAST(ROUND(
           (
-            CASE WHEN "t56"."m2_has_data" THEN "t56"."_m2_w" ELSE 0.0 END + CASE WHEN "t56"."m3_has_data" THEN "t56"."_m3_w" ELSE 0.0 END
+            CASE WHEN "t62"."m2_has_data" THEN "t62"."_m2_w" ELSE 0.0 END + CASE WHEN "t62"."m3_has_data" THEN "t62"."_m3_w" ELSE 0.0 END
           ) / (
-            "t56"."_m2_w" + "t56"."_m3_w"
+            "t62"."_m2_w" + "t62"."_m3_w"
           ),
           9
         ) AS DOUBLE) AS "d_relationship_coverage",
-        CASE WHEN "t56"."m4_points" IS NULL THEN 0.0 ELSE "t56"."_m4_w" END AS "_d_voice_den",
+        CASE WHEN "t62"."m4_points" IS NULL THEN 0.0 ELSE "t62"."_m4_w" END AS "_d_voice_den",
         CAST(ROUND(
           CASE
-            WHEN "t56"."m4_points" IS NULL
+            WHEN "t62"."m4_points" IS NULL
             THEN 0.0
-            ELSE "t56"."m4_points" * "t56"."_m4_w"
-          END / NULLIF(CASE WHEN "t56"."m4_points" IS NULL THEN 0.0 ELSE "t56"."_m4_w" END, 0.0),
+            ELSE "t62"."m4_points" * "t62"."_m4_w"
+          END / NULLIF(CASE WHEN "t62"."m4_points" IS NULL THEN 0.0 ELSE "t62"."_m4_w" END, 0.0),
           9
         ) AS DOUBLE) AS "d_voice_score",
-        CAST(ROUND(CASE WHEN "t56"."m4_has_data" THEN "t56"."_m4_w" ELSE 0.0 END / "t56"."_m4_w", 9) AS DOUBLE) AS "d_voice_coverage"
+        CAST(ROUND(CASE WHEN "t62"."m4_has_data" THEN "t62"."_m4_w" ELSE 0.0 END / "t62"."_m4_w", 9) AS DOUBLE) AS "d_voice_coverage"
       FROM (
         SELECT
-          "t55"."account_id",
-          "t55"."as_of",
-          "t55"."parent_account_id",
-          "t55"."arr",
-          "t55"."segment_rule",
-          "t55"."m0_raw",
-          "t55"."m1_raw",
-          "t55"."m2_raw",
-          "t55"."m3_raw",
-          "t55"."m4_raw",
-          "t55"."ov_0",
-          "t55"."ov_1",
-          "t55"."ov_2",
-          "t55"."ov_3",
-          "t55"."ov_4",
-          "t55"."ov_overall",
-          "t55"."ov_overall_reason",
+          "t61"."account_id",
+          "t61"."as_of",
+          "t61"."parent_account_id",
+          "t61"."arr",
+          "t61"."segment_rule",
+          "t61"."m0_raw",
+          "t61"."m1_raw",
+          "t61"."m2_raw",
+          "t61"."m3_raw",
+          "t61"."m4_raw",
+          "t61"."ov_0",
+          "t61"."ov_1",
+          "t61"."ov_2",
+          "t61"."ov_3",
+          "t61"."ov_4",
+          "t61"."ov_overall",
+          "t61"."ov_overall_reason",
           COALESCE(
-            "t55"."ov_0",
+            "t61"."ov_0",
             CASE
-              WHEN "t55"."m0_raw" IS NULL
+              WHEN "t61"."m0_raw" IS NULL
               THEN CAST(NULL AS DOUBLE)
               ELSE CASE
-                WHEN "t55"."m0_raw" <= 0.0
+                WHEN "t61"."m0_raw" <= 0.0
                 THEN 0.0
-                WHEN "t55"."m0_raw" >= 0.5
+                WHEN "t61"."m0_raw" >= 0.5
                 THEN 100.0
-                WHEN "t55"."m0_raw" < 0.5
+                WHEN "t61"."m0_raw" < 0.5
                 THEN (
                   (
-                    "t55"."m0_raw" - 0.0
+                    "t61"."m0_raw" - 0.0
                   ) * 200.0
                 ) + 0.0
                 ELSE 100.0
@@ -676,48 +744,48 @@ FROM (
             END
           ) AS "m0_points",
           (
-            "t55"."m0_raw" IS NOT NULL
+            "t61"."m0_raw" IS NOT NULL
           ) OR (
-            "t55"."ov_0" IS NOT NULL
+            "t61"."ov_0" IS NOT NULL
           ) AS "m0_has_data",
-          "t55"."ov_0" IS NOT NULL AS "m0_overridden",
+          "t61"."ov_0" IS NOT NULL AS "m0_overridden",
           1.0 * 2.0 AS "_m0_w",
           COALESCE(
-            "t55"."ov_1",
+            "t61"."ov_1",
             CASE
-              WHEN "t55"."m1_raw" IS NULL
+              WHEN "t61"."m1_raw" IS NULL
               THEN CAST(NULL AS DOUBLE)
               ELSE CASE
-                WHEN "t55"."m1_raw" >= 50.0
+                WHEN "t61"."m1_raw" >= 50.0
                 THEN 100.0
-                WHEN "t55"."m1_raw" >= 0.0
+                WHEN "t61"."m1_raw" >= 0.0
                 THEN 50.0
                 ELSE 0.0
               END
             END
           ) AS "m1_points",
           (
-            "t55"."m1_raw" IS NOT NULL
+            "t61"."m1_raw" IS NOT NULL
           ) OR (
-            "t55"."ov_1" IS NOT NULL
+            "t61"."ov_1" IS NOT NULL
           ) AS "m1_has_data",
-          "t55"."ov_1" IS NOT NULL AS "m1_overridden",
+          "t61"."ov_1" IS NOT NULL AS "m1_overridden",
           1.0 * 1.0 AS "_m1_w",
           COALESCE(
             COALESCE(
-              "t55"."ov_2",
+              "t61"."ov_2",
               CASE
-                WHEN "t55"."m2_raw" IS NULL
+                WHEN "t61"."m2_raw" IS NULL
                 THEN CAST(NULL AS DOUBLE)
                 ELSE CASE
-                  WHEN "t55"."m2_raw" <= 10.0
+                  WHEN "t61"."m2_raw" <= 10.0
                   THEN 100.0
-                  WHEN "t55"."m2_raw" >= 100.0
+                  WHEN "t61"."m2_raw" >= 100.0
                   THEN 0.0
-                  WHEN "t55"."m2_raw" < 100.0
+                  WHEN "t61"."m2_raw" < 100.0
                   THEN (
                     (
-                      "t55"."m2_raw" - 10.0
+                      "t61"."m2_raw" - 10.0
                     ) * -1.1111111111111112
                   ) + 100.0
                   ELSE 0.0
@@ -727,47 +795,47 @@ FROM (
             0.0
           ) AS "m2_points",
           (
-            "t55"."m2_raw" IS NOT NULL
+            "t61"."m2_raw" IS NOT NULL
           ) OR (
-            "t55"."ov_2" IS NOT NULL
+            "t61"."ov_2" IS NOT NULL
           ) AS "m2_has_data",
-          "t55"."ov_2" IS NOT NULL AS "m2_overridden",
+          "t61"."ov_2" IS NOT NULL AS "m2_overridden",
           1.0 * 1.0 AS "_m2_w",
           COALESCE(
-            "t55"."ov_3",
+            "t61"."ov_3",
             CASE
-              WHEN "t55"."m3_raw" IS NULL
+              WHEN "t61"."m3_raw" IS NULL
               THEN CAST(NULL AS DOUBLE)
               ELSE CASE
-                WHEN "t55"."m3_raw" = TRUE
+                WHEN "t61"."m3_raw" = TRUE
                 THEN 100.0
-                WHEN "t55"."m3_raw" = FALSE
+                WHEN "t61"."m3_raw" = FALSE
                 THEN 0.0
                 ELSE CAST(NULL AS DOUBLE)
               END
             END
           ) AS "m3_points",
           (
-            "t55"."m3_raw" IS NOT NULL
+            "t61"."m3_raw" IS NOT NULL
           ) OR (
-            "t55"."ov_3" IS NOT NULL
+            "t61"."ov_3" IS NOT NULL
           ) AS "m3_has_data",
-          "t55"."ov_3" IS NOT NULL AS "m3_overridden",
+          "t61"."ov_3" IS NOT NULL AS "m3_overridden",
           1.0 * 1.0 AS "_m3_w",
           COALESCE(
-            "t55"."ov_4",
+            "t61"."ov_4",
             CASE
-              WHEN "t55"."m4_raw" IS NULL
+              WHEN "t61"."m4_raw" IS NULL
               THEN CAST(NULL AS DOUBLE)
               ELSE CASE
-                WHEN "t55"."m4_raw" <= -100.0
+                WHEN "t61"."m4_raw" <= -100.0
                 THEN 0.0
-                WHEN "t55"."m4_raw" >= 100.0
+                WHEN "t61"."m4_raw" >= 100.0
                 THEN 100.0
-                WHEN "t55"."m4_raw" < 100.0
+                WHEN "t61"."m4_raw" < 100.0
                 THEN (
                   (
-                    "t55"."m4_raw" - -100.0
+                    "t61"."m4_raw" - -100.0
                   ) * 0.5
                 ) + 0.0
                 ELSE 100.0
@@ -775,83 +843,83 @@ FROM (
             END
           ) AS "m4_points",
           (
-            "t55"."m4_raw" IS NOT NULL
+            "t61"."m4_raw" IS NOT NULL
           ) OR (
-            "t55"."ov_4" IS NOT NULL
+            "t61"."ov_4" IS NOT NULL
           ) AS "m4_has_data",
-          "t55"."ov_4" IS NOT NULL AS "m4_overridden",
+          "t61"."ov_4" IS NOT NULL AS "m4_overridden",
           1.0 * 1.0 AS "_m4_w",
-          1.0 * CASE WHEN "t55"."segment_rule" = 'enterprise' THEN 20.0 ELSE 40.0 END AS "_d_usage_w",
+          1.0 * CASE WHEN "t61"."segment_rule" = 'enterprise' THEN 20.0 ELSE 40.0 END AS "_d_usage_w",
           1.0 * 30.0 AS "_d_relationship_w",
           1.0 * 30.0 AS "_d_voice_w"
         FROM (
           SELECT
-            "t54"."account_id",
-            "t54"."as_of",
-            "t54"."parent_account_id",
-            "t54"."arr",
-            "t54"."segment_rule",
-            "t54"."m0_raw",
-            "t54"."m1_raw",
-            "t54"."m2_raw",
-            "t54"."m3_raw",
-            "t54"."m4_raw",
-            "t36"."ov_0",
-            "t36"."ov_1",
-            "t36"."ov_2",
-            "t36"."ov_3",
-            "t36"."ov_4",
-            "t36"."ov_overall",
-            "t36"."ov_overall_reason"
+            "t60"."account_id",
+            "t60"."as_of",
+            "t60"."parent_account_id",
+            "t60"."arr",
+            "t60"."segment_rule",
+            "t60"."m0_raw",
+            "t60"."m1_raw",
+            "t60"."m2_raw",
+            "t60"."m3_raw",
+            "t60"."m4_raw",
+            "t35"."ov_0",
+            "t35"."ov_1",
+            "t35"."ov_2",
+            "t35"."ov_3",
+            "t35"."ov_4",
+            "t35"."ov_overall",
+            "t35"."ov_overall_reason"
           FROM (
             SELECT
               *
             FROM (
               SELECT
-                "t51"."account_id",
-                "t51"."as_of",
-                "t51"."parent_account_id",
-                "t51"."arr",
+                "t57"."account_id",
+                "t57"."as_of",
+                "t57"."parent_account_id",
+                "t57"."arr",
                 CASE
                   WHEN (
-                    "t51"."segment" = 'enterprise'
+                    "t57"."segment" = 'enterprise'
                   ) AND (
-                    "t51"."arr" >= 100000.0
+                    "t57"."arr" >= 100000.0
                   )
                   THEN 'enterprise'
                   ELSE CAST(NULL AS TEXT)
                 END AS "segment_rule",
-                COALESCE("t51"."usage_events_0", 0.0) / NULLIF(CAST("t51"."seats" AS DOUBLE), 0) AS "m0_raw",
+                COALESCE("t57"."usage_events_0", 0.0) / NULLIF(CAST("t57"."seats" AS DOUBLE), 0) AS "m0_raw",
                 (
                   (
-                    COALESCE("t51"."usage_events_0", 0.0) - COALESCE("t51"."usage_events_1", 0.0)
+                    COALESCE("t57"."usage_events_0", 0.0) - COALESCE("t57"."usage_events_1", 0.0)
                   ) * 100.0
-                ) / NULLIF(COALESCE("t51"."usage_events_1", 0.0), 0) AS "m1_raw",
-                CAST(DATE_DIFF('DAY', "t51"."interactions_0", "t51"."as_of") AS DOUBLE) AS "m2_raw",
-                COALESCE("t51"."contacts_0", FALSE) AS "m3_raw",
-                "t51"."surveys_0" AS "m4_raw"
+                ) / NULLIF(COALESCE("t57"."usage_events_1", 0.0), 0) AS "m1_raw",
+                CAST(DATE_DIFF('DAY', "t57"."interactions_0", "t57"."as_of") AS DOUBLE) AS "m2_raw",
+                COALESCE("t57"."contacts_0", FALSE) AS "m3_raw",
+                "t57"."surveys_0" AS "m4_raw"
               FROM (
                 SELECT
-                  "t50"."account_id",
-                  "t50"."name",
-                  "t50"."segment",
-                  "t50"."industry",
-                  "t50"."csm",
-                  "t50"."currency",
-                  "t50"."customer_since",
-                  "t50"."parent_account_id",
-                  "t50"."as_of",
-                  "t50"."active",
-                  "t50"."arr",
-                  "t50"."seats",
-                  "t50"."plan",
-                  "t50"."days_to_renewal",
-                  "t50"."tenure_days",
-                  "t45"."usage_events_0",
-                  "t45"."usage_events_1",
-                  "t38"."interactions_0",
-                  "t42"."contacts_0",
-                  "t48"."surveys_0"
+                  "t56"."account_id",
+                  "t56"."name",
+                  "t56"."segment",
+                  "t56"."industry",
+                  "t56"."csm",
+                  "t56"."currency",
+                  "t56"."customer_since",
+                  "t56"."parent_account_id",
+                  "t56"."as_of",
+                  "t56"."active",
+                  "t56"."arr",
+                  "t56"."seats",
+                  "t56"."plan",
+                  "t56"."days_to_renewal",
+                  "t56"."tenure_days",
+                  "t47"."usage_events_0",
+                  "t47"."usage_events_1",
+                  "t37"."interactions_0",
+                  "t43"."contacts_0",
+                  "t49"."surveys_0"
                 FROM (
                   SELECT
                     *
@@ -867,30 +935,26 @@ FROM (
                       "t14"."parent_account_id",
                       "t13"."as_of",
                       (
-                        COALESCE("t37"."n_active", 0) > 0
+                        COALESCE("t39"."n_active", 0) > 0
+                      )
+                      OR (
+                        "t53"."child_active" IS NOT NULL
                       )
                       OR (
                         (
-                          "t28"."has_subs" IS NULL
+                          "t39"."first_start" IS NULL
                         )
-                        AND (
-                          (
-                            "t14"."customer_since" IS NULL
-                          )
-                          OR (
-                            "t14"."customer_since" <= "t13"."as_of"
-                          )
-                        )
+                        AND COALESCE("t14"."customer_since" <= "t13"."as_of", FALSE)
                       ) AS "active",
-                      "t37"."arr",
-                      "t37"."seats",
-                      "t37"."plan",
+                      "t39"."arr",
+                      "t39"."seats",
+                      "t39"."plan",
                       CASE
-                        WHEN "t37"."open_ended" > 0
+                        WHEN "t39"."open_ended" > 0
                         THEN CAST(NULL AS BIGINT)
-                        ELSE DATE_DIFF('DAY', "t13"."as_of", "t37"."renewal")
+                        ELSE DATE_DIFF('DAY', "t13"."as_of", "t39"."renewal")
                       END AS "days_to_renewal",
-                      DATE_DIFF('DAY', COALESCE("t37"."first_start", "t14"."customer_since"), "t13"."as_of") AS "tenure_days"
+                      DATE_DIFF('DAY', COALESCE("t39"."first_start", "t14"."customer_since"), "t13"."as_of") AS "tenure_days"
                     FROM (
                       SELECT
                         "t2"."account_id",
@@ -908,95 +972,48 @@ FROM (
                         "t1"."as_of"
                       FROM "ibis_memtable" AS "t1"
                     ) AS "t13"
+                    LEFT OUTER JOIN "t33" AS "t39"
+                      ON "t14"."account_id" = "t39"."account_id" AND "t13"."as_of" = "t39"."as_of"
                     LEFT OUTER JOIN (
                       SELECT
-                        "t27"."account_id",
-                        "t27"."as_of",
-                        COUNT(*) FILTER(WHERE
-                          (
-                            "t27"."end_date" IS NULL
-                          ) OR (
-                            "t27"."end_date" > "t27"."as_of"
-                          )) AS "n_active",
-                        SUM("t27"."arr") FILTER(WHERE
-                          (
-                            "t27"."end_date" IS NULL
-                          ) OR (
-                            "t27"."end_date" > "t27"."as_of"
-                          )) AS "arr",
-                        SUM("t27"."seats") FILTER(WHERE
-                          (
-                            "t27"."end_date" IS NULL
-                          ) OR (
-                            "t27"."end_date" > "t27"."as_of"
-                          )) AS "seats",
-                        FIRST("t27"."plan" ORDER BY "t27"."start_date" DESC) FILTER(WHERE
-                          (
-                            "t27"."end_date" IS NULL
-                          ) OR (
-                            "t27"."end_date" > "t27"."as_of"
-                          )) AS "plan",
-                        MAX("t27"."end_date") FILTER(WHERE
-                          (
-                            "t27"."end_date" IS NULL
-                          ) OR (
-                            "t27"."end_date" > "t27"."as_of"
-                          )) AS "renewal",
-                        COUNT(*) FILTER(WHERE
-                          (
-                            (
-                              "t27"."end_date" IS NULL
-                            ) OR (
-                              "t27"."end_date" > "t27"."as_of"
-                            )
-                          )
-                          AND (
-                            "t27"."end_date" IS NULL
-                          )) AS "open_ended",
-                        MIN("t27"."start_date") AS "first_start"
-                      FROM (
-                        SELECT
-                          "t8"."subscription_id",
-                          "t8"."account_id",
-                          "t8"."start_date",
-                          "t8"."end_date",
-                          "t8"."arr",
-                          "t8"."plan",
-                          "t8"."seats",
-                          "t8"."status",
-                          "t13"."as_of"
-                        FROM "subscriptions" AS "t8"
-                        INNER JOIN (
-                          SELECT
-                            "t1"."as_of"
-                          FROM "ibis_memtable" AS "t1"
-                        ) AS "t13"
-                          ON "t8"."start_date" <= "t13"."as_of"
-                      ) AS "t27"
-                      GROUP BY
-                        1,
-                        2
-                    ) AS "t37"
-                      ON "t14"."account_id" = "t37"."account_id" AND "t13"."as_of" = "t37"."as_of"
-                    LEFT OUTER JOIN (
-                      SELECT
-                        "t20"."account_id",
-                        TRUE AS "has_subs"
+                        "t51"."account_id",
+                        "t51"."as_of",
+                        TRUE AS "child_active"
                       FROM (
                         SELECT DISTINCT
                           *
                         FROM (
                           SELECT
-                            "t7"."account_id"
-                          FROM "subscriptions" AS "t7"
-                        ) AS "t11"
-                      ) AS "t20"
-                    ) AS "t28"
-                      ON "t14"."account_id" = "t28"."account_id"
-                  ) AS "t46"
+                            "t22"."parent" AS "account_id",
+                            "t46"."as_of"
+                          FROM (
+                            SELECT
+                              *
+                            FROM (
+                              SELECT
+                                "t2"."account_id",
+                                "t2"."parent_account_id" AS "parent"
+                              FROM "accounts" AS "t2"
+                            ) AS "t11"
+                            WHERE
+                              "t11"."parent" IS NOT NULL
+                          ) AS "t22"
+                          INNER JOIN (
+                            SELECT
+                              *
+                            FROM "t33" AS "t36"
+                            WHERE
+                              "t36"."n_active" > 0
+                          ) AS "t46"
+                            ON "t22"."account_id" = "t46"."account_id"
+                        ) AS "t50"
+                      ) AS "t51"
+                    ) AS "t53"
+                      ON "t14"."account_id" = "t53"."account_id" AND "t13"."as_of" = "t53"."as_of"
+                  ) AS "t54"
                   WHERE
-                    "t46"."active"
-                ) AS "t50"
+                    "t54"."active"
+                ) AS "t56"
                 LEFT OUTER JOIN (
                   SELECT
                     "t40"."account_id",
@@ -1005,20 +1022,20 @@ FROM (
                     "t40"."usage_events_1"
                   FROM (
                     SELECT
-                      "t30"."account_id",
+                      "t29"."account_id",
                       CAST(COUNT(*) FILTER(WHERE
                         (
-                          "t30"."event" = 'login'
+                          "t29"."event" = 'login'
                         )
                         AND (
-                          "t30"."occurred_at" >= MAKE_TIMESTAMP(2024, 2, 2, 0, 0, 0.0)
+                          "t29"."occurred_at" >= MAKE_TIMESTAMP(2024, 2, 2, 0, 0, 0.0)
                         )) AS DOUBLE) AS "usage_events_0",
                       CAST(COUNT(*) FILTER(WHERE
                         (
-                          "t30"."event" = 'login'
+                          "t29"."event" = 'login'
                         )
                         AND (
-                          "t30"."occurred_at" < MAKE_TIMESTAMP(2024, 2, 2, 0, 0, 0.0)
+                          "t29"."occurred_at" < MAKE_TIMESTAMP(2024, 2, 2, 0, 0, 0.0)
                         )) AS DOUBLE) AS "usage_events_1"
                     FROM (
                       SELECT
@@ -1039,25 +1056,25 @@ FROM (
                             "t5"."occurred_at" < MAKE_TIMESTAMP(2024, 3, 1, 0, 0, 0.0)
                             AND "t5"."occurred_at" >= MAKE_TIMESTAMP(2024, 1, 5, 0, 0, 0.0)
                         ) AS "t16"
-                      ) AS "t24"
+                      ) AS "t25"
                       WHERE
-                        "t24"."occurred_at" >= MAKE_TIMESTAMP(2024, 1, 5, 0, 0, 0.0)
-                    ) AS "t30"
+                        "t25"."occurred_at" >= MAKE_TIMESTAMP(2024, 1, 5, 0, 0, 0.0)
+                    ) AS "t29"
                     GROUP BY
                       1
                   ) AS "t40"
-                ) AS "t45"
-                  ON "t50"."account_id" = "t45"."account_id" AND "t50"."as_of" = "t45"."as_of"
+                ) AS "t47"
+                  ON "t56"."account_id" = "t47"."account_id" AND "t56"."as_of" = "t47"."as_of"
                 LEFT OUTER JOIN (
                   SELECT
-                    "t32"."account_id",
+                    "t31"."account_id",
                     MAKE_DATE(2024, 3, 1) AS "as_of",
-                    "t32"."interactions_0"
+                    "t31"."interactions_0"
                   FROM (
                     SELECT
-                      "t22"."account_id",
-                      CAST(MAX("t22"."occurred_at") FILTER(WHERE
-                        "t22"."kind" IN ('meeting', 'qbr')) AS DATE) AS "interactions_0"
+                      "t23"."account_id",
+                      CAST(MAX("t23"."occurred_at") FILTER(WHERE
+                        "t23"."kind" IN ('meeting', 'qbr')) AS DATE) AS "interactions_0"
                     FROM (
                       SELECT
                         "t15"."interaction_id",
@@ -1076,38 +1093,38 @@ FROM (
                         WHERE
                           "t3"."occurred_at" < MAKE_TIMESTAMP(2024, 3, 1, 0, 0, 0.0)
                       ) AS "t15"
-                    ) AS "t22"
+                    ) AS "t23"
                     GROUP BY
                       1
-                  ) AS "t32"
-                ) AS "t38"
-                  ON "t50"."account_id" = "t38"."account_id" AND "t50"."as_of" = "t38"."as_of"
+                  ) AS "t31"
+                ) AS "t37"
+                  ON "t56"."account_id" = "t37"."account_id" AND "t56"."as_of" = "t37"."as_of"
                 LEFT OUTER JOIN (
                   SELECT
-                    "t39"."account_id",
+                    "t38"."account_id",
                     MAKE_DATE(2024, 3, 1) AS "as_of",
-                    "t39"."contacts_0"
+                    "t38"."contacts_0"
                   FROM (
                     SELECT
-                      "t23"."account_id",
+                      "t24"."account_id",
                       COUNT(*) FILTER(WHERE
                         (
-                          "t23"."is_champion" = TRUE
+                          "t24"."is_champion" = TRUE
                         )
                         AND (
                           (
                             (
-                              "t23"."started_at" IS NULL
+                              "t24"."started_at" IS NULL
                             )
                             OR (
-                              "t23"."started_at" < MAKE_DATE(2024, 3, 1)
+                              "t24"."started_at" < MAKE_DATE(2024, 3, 1)
                             )
                           )
                           AND (
                             (
-                              "t23"."ended_at" IS NULL
+                              "t24"."ended_at" IS NULL
                             ) OR (
-                              "t23"."ended_at" >= MAKE_DATE(2024, 3, 1)
+                              "t24"."ended_at" >= MAKE_DATE(2024, 3, 1)
                             )
                           )
                         )) > 0 AS "contacts_0"
@@ -1135,36 +1152,36 @@ FROM (
                             "t4"."started_at" < MAKE_DATE(2024, 3, 1)
                           )
                       ) AS "t19"
-                    ) AS "t23"
+                    ) AS "t24"
                     GROUP BY
                       1
-                  ) AS "t39"
-                ) AS "t42"
-                  ON "t50"."account_id" = "t42"."account_id" AND "t50"."as_of" = "t42"."as_of"
+                  ) AS "t38"
+                ) AS "t43"
+                  ON "t56"."account_id" = "t43"."account_id" AND "t56"."as_of" = "t43"."as_of"
                 LEFT OUTER JOIN (
                   SELECT
-                    "t44"."account_id",
+                    "t45"."account_id",
                     MAKE_DATE(2024, 3, 1) AS "as_of",
-                    "t44"."surveys_0"
+                    "t45"."surveys_0"
                   FROM (
                     SELECT
-                      "t31"."account_id",
+                      "t30"."account_id",
                       (
                         (
                           COUNT(*) FILTER(WHERE
                             (
-                              "t31"."kind" = 'nps'
+                              "t30"."kind" = 'nps'
                             ) AND (
-                              "t31"."score" >= 9
+                              "t30"."score" >= 9
                             )) - COUNT(*) FILTER(WHERE
                             (
-                              "t31"."kind" = 'nps'
+                              "t30"."kind" = 'nps'
                             ) AND (
-                              "t31"."score" <= 6
+                              "t30"."score" <= 6
                             ))
                         ) * 100.0
                       ) / NULLIF(COUNT(*) FILTER(WHERE
-                        "t31"."kind" = 'nps'), 0) AS "surveys_0"
+                        "t30"."kind" = 'nps'), 0) AS "surveys_0"
                     FROM (
                       SELECT
                         *
@@ -1186,36 +1203,36 @@ FROM (
                             "t6"."answered_at" < MAKE_TIMESTAMP(2024, 3, 1, 0, 0, 0.0)
                             AND "t6"."answered_at" >= MAKE_TIMESTAMP(2023, 3, 2, 0, 0, 0.0)
                         ) AS "t17"
-                      ) AS "t25"
+                      ) AS "t26"
                       WHERE
-                        "t25"."answered_at" >= MAKE_TIMESTAMP(2023, 3, 2, 0, 0, 0.0)
-                    ) AS "t31"
+                        "t26"."answered_at" >= MAKE_TIMESTAMP(2023, 3, 2, 0, 0, 0.0)
+                    ) AS "t30"
                     GROUP BY
                       1
-                  ) AS "t44"
-                ) AS "t48"
-                  ON "t50"."account_id" = "t48"."account_id" AND "t50"."as_of" = "t48"."as_of"
-              ) AS "t51"
-            ) AS "t52"
-          ) AS "t54"
+                  ) AS "t45"
+                ) AS "t49"
+                  ON "t56"."account_id" = "t49"."account_id" AND "t56"."as_of" = "t49"."as_of"
+              ) AS "t57"
+            ) AS "t58"
+          ) AS "t60"
           LEFT OUTER JOIN (
             SELECT
-              "t29"."account_id",
-              "t29"."as_of",
-              FIRST("t29"."value" ORDER BY "t29"."created_at" DESC) FILTER(WHERE
-                "t29"."target" = 'usage.logins_per_seat_28d') AS "ov_0",
-              FIRST("t29"."value" ORDER BY "t29"."created_at" DESC) FILTER(WHERE
-                "t29"."target" = 'usage.login_trend') AS "ov_1",
-              FIRST("t29"."value" ORDER BY "t29"."created_at" DESC) FILTER(WHERE
-                "t29"."target" = 'relationship.days_since_meeting') AS "ov_2",
-              FIRST("t29"."value" ORDER BY "t29"."created_at" DESC) FILTER(WHERE
-                "t29"."target" = 'relationship.champion_present') AS "ov_3",
-              FIRST("t29"."value" ORDER BY "t29"."created_at" DESC) FILTER(WHERE
-                "t29"."target" = 'voice.nps_365d') AS "ov_4",
-              FIRST("t29"."value" ORDER BY "t29"."created_at" DESC) FILTER(WHERE
-                "t29"."target" = 'overall') AS "ov_overall",
-              FIRST("t29"."reason" ORDER BY "t29"."created_at" DESC) FILTER(WHERE
-                "t29"."target" = 'overall') AS "ov_overall_reason"
+              "t28"."account_id",
+              "t28"."as_of",
+              FIRST("t28"."value" ORDER BY "t28"."created_at" DESC) FILTER(WHERE
+                "t28"."target" = 'usage.logins_per_seat_28d') AS "ov_0",
+              FIRST("t28"."value" ORDER BY "t28"."created_at" DESC) FILTER(WHERE
+                "t28"."target" = 'usage.login_trend') AS "ov_1",
+              FIRST("t28"."value" ORDER BY "t28"."created_at" DESC) FILTER(WHERE
+                "t28"."target" = 'relationship.days_since_meeting') AS "ov_2",
+              FIRST("t28"."value" ORDER BY "t28"."created_at" DESC) FILTER(WHERE
+                "t28"."target" = 'relationship.champion_present') AS "ov_3",
+              FIRST("t28"."value" ORDER BY "t28"."created_at" DESC) FILTER(WHERE
+                "t28"."target" = 'voice.nps_365d') AS "ov_4",
+              FIRST("t28"."value" ORDER BY "t28"."created_at" DESC) FILTER(WHERE
+                "t28"."target" = 'overall') AS "ov_overall",
+              FIRST("t28"."reason" ORDER BY "t28"."created_at" DESC) FILTER(WHERE
+                "t28"."target" = 'overall') AS "ov_overall_reason"
             FROM (
               SELECT
                 *
@@ -1247,14 +1264,14 @@ FROM (
               ) AS "t21"
               WHERE
                 "t21"."valid_from" <= "t21"."as_of" AND "t21"."as_of" < "t21"."until"
-            ) AS "t29"
+            ) AS "t28"
             GROUP BY
               1,
               2
-          ) AS "t36"
-            ON "t54"."account_id" = "t36"."account_id" AND "t54"."as_of" = "t36"."as_of"
-        ) AS "t55"
-      ) AS "t56"
-    ) AS "t57"
-  ) AS "t58"
-) AS "t59"
+          ) AS "t35"
+            ON "t60"."account_id" = "t35"."account_id" AND "t60"."as_of" = "t35"."as_of"
+        ) AS "t61"
+      ) AS "t62"
+    ) AS "t63"
+  ) AS "t64"
+) AS "t65"
