@@ -8,8 +8,9 @@ import duckdb
 import openpyxl
 import pandas as pd
 import pytest
-from helpers_web import ALICE_BOOK
+from helpers_web import ALICE_BOOK, PASSWORDS
 
+from vigie.web.users import UserStore
 from vigie.workspace import Workspace
 
 
@@ -245,3 +246,29 @@ def test_a_former_customer_is_marked_on_its_page(client_for, scored_workspace) -
     client = client_for("victor")
     assert "Not in the book scored on" in client.get(f"/accounts/{former[0]}").text
     assert "Not in the book scored on" not in client.get(f"/accounts/{current}").text
+
+
+def test_an_account_id_with_a_slash_has_its_page(client_for, workspace_dir) -> None:
+    """CRM ids such as `EU/0042` are accepted at import: their page must open too."""
+    with duckdb.connect(str(workspace_dir / "vigie.duckdb")) as con:
+        for table in ("accounts", "subscriptions", "health_snapshots", "health_dimensions",
+                      "health_measures"):  # fmt: skip
+            con.execute(f"UPDATE {table} SET account_id = 'EU/0042' WHERE account_id = 'ACC-00001'")
+    client = client_for("admin", workspace_dir)
+    data = client.get("/api/accounts/EU/0042").json()
+    assert data["account"]["account_id"] == "EU/0042"
+    page = client.get("/accounts/EU%2F0042")
+    assert page.status_code == 200 and 'id="chart"' in page.text
+
+
+def test_pages_of_a_workspace_not_scored_yet_explain_what_to_run(client_for, tmp_path) -> None:
+    with Workspace.init(tmp_path / "ws") as ws:
+        ws.con.raw_sql("INSERT INTO accounts (account_id, name) VALUES ('A1', 'One')")
+    UserStore(tmp_path / "ws").add("admin", PASSWORDS["admin"], "admin")
+    client = client_for("admin", tmp_path / "ws")
+    for path in ("/accounts/A1", "/api/accounts/A1", "/portfolio"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "No scores yet" in response.text and "vigie score" in response.text, path
+    asked = client_for("admin").get("/portfolio", params={"scorecard": "nope"})
+    assert asked.status_code == 400 and "stored: saas-standard" in asked.text

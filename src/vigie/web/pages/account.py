@@ -24,7 +24,7 @@ from vigie.signals.compute import stored_signals
 from vigie.signals.config import load_config
 from vigie.tone.store import recent_texts, tone_band
 from vigie.web.pages.book import full_worklist
-from vigie.web.pages.common import BandInfo, bands, colour_of, latest_run
+from vigie.web.pages.common import BandInfo, NoScores, bands, colour_of, latest_run
 from vigie.workspace import Workspace
 
 FACTS_SHOWN = 20
@@ -144,6 +144,8 @@ def account_page(
     before: dt.date | None = None,
     after: dt.date | None = None,
 ) -> AccountPage:
+    if SNAPSHOTS not in ws.con.list_tables():
+        raise NoScores
     snaps = ws.con.table(SNAPSHOTS)
     if scorecard is None:  # the book's scorecard, else the one this account was scored with
         scorecard = latest_scorecard(snaps.filter(snaps.account_id == account_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Form, Request
@@ -38,7 +39,7 @@ def _page(
     return render(request, user, "account.html", context, status_code=status)
 
 
-@router.get("/accounts/{account_id}", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/accounts/{account_id:path}", response_class=HTMLResponse, include_in_schema=False)
 def account_html(
     request: Request,
     account_id: str,
@@ -52,7 +53,7 @@ def account_html(
 
 
 @router.get(
-    "/api/accounts/{account_id}",
+    "/api/accounts/{account_id:path}",
     response_model=AccountPage,
     tags=["accounts"],
     responses={400: {"description": "Unknown account or no score yet"}},
@@ -69,7 +70,7 @@ def account_json(
     return account_page(ws, account_id, scorecard, before, after)
 
 
-@router.post("/accounts/{account_id}/override", include_in_schema=False)
+@router.post("/accounts/{account_id:path}/override", include_in_schema=False)
 def override_form(
     request: Request,
     account_id: str,
@@ -95,10 +96,10 @@ def override_form(
     except VigieError as exc:
         return _page(request, user, account_page(ws, account_id), str(exc), status=400)
     store_of(request).audit(user.username, "override", account_id, row)
-    return RedirectResponse(f"/accounts/{account_id}", status_code=303)
+    return RedirectResponse(f"/accounts/{quote(account_id)}", status_code=303)
 
 
-@router.post("/accounts/{account_id}/sentiment", include_in_schema=False)
+@router.post("/accounts/{account_id:path}/sentiment", include_in_schema=False)
 def sentiment_form(
     request: Request,
     account_id: str,
@@ -119,10 +120,10 @@ def sentiment_form(
     except VigieError as exc:
         return _page(request, user, account_page(ws, account_id), str(exc), status=400)
     store_of(request).audit(user.username, "sentiment", account_id, row)
-    return RedirectResponse(f"/accounts/{account_id}#sentiments", status_code=303)
+    return RedirectResponse(f"/accounts/{quote(account_id)}#sentiments", status_code=303)
 
 
-@router.post("/accounts/{account_id}/actions", include_in_schema=False)
+@router.post("/accounts/{account_id:path}/actions", include_in_schema=False)
 def log_action_form(
     request: Request,
     account_id: str,
@@ -160,7 +161,9 @@ def log_action_form(
     store_of(request).audit(
         user.username, "action", account_id, {**row, "action_id": action["action_id"]}
     )
-    return RedirectResponse(_safe_next(next, f"/accounts/{account_id}#actions"), status_code=303)
+    return RedirectResponse(
+        _safe_next(next, f"/accounts/{quote(account_id)}#actions"), status_code=303
+    )
 
 
 @router.post("/actions/{action_id}/close", include_in_schema=False)
@@ -191,7 +194,9 @@ def close_action_form(
         return _page(request, user, account_page(ws, account_id), str(exc), status=400)
     detail = {"status": status, "outcome": row["outcome"], "notes": row["notes"]}
     store_of(request).audit(user.username, "action_close", action_id, detail)
-    return RedirectResponse(_safe_next(next, f"/accounts/{account_id}#actions"), status_code=303)
+    return RedirectResponse(
+        _safe_next(next, f"/accounts/{quote(account_id)}#actions"), status_code=303
+    )
 
 
 def _safe_next(target: str | None, default: str) -> str:

@@ -16,7 +16,7 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ValidationError
 
-from vigie.engine.history import bands_seen, latest_scorecard
+from vigie.engine.history import bands_seen, latest_scorecard, pick_scorecard
 from vigie.engine.scoring import SNAPSHOTS
 from vigie.errors import VigieError, WorkspaceBusyError, WorkspaceError
 from vigie.scorecard.named import scorecard_spec
@@ -89,7 +89,9 @@ def latest_run(ws: Workspace, scorecard: str | None) -> tuple[str, dt.date]:
     if SNAPSHOTS not in ws.con.list_tables():
         raise NoScores
     snaps = ws.con.table(SNAPSHOTS)
-    name = scorecard or latest_scorecard(snaps)
+    # a scorecard asked for by name must have scores: else say which do, not "no scores yet"
+    name = pick_scorecard(snaps, scorecard, "this workspace") if scorecard else None
+    name = name or latest_scorecard(snaps)
     last = snaps.filter(snaps.scorecard == name).as_of.max().to_pyarrow().as_py()
     if last is None:
         raise NoScores
