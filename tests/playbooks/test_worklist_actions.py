@@ -102,6 +102,21 @@ def test_a_kind_that_fires_twice_is_listed_once(ws: Workspace) -> None:
     assert facts.loc["mid_red", "signal_kinds"] == "|dimension_drop|"
 
 
+def test_cli_worklist_warns_when_the_signals_are_old(ws: Workspace) -> None:
+    fired = pd.DataFrame(
+        {"account_id": ["mid_red"], "as_of": [D - dt.timedelta(days=30)], "kind": ["no_touch"],
+         "severity": ["high"], "value": [70.0], "baseline": [None], "evidence": ["no call"]}
+    )  # fmt: skip
+    ws.con.create_table(SIGNALS, ibis.memtable(fired, schema=SIGNAL_SCHEMA))
+    root = str(ws.root)
+    ws.close()
+    result = CliRunner().invoke(app, ["worklist", "-w", root, "--as-of", str(D), "--json"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert f"signals are dated {D - dt.timedelta(days=30)}, 30 days before {D}" in said
+    assert json.loads(result.stdout)  # the JSON on stdout is untouched
+
+
 def test_open_action_is_not_recommended_twice(ws: Workspace) -> None:
     books = load_playbooks()
     facts = account_facts(ws, D)

@@ -19,6 +19,7 @@ from vigie.review import resolve_review, review_history, review_queue, stale_sco
 from vigie.sentiment import record_sentiment, sentiment_history
 from vigie.signals.config import load_config
 from vigie.signals.risk import risk_types
+from vigie.workspace import Workspace
 
 D, T = dt.date, dt.datetime
 AS_OF = D(2025, 6, 2)
@@ -301,6 +302,8 @@ def test_cli_risk(book) -> None:
     # Every account has no meaningful interaction on record: relationship risk, at least.
     assert set(rows) == {"HIDDEN", "WORRIED", "AGREED", "UNRATED"}
     assert set(rows.values()) == {"relationship"}
+    with Workspace.open(root) as ws:  # a read: the stored signals are left as they were
+        assert "signals" not in ws.con.list_tables() or ws.table("signals").count().execute() == 0
 
 
 def test_cli_sentiment_import_is_all_or_nothing(book, tmp_path) -> None:

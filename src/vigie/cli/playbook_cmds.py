@@ -12,6 +12,7 @@ import pandas as pd
 import typer
 
 from vigie.cli.app import (
+    STALE_DAYS,
     JsonOption,
     WorkspaceOption,
     app,
@@ -67,6 +68,7 @@ def worklist_cmd(
     warn_if_data_ends_before(ws, day)
     books = load_playbooks(playbooks, ws)
     facts = account_facts(ws, day, scorecard)
+    _warn_if_signals_are_old(facts, day)
     rows = worklist(facts, books, list_actions(ws, status="open"), day, csm)
     rows = rows.head(limit) if limit is not None else rows
     if record:
@@ -101,6 +103,19 @@ def worklist_cmd(
         missing = _missing_inputs(facts, day)
         if missing:
             console.print(f"Found no {missing}.", highlight=False)
+
+
+def _warn_if_signals_are_old(facts: pd.DataFrame, day: dt.date) -> None:
+    """The worklist reads the latest stored signals at or before D, however old: say so when
+    they are older than STALE_DAYS (risk types and evidence describe that day)."""
+    dated = facts["signals_date"].dropna()
+    if dated.empty or (day - (last := dated.max())).days <= STALE_DAYS:
+        return
+    err_console.print(
+        f"Warning: the newest stored signals are dated {last}, {(day - last).days} days before "
+        f"{day}: risk types and evidence are that old. Run `vigie signals --as-of {day}` first.",
+        highlight=False,
+    )
 
 
 def _missing_inputs(facts: pd.DataFrame, day: dt.date) -> str:

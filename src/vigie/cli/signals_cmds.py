@@ -95,7 +95,9 @@ def risk_cmd(
     ws = open_workspace(workspace)
     settings = load_config(config, ws)
     dates = as_of_dates(as_of, None, None, "1d")
-    risks = risk_types(ws, compute_signals(ws, dates, settings), dates, settings)
+    # a read: the signals stored by `vigie signals` stay as they were
+    signals = compute_signals(ws, dates, settings, persist=False)
+    risks = risk_types(ws, signals, dates, settings)
     if as_json:
         print_records(risks)
         return
