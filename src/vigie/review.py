@@ -29,7 +29,7 @@ from vigie.io.insert import insert_arrow
 from vigie.schema import SENTIMENT_RATINGS
 from vigie.sentiment import latest_sentiment
 from vigie.signals.compute import stored_signals
-from vigie.signals.config import SignalConfig, load_config
+from vigie.signals.config import SignalConfig, compared_scorecard, load_config
 from vigie.workspace import Workspace
 
 RESOLUTIONS = "review_resolutions"
@@ -74,17 +74,18 @@ def stale_scores(
 ) -> str | None:
     """Why the queue can hold nothing at D: no score of the review's scorecard in the
     tolerance before D. None when there are recent enough scores."""
-    cfg = (config or load_config(workspace=workspace)).score_direction
+    config = config or load_config(workspace=workspace)
+    cfg, card = config.score_direction, compared_scorecard(config, workspace)
     if SNAPSHOTS not in workspace.con.list_tables():
-        return f"no {cfg.scorecard} scores are stored yet; run `vigie score` first."
+        return f"no {card} scores are stored yet; run `vigie score` first."
     snaps = workspace.con.table(SNAPSHOTS)
-    snaps = snaps.filter(snaps.scorecard == cfg.scorecard, snaps.as_of <= as_of)
+    snaps = snaps.filter(snaps.scorecard == card, snaps.as_of <= as_of)
     latest = snaps.as_of.max().to_pyarrow().as_py()
     if latest is not None and (as_of - latest).days <= cfg.tolerance_days:
         return None
     found = f"the latest is {latest}" if latest is not None else "there is none"
     return (
-        f"bands are compared with {cfg.scorecard} scores of the {cfg.tolerance_days} days up to "
+        f"bands are compared with {card} scores of the {cfg.tolerance_days} days up to "
         f"{as_of} and {found}; run `vigie score` first"
         + (f", or use --as-of {latest}." if latest is not None else ".")
     )
@@ -92,14 +93,14 @@ def stale_scores(
 
 def _disagreements(workspace: Workspace, as_of: dt.date, config: SignalConfig) -> pd.DataFrame:
     """Active accounts at D whose band colour differs from the latest sentiment before D."""
-    cfg = config.score_direction
+    cfg, card = config.score_direction, compared_scorecard(config, workspace)
     grid = account_state(workspace, dates_table([as_of]))
     grid = grid.filter(grid.active)
     if SNAPSHOTS not in workspace.con.list_tables():
         return pd.DataFrame(columns=[c for c in QUEUE_COLUMNS if c != "signals"])
     snaps = workspace.con.table(SNAPSHOTS)
     snaps = snaps.filter(
-        snaps.scorecard == cfg.scorecard,
+        snaps.scorecard == card,
         snaps.as_of <= as_of,
         snaps.as_of >= as_of - dt.timedelta(days=cfg.tolerance_days),
     )
@@ -112,7 +113,7 @@ def _disagreements(workspace: Workspace, as_of: dt.date, config: SignalConfig) -
         "account_id", "name", "csm", "arr", "score", "band", "rating", "rated_at", "author",
         "reasons", "comment", "age_days",
     ).to_pandas()  # fmt: skip
-    frame["colour"] = frame["band"].map(band_colours(workspace, cfg.scorecard))
+    frame["colour"] = frame["band"].map(band_colours(workspace, card))
     frame = frame[frame["colour"] != frame["rating"]]
     rank = {c: i for i, c in enumerate(SENTIMENT_RATINGS)}
     worse = frame["colour"].map(rank) > frame["rating"].map(rank)

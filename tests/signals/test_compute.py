@@ -27,8 +27,8 @@ D, T = dt.date, dt.datetime
 AS_OF = D(2025, 6, 2)
 
 
-def _snapshots(ws, scores: dict[str, list[float]]) -> None:
-    """Weekly composite snapshots ending at AS_OF (oldest first) for the saas-standard card."""
+def _snapshots(ws, scores: dict[str, list[float]], card: str = "saas-standard") -> None:
+    """Weekly composite snapshots ending at AS_OF (oldest first) of `card`."""
     rows = []
     for account, values in scores.items():
         for i, value in enumerate(reversed(values)):
@@ -36,7 +36,7 @@ def _snapshots(ws, scores: dict[str, list[float]]) -> None:
                 {
                     "account_id": account,
                     "as_of": AS_OF - dt.timedelta(days=7 * i),
-                    "scorecard": "saas-standard",
+                    "scorecard": card,
                     "scorecard_version": "v",
                     "score": value,
                 }
@@ -67,6 +67,22 @@ def test_direction_matters_more_than_level(ws) -> None:
     assert (urgent["severity"], urgent["value"], urgent["baseline"]) == ("high", 50.0, 80.0)
     slip = out[(out["account_id"] == "SLIPPING") & (out["kind"] == "score_drop_30d")].iloc[0]
     assert slip["severity"] == "medium"
+
+
+def test_score_signals_read_the_scorecard_the_team_scores(ws) -> None:
+    """No configuration: the most recently scored scorecard's drops fire, whatever its name."""
+    _snapshots(ws, {"URGENT": [80 - 30 * i / 13 for i in range(14)]}, card="our-health")
+    accounts(ws, ["URGENT"])
+    out = run(ws, score_direction.signals, [AS_OF])
+    assert fired(out, "score_drop_90d") == {("URGENT", AS_OF)}
+    pinned = load_config().model_copy(
+        update={
+            "score_direction": load_config().score_direction.model_copy(
+                update={"scorecard": "saas-standard"}
+            )
+        }
+    )
+    assert run(ws, score_direction.signals, [AS_OF], pinned).empty
 
 
 def _book(ws) -> None:

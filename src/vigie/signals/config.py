@@ -49,7 +49,8 @@ class _Section(BaseModel):
 
 
 class ScoreDirection(_Section):
-    scorecard: str
+    scorecard: str | None = None
+    """Whose stored scores are compared; None: the most recently scored (compared_scorecard)."""
     drop_30d: float = Positive
     drop_90d: float = Positive
     urgent_drop: float = Positive
@@ -252,3 +253,17 @@ def load_config(path: Path | str | None = None, workspace: Workspace | None = No
         raise SignalConfigError(
             f"Signal config {source} refused: {len(problems)} problem(s).\n" + "\n".join(problems)
         ) from None
+
+
+def compared_scorecard(config: SignalConfig, workspace: Workspace) -> str:
+    """The scorecard whose stored scores the score signals, dimension votes and review queue
+    compare: the configured one, else the most recently scored (a team scoring its own
+    scorecard gets its drops and reviews without configuring anything), else saas-standard."""
+    from vigie.engine.history import latest_scorecard
+    from vigie.engine.scoring import SNAPSHOTS
+
+    if config.score_direction.scorecard is not None:
+        return config.score_direction.scorecard
+    if SNAPSHOTS in workspace.con.list_tables():
+        return latest_scorecard(workspace.con.table(SNAPSHOTS)) or "saas-standard"
+    return "saas-standard"

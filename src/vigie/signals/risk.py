@@ -22,7 +22,7 @@ from vigie.engine.state import dates_table
 from vigie.scorecard.named import band_positions
 from vigie.scorecard.spec import load_scorecard
 from vigie.signals.base import SEVERITY_RANK
-from vigie.signals.config import SignalConfig, load_config
+from vigie.signals.config import SignalConfig, compared_scorecard, load_config
 from vigie.workspace import Workspace
 
 RISK_TYPES = ("commercial", "relationship", "usage", "support", "satisfaction")
@@ -96,7 +96,9 @@ def _dimension_votes(
     if DIMENSIONS not in workspace.con.list_tables():
         return pd.DataFrame(columns=columns)
     cfg = config.score_direction
-    name, bands = _stored_name_and_bands(workspace, scorecard or cfg.scorecard)
+    name, bands = _stored_name_and_bands(
+        workspace, scorecard or compared_scorecard(config, workspace)
+    )
     t = workspace.con.table(DIMENSIONS)
     t = t.filter(t.scorecard == name).rename(day="as_of")
     d = dates_table(dates)

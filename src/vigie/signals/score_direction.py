@@ -2,7 +2,7 @@
 
 Direction matters more than level: 80 -> 50 in three months is urgent though
 50 is not red, and a 90 -> 80 fall fires where a stable 70 does not. Reads the
-snapshots stored by `vigie score` for the configured scorecard; a snapshot as of
+snapshots stored by `vigie score` for the configured scorecard (else the latest scored); a snapshot as of
 a day up to `tolerance_days` before the target day stands in for it.
 """
 
@@ -14,13 +14,14 @@ from ibis import _
 
 from vigie.engine.scoring import DIMENSIONS, SNAPSHOTS
 from vigie.signals.base import KEYS, Context, emit, text
+from vigie.signals.config import compared_scorecard
 
 
 def _stored(ctx: Context, name: str) -> ir.Table | None:
     if name not in ctx.workspace.con.list_tables():
         return None
     table = ctx.workspace.con.table(name)
-    table = table.filter(table.scorecard == ctx.config.score_direction.scorecard)
+    table = table.filter(table.scorecard == compared_scorecard(ctx.config, ctx.workspace))
     return table.rename(s_day="as_of")
 
 
