@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -94,3 +97,25 @@ def test_an_unreachable_backend_writes_no_config_and_no_password(tmp_path: Path)
     assert "postgres://ann:***@127.0.0.1:9/db" in str(caught.value)
     assert "S3cret" not in str(caught.value)
     assert not (tmp_path / "ws" / "vigie.toml").exists()
+
+
+def test_a_command_waits_for_another_process_to_let_go_of_the_file(tmp_path: Path) -> None:
+    """The web server holds the DuckDB file while it answers a page: a scheduled `vigie score`
+    must wait for it, not fail; a page (no wait) says it is busy at once."""
+    Workspace.init(tmp_path / "ws").close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+         " time.sleep(1.5)", str(tmp_path / "ws" / "vigie.duckdb")],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        with pytest.raises(WorkspaceError, match="lock"):
+            Workspace.open(tmp_path / "ws").con  # noqa: B018 (connects)
+        started = time.monotonic()
+        with Workspace.open(tmp_path / "ws", lock_wait=30) as ws:
+            assert "accounts" in ws.con.list_tables()
+        assert time.monotonic() - started < 30
+    finally:
+        holder.wait()

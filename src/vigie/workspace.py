@@ -13,12 +13,14 @@ since are added (nullable) and vigie.toml is rewritten with the new version.
 
 from __future__ import annotations
 
+import time
 import tomllib
 import urllib.parse
 from functools import cached_property
 from pathlib import Path
 from typing import Self
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import sqlglot as sg
@@ -47,12 +49,15 @@ class Workspace:
         schema_version: int,
         con: BaseBackend | None = None,
         keep_text: bool = True,
+        lock_wait: float = 0.0,
     ) -> None:
         self.root = root
         self.backend_url = backend_url
         self.schema_version = schema_version
         self.keep_text = keep_text
         """`[text] keep`: False stores no free text at import, only its tone scores."""
+        self.lock_wait = lock_wait
+        """Seconds to wait for another process holding the DuckDB file (see `con`)."""
         # An already-connected backend: tests, notebooks, a shared Spark session.
         if con is not None:
             self.__dict__["con"] = con
@@ -86,7 +91,7 @@ class Workspace:
         return workspace
 
     @classmethod
-    def open(cls, root: Path | str) -> Self:
+    def open(cls, root: Path | str, lock_wait: float = 0.0) -> Self:
         """Open the workspace in `root`, refusing one this version cannot read."""
         root = Path(root).resolve()
         config = root / CONFIG_FILE
@@ -110,7 +115,7 @@ class Workspace:
                 f"{config} has schema version {version}, newer than this Vigie "
                 f"({SCHEMA_VERSION}). Upgrade Vigie to open it."
             )
-        workspace = cls(root, backend_url, version, keep_text=keep_text)
+        workspace = cls(root, backend_url, version, keep_text=keep_text, lock_wait=lock_wait)
         if version < SCHEMA_VERSION:
             workspace._migrate()
         return workspace
@@ -163,13 +168,25 @@ class Workspace:
                 path = Path(rest) if rest else Path("vigie.duckdb")
                 if not path.is_absolute():
                     path = self.root / path
-                return ibis.duckdb.connect(str(path))
+                return self._connect_duckdb(path)
             return ibis.connect(self.backend_url)
         except Exception as exc:  # the backend's own error says why; keep it readable
             raise WorkspaceError(
                 f"Cannot connect to backend {redacted(self.backend_url)!r} of workspace "
                 f"{self.root}: {str(exc).replace(self._password, '***') if self._password else exc}"
             ) from exc
+
+    def _connect_duckdb(self, path: Path) -> BaseBackend:
+        """DuckDB lets one process at a time open a file: wait up to `lock_wait` seconds for
+        another one (the web server answering a page, a scheduled run) to let go of it."""
+        deadline = time.monotonic() + self.lock_wait
+        while True:
+            try:
+                return ibis.duckdb.connect(str(path))
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.25)
 
     @property
     def _password(self) -> str | None:

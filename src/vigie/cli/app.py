@@ -42,8 +42,13 @@ WorkspaceOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
+LOCK_WAIT = 60.0
+"""Seconds a command waits for another process to let go of a DuckDB workspace (the web
+server holds it for the length of a page): a scheduled run then waits instead of failing."""
+
+
 def open_workspace(path: Path) -> Workspace:
-    return Workspace.open(path)
+    return Workspace.open(path, lock_wait=LOCK_WAIT)
 
 
 def warn_unknown_events(scorecard: str, ws: Workspace) -> None:
