@@ -34,3 +34,16 @@ def test_users_commands(tmp_path: Path) -> None:
     assert again.exit_code != 0 and "already exists" in str(again.exception)
     assert runner.invoke(app, ["users", "remove", "ana", "-w", str(root)]).exit_code == 0
     assert UserStore(root).user_for_token(token) is None
+
+
+def test_a_csm_whose_name_no_account_carries_is_warned(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    with Workspace.init(root) as ws:
+        ws.con.raw_sql("INSERT INTO accounts (account_id, name, csm) VALUES ('A', 'A', 'Ana Lima')")
+    runner, env = CliRunner(), {"VIGIE_PASSWORD": "long-enough"}
+    ghost = runner.invoke(app, ["users", "add", "ghost", "--role", "csm", "-w", str(root)], env=env)
+    assert ghost.exit_code == 0, ghost.output
+    said = " ".join(ghost.stderr.split())
+    assert "no account has csm 'ghost'" in said and "The accounts' CSMs are: Ana Lima." in said
+    ana = ["users", "add", "ana", "--role", "csm", "--csm", "Ana Lima", "-w", str(root)]
+    assert "Warning" not in runner.invoke(app, ana, env=env).stderr

@@ -118,8 +118,9 @@ def train_cmd(
 @app.command("predict")
 def predict_cmd(
     as_of: Annotated[
-        dt.datetime, typer.Option("--as-of", formats=["%Y-%m-%d"], help="Date to predict at.")
-    ],
+        dt.datetime | None,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Date to predict at (default: today)."),
+    ] = None,
     workspace: WorkspaceOption = Path("."),
     model: Annotated[str, typer.Option("--model", help="Model name.")] = "churn-logistic",
     top: Annotated[int, typer.Option(help="Rows to show.")] = 20,

@@ -8,9 +8,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from vigie.cli.app import JsonOption, WorkspaceOption, app, console
+from vigie.cli.app import (
+    JsonOption,
+    WorkspaceOption,
+    app,
+    console,
+    err_console,
+    open_workspace,
+)
 from vigie.errors import WebUserError
 from vigie.web.users import ROLES, UserStore
 from vigie.workspace import Workspace
@@ -65,6 +73,24 @@ def users_add(
             raise WebUserError("The two passwords differ; nothing was created.")
     user = _store(workspace).add(username, password, role, csm, language)
     console.print(f"User [bold]{user.username}[/] created (role {user.role}).")
+    if user.csm is not None:
+        _warn_if_no_book(workspace, user.csm)
+
+
+def _warn_if_no_book(workspace: Path, csm: str) -> None:
+    """A CSM whose name no account carries sees an empty book without knowing why."""
+    with open_workspace(workspace) as ws:
+        accounts = ws.table("accounts")
+        if accounts.filter(accounts.csm == csm).count().execute():
+            return
+        known = accounts.filter(accounts.csm.notnull()).select("csm").distinct().order_by("csm")
+        names = known.csm.to_pyarrow().to_pylist()
+    listed = ", ".join(names[:20]) or "none: import accounts with a csm column"
+    err_console.print(
+        f"[yellow]Warning:[/] no account has csm {csm!r}, so this user's book is empty. "
+        f"The accounts' CSMs are: {escape(listed)}. Pass the exact one with --csm.",
+        highlight=False,
+    )
 
 
 @users_app.command("list")
