@@ -154,6 +154,17 @@ def test_lifecycle_done_and_dismissed(ws: Workspace) -> None:
     with pytest.raises(PlaybookError, match="No action"):
         close_action(ws, "A-missing", "done")
     assert len(list_actions(ws)) == 2  # refusals changed nothing
+    with pytest.raises(PlaybookError, match="Unknown status 'bogus': use one of open, done"):
+        list_actions(ws, status="bogus")
+
+
+def test_an_action_without_an_owner_goes_to_the_accounts_csm(ws: Workspace) -> None:
+    rows = pd.DataFrame(
+        {"account_id": ["mid_red", "big_ok"], "playbook": ["p", "q"], "reason": ["r", "s"],
+         "owner": [None, "support-lead"], "due_days": [1, 2]}
+    )  # fmt: skip
+    created = open_actions(ws, rows).set_index("account_id")
+    assert created["owner"].to_dict() == {"mid_red": "ann", "big_ok": "support-lead"}
 
 
 def test_cli_worklist_record_and_actions(ws: Workspace, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from vigie.errors import PlaybookError
 from vigie.io.insert import insert_arrow
-from vigie.schema import TABLES
+from vigie.schema import ACTION_STATUSES, TABLES
 from vigie.workspace import Workspace
 
 CLOSED = ("done", "dismissed")
@@ -32,6 +32,8 @@ def list_actions(
     owner: str | None = None,
 ) -> pd.DataFrame:
     """Actions, newest first, optionally filtered by status, account and owner."""
+    if status is not None and status not in ACTION_STATUSES:
+        raise PlaybookError(f"Unknown status {status!r}: use one of {', '.join(ACTION_STATUSES)}.")
     t = workspace.table("actions")
     for column, value in (("status", status), ("account_id", account), ("owner", owner)):
         if value is not None:
@@ -51,12 +53,15 @@ def open_actions(
     workspace: Workspace, rows: pd.DataFrame, now: dt.datetime | None = None
 ) -> pd.DataFrame:
     """Open one action per row (account_id, playbook, reason, owner, due_days), skipping any
-    (account, playbook) that already has an open action; returns the actions created."""
+    (account, playbook) that already has an open action; returns the actions created. An
+    action without an owner goes to the account's CSM."""
     now = now or _now()
-    known = set(workspace.table("accounts").account_id.to_pandas())
-    unknown = sorted(set(rows["account_id"]) - known)
+    accounts = workspace.table("accounts").select("account_id", "csm").to_pandas()
+    csm_of = accounts.set_index("account_id")["csm"]
+    unknown = sorted(set(rows["account_id"]) - set(csm_of.index))
     if unknown:
         raise PlaybookError(f"Unknown account ids {unknown[:5]}: use ids from `vigie accounts`.")
+    rows = rows.assign(owner=rows["owner"].fillna(rows["account_id"].map(csm_of)))
     current = list_actions(workspace, status="open")[["account_id", "playbook"]]
     fresh = rows.drop_duplicates(["account_id", "playbook"]).merge(
         current.assign(taken=True), on=["account_id", "playbook"], how="left"
