@@ -63,7 +63,7 @@ def ws(tmp_path: Path) -> Iterator[Workspace]:
 
 def test_ranked_by_arr_at_risk(ws: Workspace) -> None:
     facts = account_facts(ws, D)
-    rows = worklist(facts, load_playbooks(), list_actions(ws, status="open"), D)
+    rows = worklist(facts, load_playbooks(), list_actions(ws), D)
     # big_ok: 100k x 0.15 x 1 = 15k; small_red: 12k x 0.8 x (1 + 151/180) = 17.6k; mid_red 16k.
     assert list(rows["account_id"]) == ["small_red_renewing", "mid_red", "big_ok"]
     assert rows.set_index("account_id")["playbook"].to_dict() == {
@@ -77,9 +77,9 @@ def test_ranked_by_arr_at_risk(ws: Workspace) -> None:
 
 def test_risk_and_tiers_read_the_score_on_0_100_whatever_the_scale(ws: Workspace) -> None:
     """A /8 scorecard (starter-8) shows 6.4 for 80: it is neither risky nor tier-urgent."""
-    before = worklist(account_facts(ws, D), load_playbooks(), list_actions(ws, "open"), D)
+    before = worklist(account_facts(ws, D), load_playbooks(), list_actions(ws), D)
     ws.con.raw_sql(f"UPDATE {SNAPSHOTS} SET score_scaled = score * 8 / 100")
-    after = worklist(account_facts(ws, D), load_playbooks(), list_actions(ws, "open"), D)
+    after = worklist(account_facts(ws, D), load_playbooks(), list_actions(ws), D)
     same = ["account_id", "risk", "arr_at_risk", "playbook"]
     pd.testing.assert_frame_equal(after[same], before[same])
     assert list(after["score"]) == list(before["score"] * 8 / 100)
@@ -120,17 +120,32 @@ def test_cli_worklist_warns_when_the_signals_are_old(ws: Workspace) -> None:
 def test_open_action_is_not_recommended_twice(ws: Workspace) -> None:
     books = load_playbooks()
     facts = account_facts(ws, D)
-    first = worklist(facts, books, list_actions(ws, status="open"), D)
+    first = worklist(facts, books, list_actions(ws), D)
     todo = first.rename(columns={"action": "reason"}).assign(due_days=3)
     created = open_actions(ws, todo)
     assert len(created) == 3
     assert open_actions(ws, todo).empty  # same reason still open: nothing new
-    again = worklist(facts, books, list_actions(ws, status="open"), D)
+    again = worklist(facts, books, list_actions(ws), D)
     # Still listed, with the open action: not the next playbook down (which would pile up)
     assert again[["account_id", "playbook"]].equals(first[["account_id", "playbook"]])
     opened = created.set_index("account_id")
     assert again.set_index("account_id")["open_action"].to_dict() == opened["action_id"].to_dict()
     assert list(again["due"]) == list(again["account_id"].map(opened["due_at"].dt.date))
+
+
+def test_a_playbook_just_done_is_not_proposed_again_for_a_month(ws: Workspace) -> None:
+    books = load_playbooks()
+    first = worklist(account_facts(ws, D), books, list_actions(ws), D)
+    top = first.iloc[0]
+    todo = first.head(1).rename(columns={"action": "reason"}).assign(due_days=3)
+    done_at = dt.datetime(2024, 5, 20, 9)
+    [action] = open_actions(ws, todo, now=done_at)["action_id"]
+    close_action(ws, action, "done", outcome="exec call held", now=done_at)
+    again = worklist(account_facts(ws, D), books, list_actions(ws), D).set_index("account_id")
+    assert again.loc[top["account_id"], "playbook"] != top["playbook"]  # the next one, if any
+    later = D + dt.timedelta(days=20)  # 32 days after it was done, before the term ends
+    back = worklist(account_facts(ws, later), books, list_actions(ws), later)
+    assert back.set_index("account_id").loc[top["account_id"], "playbook"] == top["playbook"]
 
 
 def test_lifecycle_done_and_dismissed(ws: Workspace) -> None:

@@ -84,7 +84,7 @@ def demo(
         todo = worklist(
             account_facts(workspace, built.end),
             load_playbooks(),
-            list_actions(workspace, status="open"),
+            list_actions(workspace),
             built.end,
         )
         outlook = forecast(workspace, built.end)

@@ -69,7 +69,7 @@ def worklist_cmd(
     books = load_playbooks(playbooks, ws)
     facts = account_facts(ws, day, scorecard)
     _warn_if_signals_are_old(facts, day)
-    rows = worklist(facts, books, list_actions(ws, status="open"), day, csm)
+    rows = worklist(facts, books, list_actions(ws), day, csm)
     rows = rows.head(limit) if limit is not None else rows
     if record:
         todo = rows[rows["open_action"].isna()].rename(columns={"action": "reason"})

@@ -19,6 +19,7 @@ import pandas as pd
 from vigie.engine.history import pick_scorecard, stored_band_positions, stored_snapshots
 from vigie.engine.scoring import DIMENSIONS, SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
+from vigie.playbooks.actions import CLOSED
 from vigie.playbooks.rules import Playbook, matches
 from vigie.predict.store import PREDICTIONS
 from vigie.sentiment import latest_sentiment
@@ -27,6 +28,7 @@ from vigie.signals.risk import risk_types
 from vigie.workspace import Workspace
 
 PROXIMITY_DAYS = 180
+RECENTLY_CLOSED_DAYS = 30
 WORKLIST_COLUMNS = [
     "account_id", "name", "csm", "segment", "arr", "score", "band", "risk", "days_to_renewal",
     "arr_at_risk", "risk_type", "evidence", "playbook", "action", "owner", "priority", "due",
@@ -193,18 +195,29 @@ def recommendations(facts: pd.DataFrame, books: list[Playbook]) -> pd.DataFrame:
 def worklist(
     facts: pd.DataFrame,
     books: list[Playbook],
-    open_actions: pd.DataFrame,
+    actions: pd.DataFrame,
     as_of: dt.date,
     csm: str | None = None,
 ) -> pd.DataFrame:
     """Accounts with a next action, largest ARR at risk first (account id breaks ties).
 
-    An account whose next action is already open keeps its row, with the open action's id
-    and due date: it is being handled, and opening the next playbook down instead would
-    pile actions up on every run of `--record`."""
+    `actions` are the workspace's (`list_actions`). An account whose next action is already
+    open keeps its row, with the open action's id and due date: it is being handled, and
+    opening the next playbook down instead would pile actions up on every run of `--record`.
+    A playbook whose action was done or dismissed in the RECENTLY_CLOSED_DAYS before D is not
+    proposed again meanwhile: the CSM just dealt with it."""
     found = recommendations(facts, books)
     if found.empty:
         return pd.DataFrame(columns=WORKLIST_COLUMNS)
+    since = pd.Timestamp(as_of - dt.timedelta(days=RECENTLY_CLOSED_DAYS))
+    closed = actions[actions["status"].isin(CLOSED) & (actions["completed_at"] >= since)]
+    found = found.merge(
+        closed[["account_id", "playbook"]].drop_duplicates().assign(closed=True),
+        on=["account_id", "playbook"],
+        how="left",
+    )
+    found = found[found["closed"].isna()]
+    open_actions = actions[actions["status"] == "open"]
     best = found.sort_values(["priority", "order"]).groupby("account_id").head(1)
     rows = facts.merge(best, on="account_id")
     if csm is not None:

@@ -78,7 +78,7 @@ def full_worklist(ws: Workspace) -> tuple[pd.DataFrame, dt.date]:
     def make() -> pd.DataFrame:
         facts = account_facts(ws, as_of)
         # due dates count from today, the day "Log action" opens the action with them
-        return worklist(facts, load_playbooks(workspace=ws), list_actions(ws, status="open"), today)
+        return worklist(facts, load_playbooks(workspace=ws), list_actions(ws), today)
 
     return cached(ws, ("worklist", as_of, today), make), as_of
 
