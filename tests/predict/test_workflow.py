@@ -17,6 +17,7 @@ from vigie.cli import app
 from vigie.errors import PredictionError, VigieError
 from vigie.predict.labels import labelled_dates
 from vigie.predict.predict import backtest_model, predict
+from vigie.predict.report import render
 from vigie.predict.store import PREDICTIONS, model_dir, predictions_table
 from vigie.predict.train import ChurnModel, fit, load_model, train
 from vigie.scorecard import load_scorecard
@@ -91,6 +92,11 @@ def test_a_downsell_model_never_feeds_the_churn_risk(book: Path, tmp_path: Path)
         assert PREDICTIONS not in ws.con.list_tables()
         stored = ws.con.table(predictions_table("downsell")).to_pandas()
         assert len(stored) == len(frame) and set(stored["model"]) == {"drop"}
+        # its backtest speaks of downsells, not churn
+        results = backtest_model(ws, "drop", labelled_dates(ws, 90, every=28))
+        assert [r.target for r in results] == ["downsell", "downsell"]
+        page = render(list(results))
+        assert "Downsellers caught in riskiest 10 %" in page and "Churn" not in page
 
 
 def test_unknown_model_is_a_user_error(trained: Workspace) -> None:

@@ -259,26 +259,32 @@ def tune_cmd(
 
 
 def _headline_table(results: list[Backtest], title: str) -> Table:
-    from vigie.predict.report import HEADLINE
+    from vigie.predict.report import worded_headline
 
     table = Table(title=title, title_justify="left")
     table.add_column("metric")
     for r in results:
         table.add_column(f"{r.kind} {r.name}", justify="right")
-    for key, label, pattern in HEADLINE:
+    for key, label, pattern in worded_headline(results[0].target):
         values = [getattr(r, key) for r in results]
         table.add_row(label, *("n/a" if v is None or v != v else pattern.format(v) for v in values))
     return table
 
 
 def _bands_table(result: Backtest) -> Table:
-    lead = result.lead_time
-    table = Table(
-        title=f"{result.name}: churn per band; {lead['warned_share']:.0%} of "
-        f"{lead['churn_events']:.0f} churns warned, median {lead['median_days']:.0f} days ahead",
-        title_justify="left",
+    from vigie.predict.report import TARGET_WORDS
+
+    lead, words = result.lead_time, TARGET_WORDS[result.target]
+    warned = (
+        f"{lead['warned_share']:.0%} of {lead['churn_events']:.0f} {words['events']} warned, "
+        f"median {lead['median_days']:.0f} days ahead"
+        if lead["churn_events"]
+        else f"no {words['event'].lower()} to warn of"
     )
-    for heading in ("band", "account-dates", "churned", "rate", "95 % interval"):
+    table = Table(
+        title=f"{result.name}: {words['event'].lower()} per band; {warned}", title_justify="left"
+    )
+    for heading in ("band", "account-dates", words["did"], "rate", "95 % interval"):
         table.add_column(heading, justify="left" if heading == "band" else "right")
     for row in result.bands.itertuples():
         table.add_row(

@@ -51,6 +51,8 @@ class Backtest:
     calibration: pd.DataFrame | None = None
     univariate: pd.DataFrame | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    target: str = "churn"
+    """What the labels are: "churn" or "downsell" (the model's target)."""
 
     def summary(self) -> dict[str, Any]:
         """JSON-ready metrics (tables as lists of records)."""
@@ -64,6 +66,7 @@ class Backtest:
             {
                 "name": self.name,
                 "kind": self.kind,
+                "target": self.target,
                 "dates": [str(min(self.dates)), str(max(self.dates)), len(self.dates)],
                 "rows": self.rows,
                 "churners": self.churners,

@@ -8,6 +8,7 @@ model replaces that date's rows).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import ibis
 import pandas as pd
@@ -122,7 +123,7 @@ def backtest_model(
     """The model and its scorecard on the same rows; warns (in `extra`) about trained dates."""
     model = load_model(workspace, name)
     data = dataset(workspace, model.card, dates, model.horizon, model.target)
-    result = evaluate_model(model, data)
+    result = replace(evaluate_model(model, data), target=model.target)
     seen = dt.date.fromisoformat(model.metadata["dates"]["calibration"][1])
     overlap = [d for d in dates if d <= seen]
     if overlap:
@@ -130,4 +131,4 @@ def backtest_model(
             f"{len(overlap)} date(s) are on or before {seen}, the end of the model's "
             "training/calibration dates: those metrics are optimistic."
         )
-    return result, evaluate_scorecard(model.card, data)
+    return result, replace(evaluate_scorecard(model.card, data), target=model.target)

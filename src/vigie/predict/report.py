@@ -21,13 +21,24 @@ HEADLINE = (
     ("roc_auc", "ROC AUC", "{:.3f}"),
     ("pr_auc", "PR AUC", "{:.3f}"),
     ("top_decile_lift", "Lift, riskiest 10 %", "{:.2f}"),
-    ("top_decile_capture", "Churners caught in riskiest 10 %", "{:.0%}"),
-    ("green_churner_rate", "Churners that were in the healthiest band", "{:.0%}"),
+    ("top_decile_capture", "{people} caught in riskiest 10 %", "{:.0%}"),
+    ("green_churner_rate", "{people} that were in the healthiest band", "{:.0%}"),
     ("brier", "Brier score (lower is better)", "{:.4f}"),
-    ("base_rate", "Churn rate (all rows)", "{:.1%}"),
+    ("base_rate", "{event} rate (all rows)", "{:.1%}"),
     ("rows", "Account-dates", "{:,}"),
-    ("churners", "Churned account-dates", "{:,}"),
+    ("churners", "{event} account-dates", "{:,}"),
 )
+TARGET_WORDS = {
+    "churn": {"people": "Churners", "event": "Churn", "events": "churns", "did": "churned"},
+    "downsell": {
+        "people": "Downsellers", "event": "Downsell", "events": "downsells", "did": "downsold",
+    },
+}  # fmt: skip
+
+
+def worded_headline(target: str) -> list[tuple[str, str, str]]:
+    """HEADLINE's (key, label, format) with the labels worded for `target`."""
+    return [(key, label.format(**TARGET_WORDS[target]), fmt) for key, label, fmt in HEADLINE]
 
 
 def plotly_js() -> str:
@@ -47,10 +58,12 @@ def _chart(fig: go.Figure, div_id: str, title: str, x: str, y: str) -> str:
 
 
 def charts(backtests: list[Backtest]) -> tuple[list[str], list[str]]:
-    """(ROC, capture (lift), calibration) and (churn by band over time, one per backtest) divs."""
+    """(ROC, capture (lift), calibration) and (events by band over time, one per backtest) divs."""
     roc = go.Figure([go.Scatter(x=[0, 1], y=[0, 1], name="random", line={"dash": "dot"})])
     capture = go.Figure([go.Scatter(x=[0, 1], y=[0, 1], name="random", line={"dash": "dot"})])
     calibration = go.Figure([go.Scatter(x=[0, 1], y=[0, 1], name="perfect", line={"dash": "dot"})])
+    words = TARGET_WORDS[backtests[0].target]
+    event = words["event"].lower()
     for b in backtests:
         label = f"{b.kind} {b.name} (AUC {b.roc_auc:.3f})"
         roc.add_trace(go.Scatter(x=b.roc_points["fpr"], y=b.roc_points["tpr"], name=label))
@@ -71,9 +84,9 @@ def charts(backtests: list[Backtest]) -> tuple[list[str], list[str]]:
         _chart(
             capture,
             "chart-lift",
-            "Churners caught when reviewing the riskiest accounts",
+            f"{words['people']} caught when reviewing the riskiest accounts",
             "share of account-dates reviewed (riskiest first)",
-            "share of churners caught",
+            f"share of {words['people'].lower()} caught",
         ),
     ]
     if any(b.calibration is not None for b in backtests):
@@ -82,8 +95,8 @@ def charts(backtests: list[Backtest]) -> tuple[list[str], list[str]]:
                 calibration,
                 "chart-calibration",
                 "Calibration",
-                "predicted churn probability",
-                "observed churn rate",
+                f"predicted {event} probability",
+                f"observed {event} rate",
             )
         )
     per_band = []
@@ -104,9 +117,9 @@ def charts(backtests: list[Backtest]) -> tuple[list[str], list[str]]:
             _chart(
                 over_time,
                 f"chart-bands-{i}",
-                f"{b.name}: churn rate by band over time",
+                f"{b.name}: {event} rate by band over time",
                 "as-of date",
-                "churned within the horizon",
+                f"{words['did']} within the horizon",
             )
         )
     return divs, per_band
@@ -124,13 +137,14 @@ def render(backtests: list[Backtest], tuning: Tuning | None = None, title: str =
     )
     headline = [
         {"label": label, "values": [_fmt(getattr(b, key), pattern) for b in backtests]}
-        for key, label, pattern in HEADLINE
+        for key, label, pattern in worded_headline(backtests[0].target)
     ]
     summary_charts, band_charts = charts(backtests)
     return env.get_template("report.html.j2").render(
         title=title or "Vigie backtest",
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         backtests=backtests,
+        words=TARGET_WORDS[backtests[0].target],
         headline=headline,
         charts=summary_charts,
         band_charts=band_charts,
