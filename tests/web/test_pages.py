@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import duckdb
@@ -272,3 +273,19 @@ def test_pages_of_a_workspace_not_scored_yet_explain_what_to_run(client_for, tmp
         assert "No scores yet" in response.text and "vigie score" in response.text, path
     asked = client_for("admin").get("/portfolio", params={"scorecard": "nope"})
     assert asked.status_code == 400 and "stored: saas-standard" in asked.text
+
+
+def test_the_account_page_shows_the_signals_the_book_reads(client_for, workspace_dir) -> None:
+    """Signals computed after the last scoring (`vigie signals` as of today) are those the
+    book and portfolio cite: the account page shows them too, with their date."""
+    with duckdb.connect(str(workspace_dir / "vigie.duckdb")) as con:
+        [(scored,)] = con.execute("SELECT max(as_of) FROM health_snapshots").fetchall()
+        con.execute(
+            "CREATE OR REPLACE TABLE signals AS SELECT 'ACC-00001' AS account_id, "
+            "?::DATE + 2 AS as_of, 'no_touch' AS kind, 'high' AS severity, 70.0 AS value, "
+            "NULL::DOUBLE AS baseline, 'no meeting in 70 days' AS evidence",
+            [scored],
+        )
+    data = client_for("admin", workspace_dir).get("/api/accounts/ACC-00001").json()
+    assert data["signals_date"] == str(scored + dt.timedelta(days=2))
+    assert [s["kind"] for s in data["signals"]] == ["no_touch"]

@@ -20,7 +20,7 @@ from vigie.engine.scoring import DIMENSIONS, MEASURES, SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
 from vigie.errors import UnknownAccountError
 from vigie.scorecard.named import scorecard_spec
-from vigie.signals.compute import stored_signals
+from vigie.signals.compute import latest_signal_date, stored_signals
 from vigie.signals.config import load_config
 from vigie.tone.store import recent_texts, tone_band
 from vigie.web.pages.book import full_worklist
@@ -125,8 +125,10 @@ class AccountPage(BaseModel):
     overrides: list[dict[str, Any]]
     exchanges: list[Exchange]
     """The newest texts (notes, tickets, survey and CSM comments) with their tone and intents."""
+    signals_date: dt.date | None
+    """The latest date `vigie signals` stored signals for (the book's and portfolio's too)."""
     signals: list[dict[str, Any]]
-    """Signals stored for the score's date (`vigie signals` computes them)."""
+    """This account's signals at `signals_date`."""
     sentiment_reasons: list[str]
     override_targets: list[str]
     scale: float | None
@@ -210,9 +212,12 @@ def account_page(
             Exchange(**t, tone_band=tone_band(t["tone"]))
             for t in recent_texts(ws, account_id, None, EXCHANGES_SHOWN)
         ],
-        signals=stored_signals(ws, as_of, as_of, account_id)
+        signals_date=(signal_day := latest_signal_date(ws)),
+        signals=stored_signals(ws, signal_day, signal_day, account_id)
         .drop(columns=["account_id", "as_of"])
-        .to_dict("records"),
+        .to_dict("records")
+        if signal_day
+        else [],
         sentiment_reasons=list(load_config(workspace=ws).sentiment.reasons),
         scale=spec.scale if spec else None,
         override_targets=[OVERALL] + ([f"{d}.{m}" for d, m, _ in spec.measures()] if spec else []),
