@@ -12,6 +12,7 @@ row names the open action (`open_action`) instead of proposing another.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -146,13 +147,23 @@ def account_facts(
     facts = _from_children(facts)
     facts = facts.merge(churn_probabilities(workspace, as_of), on="account_id", how="left")
     facts["signal_kinds"] = facts["signal_kinds"].fillna("||")
-    by_score = ((100 - facts["score_100"].astype(float)) / 100).clip(0, 1)
-    facts["risk"] = facts["probability"].fillna(by_score).fillna(0.5).astype(float)
-    days = facts["days_to_renewal"].astype(float)
-    closeness = ((PROXIMITY_DAYS - days) / PROXIMITY_DAYS).clip(0, 1).where(days >= 0, 0)
-    facts["proximity"] = 1 + closeness.fillna(0)
+    facts["risk"] = facts["probability"].fillna(score_risk(facts["score_100"].astype(float)))
+    facts["risk"] = facts["risk"].fillna(0.5).astype(float)
+    facts["proximity"] = proximity(facts["days_to_renewal"].astype(float)).fillna(1.0)
     facts["arr_at_risk"] = facts["arr"].fillna(0) * facts["risk"] * facts["proximity"]
     return facts
+
+
+def score_risk(score_100: Any) -> Any:
+    """The risk a score on 0-100 stands for, (100 - score) / 100: pandas or Ibis alike."""
+    return ((100.0 - score_100) / 100.0).clip(0.0, 1.0)
+
+
+def proximity(days_to_renewal: Any) -> Any:
+    """1 (renewal PROXIMITY_DAYS or more away) to 2 (renewal at D), growing linearly; null when
+    there is no renewal date (the renewal at D is always after D). pandas or Ibis alike, so that
+    the portfolio, the trends and the worklist say the same ARR at risk."""
+    return 1.0 + ((PROXIMITY_DAYS - days_to_renewal) / float(PROXIMITY_DAYS)).clip(0.0, 1.0)
 
 
 def _from_children(facts: pd.DataFrame) -> pd.DataFrame:

@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from vigie.engine.scoring import DIMENSIONS, SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
-from vigie.playbooks.worklist import signal_facts
+from vigie.playbooks.worklist import proximity, score_risk, signal_facts
 from vigie.predict.store import PREDICTIONS
 from vigie.signals.compute import latest_signal_date
 from vigie.web.pages.common import BandInfo, bands, latest_run
@@ -148,7 +148,9 @@ def build(ws: Workspace, scorecard: str | None) -> Latest:
     t = t.left_join(_churn_risk(ws, as_of), "account_id").drop("account_id_right")
     t = t.left_join(_signal_facts(ws, card), "account_id").drop("account_id_right")
     t = t.mutate(
-        arr_at_risk=t.arr * (100 - t.score) / 100,
+        arr_at_risk=t.arr.fill_null(0)
+        * t.churn_risk.fill_null(score_risk(t.score))
+        * proximity(t.days_to_renewal).fill_null(1.0),
         change_4w=t.score_scaled - t.earlier,
         renewal_date=(ibis.literal(as_of) + t.days_to_renewal.as_interval("D")).cast("date"),
     ).drop("earlier")
@@ -174,7 +176,8 @@ def _churn_risk(ws: Workspace, as_of: dt.date) -> ibis.Table:
     p = ws.con.table(PREDICTIONS)
     p = p.filter(p.as_of <= as_of)
     return p.group_by("account_id").agg(
-        churn_risk=p.probability.argmax(p.as_of), risk_band=p.risk_band.argmax(p.as_of)
+        churn_risk=p.probability.argmax(p.as_of).cast("float64"),
+        risk_band=p.risk_band.argmax(p.as_of),
     )
 
 

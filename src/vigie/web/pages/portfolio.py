@@ -5,8 +5,10 @@ The latest run is built by the backend once per data change (`latest.py`);
 filters, sorting and paging then run on that Arrow table with Arrow's
 vectorised kernels, so a page costs milliseconds, and only the page's rows
 become Python objects.
-ARR at risk = ARR x (100 - score) / 100: the share of ARR the score does not
-vouch for, so a big yellow account can outrank a small red one.
+ARR at risk is the worklist's: ARR x risk (the churn model's probability, else
+(100 - score) / 100) x renewal proximity (1 to 2), so a big yellow account
+renewing soon can outrank a small red one, and the same account shows the same
+figure on every page.
 """
 
 from __future__ import annotations

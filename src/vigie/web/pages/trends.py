@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from vigie.engine.scoring import SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
 from vigie.playbooks.forecast import forecast
+from vigie.playbooks.worklist import proximity, score_risk
 from vigie.web.auth import current_user
 from vigie.web.i18n import Formatter
 from vigie.web.pages.common import BandInfo, bands, workspace
@@ -51,7 +52,8 @@ class DateTotal(BaseModel):
     accounts: int
     arr: float
     arr_at_risk: float
-    """Sum of ARR x (100 - score) / 100 over the scored accounts (as on the portfolio)."""
+    """Sum of ARR x risk x renewal proximity over the scored accounts, the risk read from the
+    score (no model history): the worklist's ARR at risk, before any churn model."""
 
 
 class RenewalPeriod(BaseModel):
@@ -100,7 +102,9 @@ def _trends(ws: Workspace, card: str, as_of: dt.date) -> TrendsPage:
     band_list = bands(ws, card, as_of)
     snaps = ws.con.table(SNAPSHOTS).filter(ibis._.scorecard == card)
     dates = snaps.select("as_of").distinct().to_pyarrow()["as_of"].to_pylist()
-    state = account_state(ws, dates_table(dates)).select("account_id", "as_of", "arr")
+    state = account_state(ws, dates_table(dates)).select(
+        "account_id", "as_of", "arr", "days_to_renewal"
+    )
     scored = snaps.select("account_id", "as_of", "band", "score").join(
         state, ["account_id", "as_of"]
     )
@@ -109,7 +113,13 @@ def _trends(ws: Workspace, card: str, as_of: dt.date) -> TrendsPage:
         .agg(
             accounts=scored.count(),
             arr=scored.arr.sum().fill_null(0),
-            arr_at_risk=(scored.arr * (100 - scored.score) / 100).sum().fill_null(0),
+            arr_at_risk=(
+                scored.arr
+                * score_risk(scored.score)
+                * proximity(scored.days_to_renewal).fill_null(1.0)
+            )
+            .sum()
+            .fill_null(0),
         )
         .order_by("as_of")
         .to_pyarrow()
