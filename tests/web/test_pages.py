@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import duckdb
 import openpyxl
@@ -164,6 +165,16 @@ def test_plotly_is_served_from_the_python_package(client_for) -> None:
     response = client_for().get("/static/plotly.min.js")
     assert response.status_code == 200
     assert b"plotly" in response.content[:2000].lower()
+
+
+def test_the_api_docs_need_no_network(client_for) -> None:
+    """A self-hosted install may have no internet: Swagger UI comes from the server."""
+    client = client_for()
+    page = client.get("/docs").text
+    scripts = re.findall(r'src="([^"]+\.js)"', page)
+    assert scripts and all(src.startswith("/") for src in scripts), scripts
+    assert "cdn." not in page
+    assert all(client.get(src).status_code == 200 for src in scripts)
 
 
 def test_openapi_documents_every_json_twin(client_for) -> None:

@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -92,7 +93,7 @@ class NoFraming:
 def create_app(workspace_dir: Path | str) -> FastAPI:
     """The dashboard for one workspace (checked now, opened again per request)."""
     root = Workspace.open(workspace_dir).root
-    app = FastAPI(
+    app = FastAPIOffline(  # a FastAPI app whose /docs needs no CDN: self-hosted, maybe offline
         title="Vigie",
         summary="Customer health dashboard and JSON API",
         description="Every page's data as JSON. Authenticate with `Authorization: Bearer TOKEN` "
