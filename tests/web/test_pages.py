@@ -305,3 +305,15 @@ def test_the_account_page_shows_the_signals_the_book_reads(client_for, workspace
     data = client_for("admin", workspace_dir).get("/api/accounts/ACC-00001").json()
     assert data["signals_date"] == str(scored + dt.timedelta(days=2))
     assert [s["kind"] for s in data["signals"]] == ["no_touch"]
+
+
+def test_filters_that_can_match_nothing_are_refused(client_for) -> None:
+    client = client_for("victor")
+    purple = client.get("/api/portfolio", params={"band": "purple"})
+    assert purple.status_code == 400
+    assert "Unknown band 'purple': the bands of saas-standard are green, yellow, red" in purple.text
+    crossed = client.get("/portfolio", params={"score_min": 80, "score_max": 20})
+    assert crossed.status_code == 400 and "score_min 80 is above score_max 20" in crossed.text
+    last = client.get("/api/portfolio", params={"page": 999, "per_page": 10}).json()
+    assert last["filters"]["page"] == last["pages"] and last["rows"]
+

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import BaseModel, Field
 
+from vigie.errors import VigieError
 from vigie.signals.compute import KINDS
 from vigie.signals.risk import RISK_TYPES
 from vigie.web.pages.common import BandInfo, colour_of
@@ -191,7 +192,15 @@ def _build_view(t: pa.Table, f: PortfolioFilters) -> View:
 
 
 def view(ws: Workspace, run: Latest, f: PortfolioFilters) -> View:
-    """The view of these filters and sort, built once per scoring run (all its pages share it)."""
+    """The view of these filters and sort, built once per scoring run (all its pages share it).
+
+    Filters that can match nothing by construction are refused, not answered with no row."""
+    unknown = [b for b in f.band if b not in {band.name for band in run.bands}]
+    if unknown:
+        names = ", ".join(b.name for b in run.bands)
+        raise VigieError(f"Unknown band {unknown[0]!r}: the bands of {run.scorecard} are {names}.")
+    if f.score_min is not None and f.score_max is not None and f.score_min > f.score_max:
+        raise VigieError(f"score_min {f.score_min:g} is above score_max {f.score_max:g}.")
     key = f.model_dump_json(exclude={"page", "per_page"})
     return cached(
         ws, ("view", run.scorecard, run.as_of, key), lambda: _build_view(run.table, f), "views"
@@ -212,13 +221,15 @@ def _page(ws: Workspace, f: PortfolioFilters) -> PortfolioPage:
     run = latest(ws, f.scorecard)
     v = view(ws, run, f)
     total = len(v.order)
+    pages = max(1, math.ceil(total / f.per_page))
+    f = f.model_copy(update={"page": min(f.page, pages)})  # past the end: the last page
     page = run.table.take(v.order.slice((f.page - 1) * f.per_page, f.per_page)).to_pylist()
     return PortfolioPage(
         scorecard=run.scorecard,
         as_of=run.as_of,
         filters=f,
         total=total,
-        pages=max(1, math.ceil(total / f.per_page)),
+        pages=pages,
         bands=run.bands,
         totals=[
             BandTotal(
