@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 from helpers_web import ALICE_BOOK, PASSWORDS
 
+from vigie.engine.scoring import score
+from vigie.scorecard.spec import load_scorecard
 from vigie.web.users import UserStore
 from vigie.workspace import Workspace
 
@@ -317,3 +319,19 @@ def test_filters_that_can_match_nothing_are_refused(client_for) -> None:
     last = client.get("/api/portfolio", params={"page": 999, "per_page": 10}).json()
     assert last["filters"]["page"] == last["pages"] and last["rows"]
 
+
+def test_a_rolled_up_parent_page_lists_its_children(client_for, workspace_dir) -> None:
+    """A parent's score is its children's roll-up: it has no measures, so the page lists them."""
+    with Workspace.open(workspace_dir) as ws:
+        ws.con.raw_sql(
+            "UPDATE accounts SET parent_account_id = 'ACC-00001' "
+            "WHERE account_id IN ('ACC-00002', 'ACC-00003')"
+        )
+        last = ws.con.table("health_snapshots").as_of.max().to_pyarrow().as_py()
+        score(ws, load_scorecard("saas-standard"), [last])
+    client = client_for("admin", workspace_dir)
+    data = client.get("/api/accounts/ACC-00001").json()
+    assert data["measures"] == []
+    listed = {c["account_id"] for c in data["changes"]["children"]}
+    assert listed == {"ACC-00002", "ACC-00003"}
+    assert 'id="children"' in client.get("/accounts/ACC-00001").text

@@ -133,7 +133,7 @@ def explain(
         measures=_measure_changes(workspace, account_id, name, dates),
         dimensions=_dimension_changes(workspace, account_id, name, dates),
         overrides=_active_overrides(workspace, account_id, name, dates),
-        children=_children_changes(workspace, account_id, name, dates, rolled_up),
+        children=children_changes(workspace, account_id, name, dates, rolled_up),
     )
 
 
@@ -203,9 +203,10 @@ def _dimension_changes(
     return wide.sort_values("dimension").reset_index(drop=True)
 
 
-def _children_changes(
+def children_changes(
     workspace: Workspace, account_id: str, card: str, dates: list[dt.date], rolled_up: bool
 ) -> pd.DataFrame:
+    """A rolled-up parent's children at the two dates, largest move first (none otherwise)."""
     columns = ["account_id", "score_from", "band_from", "score_to", "band_to", "change"]
     if not rolled_up:
         return pd.DataFrame(columns=columns)

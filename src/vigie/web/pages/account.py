@@ -14,11 +14,13 @@ import ibis.expr.types as ir
 import plotly.graph_objects as go
 from pydantic import BaseModel
 
+from vigie.engine.explain import children_changes
 from vigie.engine.history import latest_scorecard
 from vigie.engine.overrides import OVERALL, OVERRIDES
 from vigie.engine.scoring import DIMENSIONS, MEASURES, SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
 from vigie.errors import UnknownAccountError
+from vigie.jsonsafe import json_safe
 from vigie.scorecard.named import scorecard_spec
 from vigie.signals.compute import latest_signal_date, stored_signals
 from vigie.signals.config import load_config
@@ -68,12 +70,24 @@ class Change(BaseModel):
     delta: float
 
 
+class ChildChange(BaseModel):
+    account_id: str
+    score_from: float | None
+    band_from: str | None
+    score_to: float | None
+    band_to: str | None
+    change: float | None
+
+
 class Changes(BaseModel):
     before: dt.date
     after: dt.date
     score_before: float | None
     score_after: float | None
     measures: list[Change]
+    children: list[ChildChange]
+    """For a parent rolled up from its children: theirs, largest move first (its own score
+    has no measures then)."""
 
 
 class Exchange(BaseModel):
@@ -200,7 +214,12 @@ def account_page(
             HistoryPoint(as_of=h["as_of"], score=h["score_scaled"], band=h["band"]) for h in history
         ],
         changes=changes(
-            ws, card, account_id, _on_or_before(dates, before, 28), _on_or_before(dates, after, 0)
+            ws,
+            card,
+            account_id,
+            _on_or_before(dates, before, 28),
+            _on_or_before(dates, after, 0),
+            rolled_up=bool(snap["rolled_up"]),
         ),
         contacts=_facts(ws, "contacts", account_id, "started_at"),
         tickets=_facts(ws, "tickets", account_id, "opened_at"),
@@ -231,8 +250,16 @@ def _on_or_before(dates: list[dt.date], wanted: dt.date | None, days_back: int) 
     return earlier[-1] if earlier else dates[0]
 
 
-def changes(ws: Workspace, card: str, account_id: str, before: dt.date, after: dt.date) -> Changes:
-    """Each measure's contribution at `before` and `after`, largest absolute move first."""
+def changes(
+    ws: Workspace,
+    card: str,
+    account_id: str,
+    before: dt.date,
+    after: dt.date,
+    rolled_up: bool = False,
+) -> Changes:
+    """Each measure's contribution at `before` and `after`, largest absolute move first; for a
+    rolled-up parent, its children's scores (see `vigie explain`)."""
     m = ws.con.table(MEASURES)
     mine = m.filter(m.scorecard == card, m.account_id == account_id)
     a = mine.filter(mine.as_of == before).select(
@@ -269,6 +296,14 @@ def changes(ws: Workspace, card: str, account_id: str, before: dt.date, after: d
         score_before=scores.get(before),
         score_after=scores.get(after),
         measures=[Change(**r) for r in _rows(joined)],
+        children=[
+            ChildChange(**r)
+            for r in json_safe(
+                children_changes(ws, account_id, card, [before, after], rolled_up).to_dict(
+                    "records"
+                )
+            )
+        ],
     )
 
 
