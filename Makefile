@@ -20,7 +20,8 @@ $(VENV)/.installed: uv.lock pyproject.toml | $(UV)
 
 install: $(VENV)/.installed
 
-demo: install
+demo: install  # rebuilds the demo: vigie demo refuses a folder that holds a workspace
+	rm -rf demo-workspace
 	$(BIN)/vigie demo demo-workspace
 
 test: install

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from vigie.demo import build_demo
+from vigie.errors import WorkspaceError
 from vigie.web.users import UserStore
 from vigie.workspace import Workspace
 
@@ -48,3 +50,13 @@ def test_demo_builds_scores_warns_predicts_and_creates_logins(tmp_path: Path) ->
     store = UserStore(folder)
     assert store.authenticate("admin", "vigie-admin") is not None
     assert store.get("csm").role == "csm"
+
+
+def test_the_demo_refuses_a_folder_holding_a_workspace(tmp_path: Path) -> None:
+    """It replaces every table and data file: a real book there would be overwritten."""
+    Workspace.init(tmp_path / "book").close()
+    (tmp_path / "book" / "data").mkdir()
+    (tmp_path / "book" / "data" / "accounts.parquet").write_bytes(b"mine")
+    with pytest.raises(WorkspaceError, match="already holds a Vigie workspace"):
+        build_demo(tmp_path / "book", accounts=5, months=3)
+    assert (tmp_path / "book" / "data" / "accounts.parquet").read_bytes() == b"mine"

@@ -15,13 +15,14 @@ import ibis
 import pandas as pd
 
 from vigie.engine.state import account_state, dates_table
+from vigie.errors import WorkspaceError
 from vigie.io.importer import ImportMode, import_files
 from vigie.schema import TABLES
 from vigie.simulate.calendar import add_months
 from vigie.simulate.portfolio import simulate
 from vigie.simulate.writer import write
 from vigie.web.users import UserStore
-from vigie.workspace import Workspace
+from vigie.workspace import CONFIG_FILE, Workspace
 
 DATA_FOLDER = "data"
 
@@ -53,7 +54,15 @@ def build_demo(
     end: dt.date | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> Demo:
-    """Create (or refresh) a demo workspace in `directory`; its workspace is left open."""
+    """Create a demo workspace in `directory` (new, or without a workspace); it is left open.
+
+    A folder that already holds a workspace is refused before anything is written: the demo
+    replaces every table and data file, which would overwrite a real book's."""
+    if (Path(directory) / CONFIG_FILE).exists():
+        raise WorkspaceError(
+            f"{directory} already holds a Vigie workspace: the demo builds a new one. Pass "
+            "another folder, or delete this one to rebuild the demo."
+        )
     workspace = Workspace.init(directory)
     progress(f"Simulating {accounts} accounts over {months} months (seed {seed})")
     portfolio = simulate(accounts=accounts, months=months, seed=seed, end=end)
