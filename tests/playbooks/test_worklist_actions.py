@@ -259,3 +259,21 @@ def test_a_parent_without_signals_cites_its_worst_child(ws: Workspace) -> None:
     assert facts.loc["mid_red", "risk_type"] == facts.loc["kid", "risk_type"] == "relationship"
     assert facts.loc["mid_red", "evidence"] == "kid: " + facts.loc["kid", "evidence"]
     assert pd.isna(facts.loc["big_ok", "risk_type"])
+
+
+def test_cli_refuses_counts_and_horizons_out_of_range(ws: Workspace) -> None:
+    """A negative limit dropped rows from the end; a due date in year 275817 broke every page
+    listing actions; a 100,000-month forecast crashed."""
+    root = str(ws.root)
+    ws.close()
+    runner = CliRunner()
+    for args in (
+        ["worklist", "--limit", "-5"],
+        ["actions", "add", "mid_red", "--reason", "x", "--due-days", "99999999"],
+        ["forecast", "--months", "100000"],
+        ["predict", "--top", "-1"],
+        ["accounts", "--limit", "99999999999999999999999"],
+    ):
+        result = runner.invoke(app, [*args, "-w", root])
+        assert result.exit_code == 2, args
+        assert "Invalid value" in result.output and "Traceback" not in result.output, args

@@ -54,7 +54,9 @@ def worklist_cmd(
         ),
     ] = None,
     scorecard: Annotated[str | None, typer.Option("--scorecard")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="Show the top N.")] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, max=10_000_000, help="Show the top N.")
+    ] = None,
     record: Annotated[
         bool, typer.Option("--record", help="Open the listed actions (never twice).")
     ] = False,
@@ -153,7 +155,7 @@ def actions_add(
     reason: Annotated[str, typer.Option("--reason", help="What to do and why.")],
     playbook: Annotated[str, typer.Option("--playbook", help="Playbook name.")] = "manual",
     owner: Annotated[str | None, typer.Option("--owner")] = None,
-    due_days: Annotated[int, typer.Option("--due-days", min=0)] = 7,
+    due_days: Annotated[int, typer.Option("--due-days", min=0, max=3650)] = 7,
     workspace: WorkspaceOption = Path("."),
 ) -> None:
     """Open an action by hand (refused if the same playbook is already open on the account)."""
@@ -221,7 +223,9 @@ def actions_effectiveness(
 def forecast_cmd(
     workspace: WorkspaceOption = Path("."),
     as_of: DateOption = None,
-    months: Annotated[int, typer.Option("--months", help="Horizon in months.")] = 12,
+    months: Annotated[
+        int, typer.Option("--months", min=1, max=120, help="Horizon in months.")
+    ] = 12,
     scorecard: Annotated[
         str | None,
         typer.Option(

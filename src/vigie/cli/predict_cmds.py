@@ -123,7 +123,7 @@ def predict_cmd(
     ] = None,
     workspace: WorkspaceOption = Path("."),
     model: Annotated[str, typer.Option("--model", help="Model name.")] = "churn-logistic",
-    top: Annotated[int, typer.Option(help="Rows to show.")] = 20,
+    top: Annotated[int, typer.Option(min=1, max=10_000_000, help="Rows to show.")] = 20,
     as_json: JsonOption = False,
 ) -> None:
     """Write each active account's churn (or downsell) probability and top drivers to

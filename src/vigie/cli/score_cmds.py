@@ -158,7 +158,7 @@ def accounts_cmd(
     min_score: Annotated[float | None, typer.Option("--min-score")] = None,
     max_score: Annotated[float | None, typer.Option("--max-score")] = None,
     sort: Annotated[str, typer.Option("--sort", help="score | arr | name")] = "score",
-    limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, max=10_000_000)] = None,
     former: Annotated[
         bool,
         typer.Option(
