@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from vigie.cli.app import app
-from vigie.errors import UnknownTableError, WorkspaceError
+from vigie.errors import TextFileError, UnknownTableError, WorkspaceError
 from vigie.schema import SCHEMA_VERSION, TABLES, data_model_markdown, get_table
 from vigie.workspace import Workspace
 
@@ -119,3 +119,26 @@ def test_a_command_waits_for_another_process_to_let_go_of_the_file(tmp_path: Pat
         assert time.monotonic() - started < 30
     finally:
         holder.wait()
+
+
+def test_a_settings_file_not_saved_as_utf8_is_refused_with_its_line(tmp_path: Path) -> None:
+    """An old Windows editor saves `café` in cp1252: every YAML a user writes says so."""
+    from vigie.alerts.config import load_alert_config
+    from vigie.io.mapping import load_mapping
+    from vigie.playbooks.rules import load_playbooks
+    from vigie.scorecard.spec import load_scorecard
+    from vigie.signals.config import load_config
+
+    path = tmp_path / "mine.yaml"
+    path.write_bytes("# ok\nname: café\n".encode("cp1252"))
+    loaders = (load_scorecard, load_config, load_playbooks, load_alert_config)
+    for load in (*loaders, lambda p: load_mapping(p, get_table("accounts"))):
+        with pytest.raises(TextFileError, match=r"mine.yaml: line 2 is not UTF-8 text"):
+            load(path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "vigie", "scorecard", "validate", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "line 2 is not UTF-8" in " ".join(proc.stderr.split())

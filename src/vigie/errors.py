@@ -17,6 +17,10 @@ class VigieError(Exception):
     exit_code = 2
 
 
+class TextFileError(VigieError):
+    """A user's YAML or TOML file (scorecard, mapping, settings) that is not UTF-8 text."""
+
+
 class WorkspaceError(VigieError):
     """The workspace is missing, unreadable or of an unsupported schema version."""
 

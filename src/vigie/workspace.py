@@ -28,6 +28,7 @@ from ibis.backends import BaseBackend
 
 from vigie.errors import WorkspaceError
 from vigie.schema import SCHEMA_VERSION, TABLES, get_table
+from vigie.textfile import read_text_file
 
 # Ibis merges nested selects while compiling an expression to SQL. On a scorecard that was
 # ~40 % of the compile time (saas-standard: 0.45 s -> 0.26 s per run), for no gain: DuckDB,
@@ -101,7 +102,7 @@ class Workspace:
                 "Run `vigie init` there, or pass --workspace DIR."
             )
         try:
-            data = tomllib.loads(config.read_text(encoding="utf-8"))
+            data = tomllib.loads(read_text_file(config))
             section = data["workspace"]
             backend_url = str(section["backend"])
             version = int(section["schema_version"])

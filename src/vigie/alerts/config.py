@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ruamel.yaml import YAML, YAMLError
 
 from vigie.errors import AlertError
+from vigie.textfile import read_text_file
 
 DEFAULTS = Path(__file__).with_name("defaults.yaml")
 RULE_KINDS = ("band_change", "score_drop", "signal", "review_item", "action_overdue")
@@ -73,7 +74,7 @@ def load_alert_config(path: Path | str | None = None) -> AlertConfig:
     source = "defaults.yaml" if path is None else str(path)
     if path is not None and not Path(path).is_file():
         raise AlertError(f"Alert config {path} not found: pass an existing YAML file.")
-    text = (DEFAULTS if path is None else Path(path)).read_text(encoding="utf-8")
+    text = DEFAULTS.read_text(encoding="utf-8") if path is None else read_text_file(path)
     try:
         return AlertConfig.model_validate(YAML(typ="safe").load(text))
     except YAMLError as exc:

@@ -34,6 +34,7 @@ from ruamel.yaml.error import YAMLError
 from vigie.errors import MappingError
 from vigie.io.sql import expression_columns, ident, literal, one_of, trimmed
 from vigie.schema import Column, ColumnType, Table
+from vigie.textfile import read_text_file
 
 TOP_LEVEL_KEYS = ("columns", "values", "date_format", "timezone", "decimal", "where")
 NO_VALUE_WORDS = ("n/a", "na", "#n/a", "null", "none", "nan")
@@ -95,7 +96,7 @@ class ColumnPlan:
 def load_mapping(path: Path, table: Table) -> Mapping:
     """Parse and check a mapping file against `table`; every mistake names the file and key."""
     try:
-        data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+        data = YAML(typ="rt").load(read_text_file(path))
     except OSError as exc:
         raise MappingError(f"Cannot read mapping file {path}: {exc}") from None
     except YAMLError as exc:

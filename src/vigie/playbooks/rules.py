@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from vigie.errors import PlaybookError
+from vigie.textfile import read_text_file
 
 if TYPE_CHECKING:
     from vigie.workspace import Workspace
@@ -84,7 +85,7 @@ def load_playbooks(
     else:
         if not Path(path).is_file():
             raise PlaybookError(f"Playbook file {path} not found: pass an existing YAML file.")
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text_file(path)
     try:
         tree = YAML(typ="safe").load(text)
         books = Playbooks.model_validate(tree).playbooks

@@ -29,6 +29,7 @@ from vigie.predict.features import KEYS
 from vigie.predict.train import dataset, evaluate_scorecard, split_dates
 from vigie.scorecard import spec
 from vigie.scorecard.spec import TEMPLATES, load_scorecard
+from vigie.textfile import read_text_file
 from vigie.workspace import Workspace
 
 FLOOR_SHARE = 0.01
@@ -62,7 +63,7 @@ def scorecard_text(ref: str) -> str:
     """The YAML of a scorecard file or bundled template, comments included."""
     path = Path(ref)
     if path.is_file():
-        return path.read_text(encoding="utf-8")
+        return read_text_file(path)
     template = TEMPLATES / f"{ref}.yaml"
     if template.is_file():
         return template.read_text(encoding="utf-8")

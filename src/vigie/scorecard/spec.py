@@ -29,6 +29,7 @@ from ruamel.yaml import YAML, YAMLError
 from ruamel.yaml.constructor import DuplicateKeyError
 
 from vigie.errors import ScorecardError, ScorecardProblem
+from vigie.textfile import read_text_file
 
 if TYPE_CHECKING:
     from vigie.workspace import Workspace
@@ -485,7 +486,7 @@ def _resolve(ref: str | Path) -> tuple[str, str]:
                 )
             ],
         )
-    return path.read_text(encoding="utf-8"), str(path)
+    return read_text_file(path), str(path)
 
 
 def bundled_templates() -> list[str]:

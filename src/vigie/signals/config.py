@@ -25,6 +25,7 @@ from ruamel.yaml import YAML, YAMLError
 from vigie.errors import SignalConfigError
 from vigie.schema import INTERACTION_KINDS, SENTIMENT_REASONS, SEVERITIES
 from vigie.scorecard.spec import TEXT_DIRECTIONS
+from vigie.textfile import read_text_file
 
 if TYPE_CHECKING:
     from vigie.workspace import Workspace
@@ -235,7 +236,7 @@ def load_config(path: Path | str | None = None, workspace: Workspace | None = No
         if not path.is_file():
             raise SignalConfigError(f"Signal config {path} not found: pass an existing YAML file.")
         source = str(path)
-        tree = _load_yaml(path.read_text(encoding="utf-8"), source)
+        tree = _load_yaml(read_text_file(path), source)
         for section, values in _plain(tree).items():
             if isinstance(values, dict) and isinstance(merged.get(section), dict):
                 merged[section] = {**merged[section], **values}

@@ -26,6 +26,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from vigie.errors import ToneError
+from vigie.textfile import read_text_file
 
 INTENTS_FILE = "intents.yaml"
 
@@ -124,7 +125,7 @@ def load_intents(workspace_root: Path | None) -> IntentMatcher:
     config = _load(bundled.read_text(encoding="utf-8"), "bundled intents.yaml")
     own = workspace_root / INTENTS_FILE if workspace_root is not None else None
     if own is not None and own.exists():
-        extra = _load(own.read_text(encoding="utf-8"), str(own))
+        extra = _load(read_text_file(own), str(own))
         kinds = dict(config.kinds) if extra.extend_defaults else {}
         for kind, languages in extra.kinds.items():
             merged = {lang: list(ps) for lang, ps in kinds.get(kind, {}).items()}
