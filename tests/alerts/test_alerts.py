@@ -134,6 +134,20 @@ def test_invalid_config_names_the_problem(tmp_path: Path) -> None:
     path.write_text("rules:\n  - {name: x, kind: band_flip}\n")
     with pytest.raises(AlertError, match=r"rules\.0\.kind"):
         load_alert_config(path)
+    for url in ("not a url", "ftp://example.com/x"):
+        with pytest.raises(AlertError, match="an http:// or https:// address"):
+            load_alert_config(write_config(tmp_path, None, url))
+
+
+def test_cli_run_exits_1_when_alerts_did_not_go_out(alert_ws, webhook, tmp_path: Path) -> None:
+    """A cron job must notice: the failed alerts are retried next run, but said now."""
+    receiver, url = webhook
+    receiver.fail_next = 100
+    config = write_config(tmp_path, None, url)
+    ws = str(alert_ws.root)
+    args = ["alerts", "run", "-w", ws, "--config", str(config), "--as-of", str(D2)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1 and "0 alert(s) delivered, 4 failed" in result.output
 
 
 def test_cli_run_and_test(alert_ws, smtp, tmp_path: Path) -> None:

@@ -51,14 +51,16 @@ def run_cmd(
     ws = open_workspace(workspace)
     day = as_of_date(as_of)
     rows = run_alerts(ws, day, settings)
+    failed = rows[rows["status"] == "failed"]
     if as_json:
         print_records(rows)
-        return
-    sent = int((rows["status"] == "sent").sum())
-    failed = rows[rows["status"] == "failed"]
-    console.print(f"{sent} alert(s) delivered, {len(failed)} failed (retried next run).")
-    for row in failed.drop_duplicates(["channel", "recipient"]).itertuples():
-        console.print(f"  {row.channel} -> {row.recipient}: {row.last_error}", highlight=False)
+    else:
+        sent = int((rows["status"] == "sent").sum())
+        console.print(f"{sent} alert(s) delivered, {len(failed)} failed (retried next run).")
+        for row in failed.drop_duplicates(["channel", "recipient"]).itertuples():
+            console.print(f"  {row.channel} -> {row.recipient}: {row.last_error}", highlight=False)
+    if not failed.empty:  # a scheduled run must notice that alerts did not go out
+        raise typer.Exit(1)
 
 
 @alerts_app.command("test")
