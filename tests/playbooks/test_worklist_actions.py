@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from vigie.cli import app
 from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
-from vigie.errors import PlaybookError
+from vigie.errors import PlaybookError, VigieError
 from vigie.playbooks.actions import close_action, list_actions, open_actions
 from vigie.playbooks.rules import load_playbooks
 from vigie.playbooks.worklist import account_facts, worklist
@@ -277,3 +277,16 @@ def test_cli_refuses_counts_and_horizons_out_of_range(ws: Workspace) -> None:
         result = runner.invoke(app, [*args, "-w", root])
         assert result.exit_code == 2, args
         assert "Invalid value" in result.output and "Traceback" not in result.output, args
+
+
+def test_cli_output_files_need_an_existing_folder(ws: Workspace, tmp_path: Path) -> None:
+    root = str(ws.root)
+    ws.close()
+    runner = CliRunner()
+    missing = runner.invoke(
+        app, ["worklist", "-w", root, "--xlsx", str(tmp_path / "no" / "w.xlsx")]
+    )
+    assert isinstance(missing.exception, VigieError) and "does not exist" in str(missing.exception)
+    folder = runner.invoke(app, ["worklist", "-w", root, "--xlsx", str(tmp_path)])
+    assert isinstance(folder.exception, VigieError) and "is a folder" in str(folder.exception)
+    assert not (tmp_path / "no").exists()

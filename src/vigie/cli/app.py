@@ -42,6 +42,20 @@ WorkspaceOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
+def output_file(path: Path | None) -> Path | None:
+    """A file the command will write (checked before the work, not after it): its folder must
+    exist, and it must not be a folder itself."""
+    if path is None:
+        return None
+    if path.is_dir():
+        raise VigieError(f"{path} is a folder: give the name of a file to write.")
+    if not path.parent.is_dir():
+        raise VigieError(
+            f"The folder {path.parent} does not exist: create it, or choose another path."
+        )
+    return path
+
+
 LOCK_WAIT = 60.0
 """Seconds a command waits for another process to let go of a DuckDB workspace (the web
 server holds it for the length of a page): a scheduled run then waits instead of failing."""

@@ -20,6 +20,7 @@ from vigie.cli.app import (
     console,
     err_console,
     open_workspace,
+    output_file,
     print_records,
     print_table,
     warn_if_data_ends_before,
@@ -65,6 +66,7 @@ def worklist_cmd(
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write an Excel file.")] = None,
 ) -> None:
     """Accounts ranked by ARR at risk, with risk type, evidence and the next action."""
+    output_file(xlsx)
     ws = open_workspace(workspace)
     day = as_of_date(as_of)
     warn_if_data_ends_before(ws, day)

@@ -22,6 +22,7 @@ from vigie.cli.app import (
     console,
     days,
     open_workspace,
+    output_file,
     print_records,
     warn_if_data_ends_before,
     warn_unknown_events,
@@ -180,6 +181,7 @@ def backtest_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """How well a scorecard or a model predicted churn: AUC, lift, bands, calibration, lead time."""
+    output_file(html)
     from vigie.predict.predict import backtest_model, backtest_scorecard
     from vigie.predict.report import write_report
     from vigie.predict.train import load_model
@@ -244,6 +246,7 @@ def tune_cmd(
     """Fit non-negative weights to past churn and write the re-weighted scorecard."""
     from vigie.predict.tune import tune
 
+    output_file(write)
     h = days(horizon, "--horizon")
     with open_workspace(workspace) as ws, console.status("Fitting weights"):
         tuning = tune(ws, ref, _dates(ws, h, start, end, every), h)
