@@ -67,6 +67,14 @@ def test_recovery_rate_saved_arr_and_baseline(ws: Workspace) -> None:
     assert got.loc[NO_ACTION, "recovery_rate"] == pytest.approx(0.4)
 
 
-def test_recovery_after_d_is_not_seen(ws: Workspace) -> None:
-    e = effectiveness(ws, dt.date(2024, 1, 20))
-    assert e.playbooks.set_index("playbook").loc["p", "recovered"] == 0
+def test_recovery_after_d_is_not_seen_and_open_windows_are_pending(ws: Workspace) -> None:
+    """On 2024-01-20 the actions of 2024-01-02 have 72 days left to work: neither a recovery
+    nor a failure yet, so the rate is unknown rather than 0 %."""
+    got = effectiveness(ws, dt.date(2024, 1, 20)).playbooks.set_index("playbook")
+    assert got.loc["p", ["started_red", "recovered", "pending"]].tolist() == [0, 0, 2]
+    assert pd.isna(got.loc["p", "recovery_rate"])
+
+
+def test_before_any_score_there_is_nothing_to_measure(ws: Workspace) -> None:
+    e = effectiveness(ws, dt.date(2023, 6, 1))
+    assert e.turned_red.empty and e.playbooks.empty

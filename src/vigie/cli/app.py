@@ -115,7 +115,13 @@ def as_of_date(as_of: dt.datetime | None) -> dt.date:
     return _not_future(as_of.date() if as_of else today())
 
 
+EARLIEST = dt.date(1900, 1, 1)
+"""Dates before this are typos (0001-01-01): windows reaching back from them overflow."""
+
+
 def _not_future(day: dt.date) -> dt.date:
+    if day < EARLIEST:
+        raise VigieError(f"{day} is before {EARLIEST}: check the date.")
     if day > today():
         raise VigieError(
             f"{day} is after today ({today()}): what happens until then is not known yet. "

@@ -7,6 +7,9 @@ action's creation of the recovered accounts. The baseline ("no action") takes
 every account in the lowest band on the first score of each month with no
 action created within RECOVERY_DAYS before or after, and measures how often
 those recovered on their own in the same window. Only scores dated <= D count.
+A start whose window is still open at D and has not recovered yet is `pending`: it
+counts neither as a recovery nor as a failure, so this month's actions do not drag
+the rates down.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from vigie.workspace import Workspace
 
 RECOVERY_DAYS = 90
 NO_ACTION = "(no action)"
+PLAYBOOK_COLUMNS = [
+    "playbook", "started_red", "recovered", "pending", "saved_arr", "recovery_rate"
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -30,7 +36,7 @@ class Effectiveness:
     turned_red: pd.DataFrame
     """month, accounts: moves into the lowest band, by month."""
     playbooks: pd.DataFrame
-    """playbook, started_red, recovered, recovery_rate, saved_arr (plus the baseline row)."""
+    """PLAYBOOK_COLUMNS per playbook, plus the baseline row; started_red counts the decided."""
 
 
 def _recovered(starts: pd.DataFrame, history: pd.DataFrame, as_of: dt.date) -> pd.Series:
@@ -48,6 +54,11 @@ def effectiveness(
 ) -> Effectiveness:
     """Turned-red counts per month and recovery rates per playbook against the baseline."""
     history, _ = scored_history(workspace, as_of, scorecard)
+    if history.empty:  # nothing scored by D: nothing turned red, nothing to credit
+        return Effectiveness(
+            turned_red=pd.DataFrame(columns=["month", "accounts"]),
+            playbooks=pd.DataFrame(columns=PLAYBOOK_COLUMNS),
+        )
     lowest = history["band_position"] == "lowest"
     before = history.groupby("account_id")["band_position"].shift()
     moved = history[lowest & before.notna() & (before != "lowest")]
@@ -93,10 +104,20 @@ def effectiveness(
     baseline["arr"] = 0.0  # nothing was done, so nothing is credited as saved
 
     both = pd.concat([red_starts, baseline], ignore_index=True)
-    table = both.groupby("playbook").agg(
+    window_open = pd.to_datetime(both["start"]) + pd.Timedelta(days=RECOVERY_DAYS) > pd.Timestamp(
+        as_of
+    )
+    both["pending"] = window_open & ~both["recovered"].astype(bool)
+    decided = both[~both["pending"]]
+    table = decided.groupby("playbook").agg(
         started_red=("recovered", "size"), recovered=("recovered", "sum")
     )
-    saved = both["arr"].fillna(0.0).where(both["recovered"], 0.0)
+    table = table.reindex(both["playbook"].unique(), fill_value=0)
+    table["pending"] = both.groupby("playbook")["pending"].sum()
+    saved = both["arr"].fillna(0.0).where(both["recovered"].astype(bool), 0.0)
     table["saved_arr"] = saved.groupby(both["playbook"]).sum()
-    table["recovery_rate"] = table["recovered"] / table["started_red"]
-    return Effectiveness(turned_red=turned_red, playbooks=table.reset_index())
+    table["recovery_rate"] = table["recovered"] / table["started_red"].where(
+        table["started_red"] > 0
+    )
+    table = table.rename_axis("playbook").reset_index()
+    return Effectiveness(turned_red=turned_red, playbooks=table[PLAYBOOK_COLUMNS])

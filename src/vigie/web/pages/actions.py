@@ -64,7 +64,10 @@ class PlaybookEffect(BaseModel):
     """Actions (or, for the baseline, accounts) that started in the lowest band."""
     recovered: int
     """... that reached the top band within 90 days."""
-    recovery_rate: float
+    pending: int
+    """Started red less than 90 days ago and not recovered yet: not counted either way."""
+    recovery_rate: float | None
+    """None while every start is pending."""
     saved_arr: float
 
 
