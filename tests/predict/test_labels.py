@@ -137,7 +137,7 @@ def test_a_book_of_subscriptions_alone_ends_with_the_latest_start_until_today(
 def test_late_renewals_free_terms_and_rounding_are_not_churn_or_downsell(
     workspace: Workspace,
 ) -> None:
-    put(workspace, "accounts", [{"account_id": a, "name": a} for a in "FGHIJ"])
+    put(workspace, "accounts", [{"account_id": a, "name": a} for a in "FGHIJK"])
     put(
         workspace,
         "subscriptions",
@@ -155,6 +155,10 @@ def test_late_renewals_free_terms_and_rounding_are_not_churn_or_downsell(
             _sub("i2", "I", D(2024, 7, 1), D(2025, 7, 1), arr=99.5),
             _sub("j1", "J", D(2023, 7, 1), D(2024, 7, 1), arr=100.0),
             _sub("j2", "J", D(2024, 7, 1), D(2025, 7, 1), arr=98.0),
+            # K's core renews two weeks late while its add-on runs on: no downsell either
+            _sub("k1", "K", D(2023, 7, 1), D(2024, 8, 25), arr=1000.0),
+            _sub("k2", "K", D(2024, 9, 8), D(2025, 9, 8), arr=1000.0),
+            _sub("kadd", "K", D(2023, 7, 1), None, arr=100.0),
         ],
     )
     put(
@@ -165,10 +169,10 @@ def test_late_renewals_free_terms_and_rounding_are_not_churn_or_downsell(
     day = D(2024, 6, 1)
     assert _labels(workspace, [day, D(2024, 7, 5)]) == {
         ("F", day): False, ("G", day): False, ("H", day): True, ("I", day): False,
-        ("J", day): False, ("H", D(2024, 7, 5)): False, ("I", D(2024, 7, 5)): False,
-        ("J", D(2024, 7, 5)): False,
+        ("J", day): False, ("K", day): False, ("H", D(2024, 7, 5)): False,
+        ("I", D(2024, 7, 5)): False, ("J", D(2024, 7, 5)): False, ("K", D(2024, 7, 5)): False,
     }  # fmt: skip
     assert _labels(workspace, [day], target="downsell") == {
         ("F", day): False, ("G", day): False, ("H", day): False, ("I", day): False,
-        ("J", day): True,
+        ("J", day): True, ("K", day): False,  # K's D + 90 (08-30) falls in its late renewal
     }  # fmt: skip

@@ -82,17 +82,21 @@ def downsell_labels(
     workspace: Workspace, dates: list[dt.date], horizon: int = DEFAULT_HORIZON
 ) -> ir.Table:
     """(account_id, as_of, downsold): active at D and at D + horizon with less ARR (below
-    DOWNSELL_SHARE of it), or a recorded `downsell` outcome in (D, D + horizon]. Churners are
-    not downsells."""
-    shift = dt.timedelta(days=horizon)
+    DOWNSELL_SHARE of it, and still below LATE_RENEWAL_DAYS later: a term renewed late is not
+    a downsell), or a recorded `downsell` outcome in (D, D + horizon]. Churners are not
+    downsells."""
     now = account_state(workspace, dates_table(dates))
     now = now.filter(now.active).select("account_id", "as_of", arr_now="arr")
-    later = account_state(workspace, dates_table([d + shift for d in dates]))
-    later = later.select(
+    # ARR at D + horizon, or LATE_RENEWAL_DAYS later when a late renewal restored it then
+    at_end, grace = (
+        _state_after(workspace, dates, horizon),
+        _state_after(workspace, dates, horizon + LATE_RENEWAL_DAYS),
+    )
+    later = at_end.join(grace, ["account_id", "as_of"]).select(
         "account_id",
-        as_of=later.as_of - ibis.interval(days=horizon),
-        active_later="active",
-        arr_later="arr",
+        "as_of",
+        active_later=at_end.active | grace.active,
+        arr_later=ibis.greatest(at_end.arr, grace.arr),
     )
     outcomes = workspace.table("outcomes")
     recorded = outcomes.filter(outcomes.kind == "downsell")
@@ -116,6 +120,12 @@ def downsell_labels(
         downsold=per_row.active_later.fill_null(False)
         & (per_row.shrank.fill_null(False) | per_row.recorded),
     )
+
+
+def _state_after(workspace: Workspace, dates: list[dt.date], days: int) -> ir.Table:
+    """(account_id, as_of, active, arr): each account's state `days` after each date D."""
+    later = account_state(workspace, dates_table([d + dt.timedelta(days=days) for d in dates]))
+    return later.select("account_id", "active", "arr", as_of=later.as_of - ibis.interval(days=days))
 
 
 def labels_frame(

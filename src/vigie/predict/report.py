@@ -158,5 +158,6 @@ def write_report(
     path: Path | str, backtests: list[Backtest], tuning: Tuning | None = None, title: str = ""
 ) -> Path:
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(backtests, tuning, title), encoding="utf-8")
     return path
