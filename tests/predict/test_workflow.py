@@ -143,6 +143,10 @@ def test_cli_train_predict_backtest(book: Path, tmp_path: Path) -> None:
     shown = runner.invoke(app, ["predict", *w, "--model", "m1", "--as-of", "2025-09-01"])
     assert shown.exit_code == 0, shown.output
     assert "riskiest accounts as of 2025-09-01" in shown.output
+    assert "hindsight" not in shown.stderr  # after m1's calibration dates + 90 days
+    early = runner.invoke(app, ["predict", *w, "--model", "m1", "--as-of", "2025-05-01"])
+    # m1 was calibrated on outcomes up to mid-July 2025: as of May, that is hindsight
+    assert "predictions as of 2025-05-01 use hindsight" in " ".join(early.stderr.split())
     report = tmp_path / "report.html"
     args = ["backtest", *w, "--model", "m1", "--scorecard", "saas-standard", "--every", "14d"]
     result = runner.invoke(app, [*args, "--html", str(report), "--json"])

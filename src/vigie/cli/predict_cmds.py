@@ -21,6 +21,7 @@ from vigie.cli.app import (
     as_of_date,
     console,
     days,
+    err_console,
     open_workspace,
     output_file,
     print_records,
@@ -136,6 +137,7 @@ def predict_cmd(
     with open_workspace(workspace) as ws:
         warn_if_data_ends_before(ws, day)
         fitted = load_model(ws, model)
+        _warn_if_the_model_knows_the_outcome(fitted.metadata, day)
         frame = predict(ws, fitted, day)
     if as_json:
         print_records(frame)
@@ -259,6 +261,21 @@ def tune_cmd(
     console.print(table)
     console.print(tuning.sentence)
     console.print(f"Re-weighted scorecard written to [bold]{write}[/]")
+
+
+def _warn_if_the_model_knows_the_outcome(metadata: dict[str, Any], day: dt.date) -> None:
+    """A model fitted on outcomes observed after D has seen what happened after D: its
+    predictions as of D (stored, and read by the forecast and worklist) are hindsight."""
+    fitted_until = dt.date.fromisoformat(metadata["dates"]["calibration"][1])
+    seen_until = fitted_until + dt.timedelta(days=int(metadata["horizon_days"]))
+    if day < seen_until:
+        err_console.print(
+            f"[yellow]Warning:[/] {metadata['name']} learned from outcomes up to {seen_until} "
+            f"(its last calibration date {fitted_until} + {metadata['horizon_days']} days): "
+            f"predictions as of {day} use hindsight. Train with --to before {day} for "
+            "an honest past prediction.",
+            highlight=False,
+        )
 
 
 def _headline_table(results: list[Backtest], title: str) -> Table:

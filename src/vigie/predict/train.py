@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import platform
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -264,8 +264,8 @@ def train(
     pipeline, calibrated = fit(kind, numeric, part["train"], part["calibration"])
     name = name or f"{target}-{kind}"
     model = ChurnModel(name, kind, horizon, card, pipeline, calibrated, {"features": numeric})
-    tested = evaluate_model(model, part["test"])
-    baseline = evaluate_scorecard(card, part["test"])
+    tested = replace(evaluate_model(model, part["test"]), target=target)
+    baseline = replace(evaluate_scorecard(card, part["test"]), target=target)
     model.metadata = json_safe(
         {
             "name": name,
