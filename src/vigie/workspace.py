@@ -171,6 +171,8 @@ class Workspace:
                     path = self.root / path
                 return self._connect_duckdb(path)
             return ibis.connect(self.backend_url)
+        except WorkspaceError:
+            raise
         except Exception as exc:  # the backend's own error says why; keep it readable
             raise WorkspaceError(
                 f"Cannot connect to backend {redacted(self.backend_url)!r} of workspace "
@@ -185,8 +187,15 @@ class Workspace:
             try:
                 return ibis.duckdb.connect(str(path))
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                if "lock" not in str(exc).lower():
                     raise
+                if time.monotonic() >= deadline:
+                    waited = f" (waited {self.lock_wait:g} s)" if self.lock_wait else ""
+                    raise WorkspaceError(
+                        f"The workspace {self.root} is in use by another process{waited}: "
+                        "another vigie command writing it, or `vigie serve` answering a page. "
+                        f"Run the command again when it is done. DuckDB says: {exc}"
+                    ) from None
                 time.sleep(0.25)
 
     @property
