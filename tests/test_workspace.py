@@ -9,7 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from vigie.cli.app import app
-from vigie.errors import TextFileError, UnknownTableError, WorkspaceError
+from vigie.errors import PredictionError, TextFileError, UnknownTableError, WorkspaceError
+from vigie.predict.store import model_dir
 from vigie.schema import SCHEMA_VERSION, TABLES, data_model_markdown, get_table
 from vigie.workspace import Workspace
 
@@ -143,3 +144,27 @@ def test_a_settings_file_not_saved_as_utf8_is_refused_with_its_line(tmp_path: Pa
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "line 2 is not UTF-8" in " ".join(proc.stderr.split())
+
+
+def test_workspace_files_that_are_not_what_they_should_be(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    with pytest.raises(WorkspaceError, match="is a file: give a folder"):
+        Workspace.init(afile)
+    odd = tmp_path / "odd"
+    (odd / "vigie.toml").mkdir(parents=True)
+    with pytest.raises(WorkspaceError, match=r"no vigie\.toml file"):
+        Workspace.open(odd)
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    (bare / "vigie.toml").write_text("[workspace]\nschema_version = 1\n")
+    with pytest.raises(WorkspaceError, match=r"needs a \[workspace\] section .*'backend'"):
+        Workspace.open(bare)
+
+
+def test_a_model_name_is_a_folder_name(tmp_path: Path) -> None:
+    with Workspace.init(tmp_path / "ws") as ws:
+        assert model_dir(ws, "churn-gbm.v2").name == "churn-gbm.v2"
+        for name in ("../../escape", "a/b", ".hidden", ""):
+            with pytest.raises(PredictionError, match="names a folder"):
+                model_dir(ws, name)

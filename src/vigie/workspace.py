@@ -76,6 +76,8 @@ class Workspace:
                     f"remove it first to switch to {redacted(backend_url)!r}."
                 )
         else:
+            if root.exists() and not root.is_dir():
+                raise WorkspaceError(f"{root} is a file: give a folder for the workspace.")
             root.mkdir(parents=True, exist_ok=True)
             workspace = cls(root, backend_url or DEFAULT_BACKEND_URL, SCHEMA_VERSION)
             workspace.create_missing_tables()  # a backend that cannot be reached: no config
@@ -96,9 +98,9 @@ class Workspace:
         """Open the workspace in `root`, refusing one this version cannot read."""
         root = Path(root).resolve()
         config = root / CONFIG_FILE
-        if not config.exists():
+        if not config.is_file():
             raise WorkspaceError(
-                f"No Vigie workspace in {root} (no {CONFIG_FILE}). "
+                f"No Vigie workspace in {root} (no {CONFIG_FILE} file). "
                 "Run `vigie init` there, or pass --workspace DIR."
             )
         try:
@@ -107,7 +109,12 @@ class Workspace:
             backend_url = str(section["backend"])
             version = int(section["schema_version"])
             keep_text = data.get("text", {}).get("keep", True)
-        except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
+        except KeyError as exc:
+            raise WorkspaceError(
+                f"{config} is not a valid Vigie configuration: it needs a [workspace] section "
+                f"with backend and schema_version ({exc.args[0]!r} is missing)."
+            ) from None
+        except (tomllib.TOMLDecodeError, TypeError, ValueError) as exc:
             raise WorkspaceError(f"{config} is not a valid Vigie configuration: {exc}") from None
         if not isinstance(keep_text, bool):
             raise WorkspaceError(f"{config}: [text] keep must be true or false, not {keep_text!r}.")

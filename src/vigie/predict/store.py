@@ -6,8 +6,10 @@ stored predictions do not import scikit-learn, LightGBM and SciPy (a second of s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from vigie.errors import PredictionError
 from vigie.workspace import Workspace
 
 
@@ -21,5 +23,13 @@ PREDICTIONS = predictions_table("churn")
 MODELS_FOLDER = "models"
 
 
+MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+"""A model's name is its folder under models/: no path separators, no `..`."""
+
+
 def model_dir(workspace: Workspace, name: str) -> Path:
+    if not MODEL_NAME.fullmatch(name) or ".." in name:
+        raise PredictionError(
+            f"Model name {name!r}: use letters, digits, '-', '_' and '.' (it names a folder)."
+        )
     return workspace.root / MODELS_FOLDER / name

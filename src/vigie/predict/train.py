@@ -246,6 +246,8 @@ def train(
     """
     if kind not in MODEL_KINDS:
         raise PredictionError(f"Unknown model {kind!r}: use one of {', '.join(MODEL_KINDS)}.")
+    name = name or f"{target}-{kind}"
+    model_dir(workspace, name)  # a name that cannot be a folder is refused before the work
     split = split_dates(dates, horizon)
     used = split.train + split.calibration + split.test  # the gaps' dates are never scored
     data = dataset(workspace, card, used, horizon, target)
@@ -262,7 +264,6 @@ def train(
             )
     numeric = feature_columns(data)
     pipeline, calibrated = fit(kind, numeric, part["train"], part["calibration"])
-    name = name or f"{target}-{kind}"
     model = ChurnModel(name, kind, horizon, card, pipeline, calibrated, {"features": numeric})
     tested = replace(evaluate_model(model, part["test"]), target=target)
     baseline = replace(evaluate_scorecard(card, part["test"]), target=target)
