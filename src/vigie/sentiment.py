@@ -40,6 +40,7 @@ def record_sentiment(
 ) -> dict[str, object]:
     """Append one rating; refused whole if the rating, a reason or the account is unknown."""
     config = config or load_config(workspace=workspace)
+    rating, reasons = rating.strip().lower(), [r.strip().lower() for r in reasons]  # as imports
     if rating not in SENTIMENT_RATINGS:
         raise SentimentError(
             f"Rating {rating!r} is not one of {', '.join(SENTIMENT_RATINGS)} (--rating)."

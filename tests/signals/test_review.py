@@ -84,6 +84,13 @@ def test_sentiment_is_validated_and_kept_as_history(book) -> None:
     history = sentiment_history(book, "AGREED")
     assert list(history["rating"]) == ["red", "yellow"]
     assert list(sentiment_history(book, "WORRIED")["reasons"].iloc[0]) == ["competitor", "budget"]
+    # any case, as imports take it
+    row = record_sentiment(book, "HIDDEN", "Red ", ["Budget"])
+    assert (row["rating"], list(row["reasons"])) == ("red", ["budget"])
+    root = str(book.root)
+    book.close()
+    alone = CliRunner().invoke(app, ["sentiment", "HIDDEN", "-w", root, "--comment", "x"])
+    assert isinstance(alone.exception, VigieError) and "go with --rating" in str(alone.exception)
 
 
 def test_divergence_in_both_directions_enters_the_queue(book) -> None:

@@ -133,6 +133,8 @@ def sentiment_cmd(
         return
     if account is None:
         raise VigieError("Give an ACCOUNT (with --rating to record), or --import FILE.")
+    if rating is None and (comment or reason):
+        raise VigieError("--comment and --reason go with --rating: say the colour too.")
     if rating is not None:
         row = record_sentiment(
             ws, account, rating, reason or [], comment, author, config=load_config(config, ws)
