@@ -103,6 +103,9 @@ def test_problems_in_several_files_are_all_reported(ws: Workspace) -> None:
     assert duplicate.reason == f"duplicate account_id: already in this import at {files[0]}:2"
     assert caught.value.problems[3].reason == "file not found"
     assert snapshot(ws) == before
+    with pytest.raises(ImportValidationError) as folder:
+        import_files(ws, "accounts", [FILES], mode="upsert", now=NOW)
+    assert folder.value.problems[0].reason.startswith("this is a folder")
 
 
 def test_all_problems_are_counted_but_samples_are_capped(ws: Workspace, tmp_path) -> None:

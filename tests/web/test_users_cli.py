@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from vigie.cli import app
+from vigie.errors import WebUserError
 from vigie.web.users import UserStore
 from vigie.workspace import Workspace
 
@@ -47,3 +49,15 @@ def test_a_csm_whose_name_no_account_carries_is_warned(tmp_path: Path) -> None:
     assert "no account has csm 'ghost'" in said and "The accounts' CSMs are: Ana Lima." in said
     ana = ["users", "add", "ana", "--role", "csm", "--csm", "Ana Lima", "-w", str(root)]
     assert "Warning" not in runner.invoke(app, ana, env=env).stderr
+
+
+def test_user_names_ignore_case_and_a_damaged_store_says_so(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    Workspace.init(root).close()
+    store = UserStore(root)
+    store.add("alice", "long-enough", "viewer")
+    with pytest.raises(WebUserError, match="'alice' already exists"):
+        store.add("Alice", "long-enough", "viewer")
+    (root / "web.sqlite").write_bytes(b"not a database at all" * 100)
+    with pytest.raises(WebUserError, match="cannot be used"):
+        UserStore(root).list()

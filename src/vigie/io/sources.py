@@ -194,6 +194,8 @@ def open_source(con: duckdb.DuckDBPyConnection, path: Path, options: ReadOptions
     """Open `path` by its extension; unreadable files come back with a file-level problem."""
     compressed = _compressed(path)
     suffix = Path(path.stem if compressed else path.name).suffix.lower()
+    if path.is_dir():
+        return _failed(path, "this is a folder: give the files in it (e.g. folder/*.csv)")
     if not path.is_file():
         return _failed(path, "file not found")
     if suffix in (".csv", ".txt", ".tsv"):

@@ -92,12 +92,20 @@ class UserStore:
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA foreign_keys = ON")
+        try:
+            db = sqlite3.connect(self.path, timeout=10)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise WebUserError(f"Cannot open the web users file {self.path}: {exc}.") from None
         try:
             with db:  # commits, or rolls back on error
                 yield db
+        except (sqlite3.DatabaseError, sqlite3.OperationalError) as exc:
+            raise WebUserError(
+                f"The web users file {self.path} cannot be used: {exc}. Restore it from a backup, "
+                "or move it away to start with no user (`vigie users add`)."
+            ) from None
         finally:
             db.close()
 
@@ -124,9 +132,11 @@ class UserStore:
         if role == "csm" and not csm:
             csm = username
         with self._db() as db:
-            if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
+            same = "SELECT username FROM users WHERE lower(username) = lower(?)"
+            if found := db.execute(same, [username]).fetchone():
                 raise WebUserError(
-                    f"User {username!r} already exists; remove it first (vigie users remove)."
+                    f"User {found[0]!r} already exists (names ignore case); remove it first "
+                    "(vigie users remove)."
                 )
             db.execute(
                 "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?)",
