@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from vigie.cli import app
 from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
-from vigie.errors import PlaybookError, VigieError
+from vigie.errors import PlaybookError, UnknownAccountError, VigieError
 from vigie.playbooks.actions import close_action, list_actions, open_actions
 from vigie.playbooks.rules import load_playbooks
 from vigie.playbooks.worklist import account_facts, worklist
@@ -290,3 +290,5 @@ def test_cli_output_files_need_an_existing_folder(ws: Workspace, tmp_path: Path)
     folder = runner.invoke(app, ["worklist", "-w", root, "--xlsx", str(tmp_path)])
     assert isinstance(folder.exception, VigieError) and "is a folder" in str(folder.exception)
     assert not (tmp_path / "no").exists()
+    typo = runner.invoke(app, ["actions", "list", "-w", root, "--account", "mid_rde"])
+    assert isinstance(typo.exception, UnknownAccountError) and "mid_red" in str(typo.exception)

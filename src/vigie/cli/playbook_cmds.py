@@ -25,6 +25,7 @@ from vigie.cli.app import (
     print_table,
     warn_if_data_ends_before,
 )
+from vigie.engine.history import check_account
 from vigie.errors import PlaybookError
 from vigie.jsonsafe import json_safe
 from vigie.playbooks.actions import close_action, list_actions, open_actions
@@ -143,7 +144,10 @@ def actions_list(
     as_json: JsonOption = False,
 ) -> None:
     """Actions, newest first."""
-    frame = list_actions(open_workspace(workspace), status, account, owner)
+    ws = open_workspace(workspace)
+    if account is not None:
+        check_account(ws, account)  # a typo lists nothing, without a word
+    frame = list_actions(ws, status, account, owner)
     if as_json:
         print_records(frame)
         return
