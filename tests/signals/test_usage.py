@@ -150,3 +150,14 @@ def test_hidden_dissatisfaction_needs_a_good_nps_and_low_usage(ws) -> None:
     out = run(ws, voice.signals, [D(2025, 6, 1)])
     # P0 and P1 are in the lowest quarter of their 10 peers; P9 uses it most.
     assert fired(out, "hidden_dissatisfaction") == {("P0", D(2025, 6, 1)), ("P1", D(2025, 6, 1))}
+    assert "of 10 peers" in out.loc[out["account_id"] == "P0", "evidence"].iloc[0]
+
+
+def test_hidden_dissatisfaction_needs_a_peer_group(ws) -> None:
+    """Three accounts of a segment are no peer group: the lowest of them is not 'low'."""
+    accounts(ws, ["S0", "S1", "S2"], segment="tiny")
+    for i, account in enumerate(["S0", "S1", "S2"]):
+        load(ws, "usage_events", daily_usage(account, D(2025, 1, 1), D(2025, 6, 30), 1, i + 1.0))
+    nps = {"kind": "nps", "score": 9.0, "answered_at": dt.datetime(2025, 3, 1)}
+    load(ws, "surveys", [{"response_id": "s0", "account_id": "S0", **nps}])
+    assert run(ws, voice.signals, [D(2025, 6, 1)]).empty

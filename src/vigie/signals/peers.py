@@ -21,6 +21,11 @@ def size_band(seats: ir.IntegerValue, bounds: list[int]) -> ir.StringValue:
     return case
 
 
+MIN_PEERS = 5
+"""Fewer accounts of the same segment and size band than this make no peer group: a
+percentile among three says nothing."""
+
+
 def peer_percentiles(ctx: Context) -> ir.Table:
     """account_id, as_of, segment, band, per_seat, percentile (0-100, 0 = least usage)."""
 
@@ -55,7 +60,7 @@ def peer_percentiles(ctx: Context) -> ir.Table:
 def signals(ctx: Context) -> list[ir.Table]:
     cfg = ctx.config.peers
     p = peer_percentiles(ctx)
-    low = p.filter(p.percentile <= cfg.percentile_max, p.peers >= 5)
+    low = p.filter(p.percentile <= cfg.percentile_max, p.peers >= MIN_PEERS)
     evidence = (
         "usage per seat over "
         + str(cfg.window_days)

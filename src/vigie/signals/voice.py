@@ -9,7 +9,7 @@ import ibis.expr.types as ir
 from ibis import _
 
 from vigie.signals.base import KEYS, Context, between, day, emit, number, text
-from vigie.signals.peers import peer_percentiles
+from vigie.signals.peers import MIN_PEERS, peer_percentiles
 
 
 def signals(ctx: Context) -> list[ir.Table]:
@@ -21,7 +21,11 @@ def signals(ctx: Context) -> list[ir.Table]:
     nps = j.group_by(KEYS).agg(avg=_.score.mean(), answers=_.count())
     peers = peer_percentiles(ctx)
     both = nps.join(peers, KEYS)
-    fired = both.filter(both.avg >= cfg.promoter_min, both.percentile <= cfg.usage_percentile_max)
+    fired = both.filter(
+        both.avg >= cfg.promoter_min,
+        both.percentile <= cfg.usage_percentile_max,
+        both.peers >= MIN_PEERS,
+    )
     evidence = (
         "average NPS answer "
         + text(fired.avg, 1)
@@ -29,7 +33,9 @@ def signals(ctx: Context) -> list[ir.Table]:
         + text(fired.answers)
         + " answers) while usage per seat is at percentile "
         + text(fired.percentile)
-        + " of peers"
+        + " of "
+        + text(fired.peers)
+        + " peers"
     )
     return [
         emit(
