@@ -336,7 +336,7 @@ def test_cli_sentiment_import_is_all_or_nothing(book, tmp_path) -> None:
     assert isinstance(result.exception, VigieError)
     result = runner.invoke(app, ["sentiment", "UNRATED", "-w", root, "--json"])
     rows = json.loads(result.output)
-    assert [(r["rating"], r["reasons"]) for r in rows] == [("yellow", "budget, competitor")]
+    assert [(r["rating"], r["reasons"]) for r in rows] == [("yellow", ["budget", "competitor"])]
 
 
 def test_without_a_recent_score_the_queue_says_which_date_to_use(book) -> None:

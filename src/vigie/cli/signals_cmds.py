@@ -145,10 +145,10 @@ def sentiment_cmd(
         console.print(f"Recorded {row['rating']} for {account} by {row['author']}.")
         return
     history = sentiment_history(ws, account)
-    history["reasons"] = history["reasons"].map(lambda r: ", ".join(r) if r is not None else "")
-    if as_json:
+    if as_json:  # reasons stay a list
         print_records(history)
         return
+    history["reasons"] = history["reasons"].map(lambda r: ", ".join(r) if r is not None else "")
     print_table(
         history, ["rated_at", "author", "rating", "reasons", "comment"], f"Sentiment of {account}"
     )
