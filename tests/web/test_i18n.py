@@ -27,11 +27,20 @@ def test_every_message_has_a_french_translation() -> None:
     assert [m for m in used if not catalogue[m]] == []
 
 
+def _entries(catalogue) -> dict:
+    """id -> translation, a plural's forms as tuples (the .po and .mo readers differ)."""
+
+    def plain(value):
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    return {plain(m.id): plain(m.string) for m in catalogue if m.id}
+
+
 def test_compiled_catalogue_matches_the_po_file() -> None:
     with (FR / "messages.po").open("rb") as f:
-        po = {m.id: m.string for m in read_po(f) if m.id}
+        po = _entries(read_po(f))
     with (FR / "messages.mo").open("rb") as f:
-        mo = {m.id: m.string for m in read_mo(f) if m.id}
+        mo = _entries(read_mo(f))
     assert mo == po
 
 
@@ -56,6 +65,8 @@ def test_dates_and_numbers_follow_the_locale() -> None:
     assert [Formatter("en").date(value) for value in missing] == ["", "", ""]
     assert Formatter("en").number(1234567.5, 1) == "1,234,567.5"
     assert Formatter("fr").number(1234567.5, 1) == "1\u202f234\u202f567,5"
+    assert [Formatter("fr").days(n) for n in (0, 1, 3)] == ["0 jour", "1 jour", "3 jours"]
+    assert [Formatter("en").days(n) for n in (1, 3)] == ["1 day", "3 days"]
 
 
 def test_a_french_user_reads_the_portfolio_in_french(client_for, workspace_dir) -> None:

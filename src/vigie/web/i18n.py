@@ -68,6 +68,12 @@ class Formatter:
     def gettext(self, message: str) -> str:
         return translations(self.language).gettext(message)
 
+    def days(self, count: int) -> str:
+        """`1 day`, `3 days`; in French `1 jour`, `0 jour`, `3 jours` (the catalogue's plural)."""
+        return translations(self.language).ngettext("%(num)d day", "%(num)d days", count) % {
+            "num": count
+        }
+
     def date(self, value: dt.date | None) -> str:
         """Empty for anything that is not a date (None, a missing field, NaT)."""
         if not isinstance(value, dt.date) or value != value:
