@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from playbook_helpers import load
+from typer.testing import CliRunner
 
+from vigie.cli.app import app
 from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
 from vigie.errors import VigieError
 from vigie.playbooks.forecast import forecast
@@ -152,3 +154,19 @@ def test_bands_come_from_one_scorecard(ws: Workspace) -> None:
     assert got.loc["B", ["band", "probability"]].tolist() == ["green", 1.0]  # H1 churned
     with pytest.raises(VigieError, match="stored: t, u"):
         forecast(ws, D, scorecard="v")
+
+
+def test_cli_forecast_warns_when_currencies_mix(ws: Workspace) -> None:
+    """ARR totals add amounts as imported: EUR and USD accounts make them meaningless."""
+    root = str(ws.root)
+    ws.con.raw_sql("UPDATE accounts SET currency = 'USD'")
+    ws.close()
+    runner = CliRunner()
+    same = runner.invoke(app, ["forecast", "-w", root, "--as-of", str(D)])
+    assert same.exit_code == 0, same.output
+    assert "several currencies" not in same.stderr
+    with Workspace.open(root) as again:
+        again.con.raw_sql("UPDATE accounts SET currency = 'EUR' WHERE account_id = 'A'")
+    mixed = runner.invoke(app, ["forecast", "-w", root, "--as-of", str(D)])
+    said = " ".join(mixed.stderr.split())
+    assert "accounts are in several currencies (EUR: 1, USD: " in said

@@ -95,6 +95,23 @@ def warn_if_data_ends_before(ws: Workspace, day: dt.date) -> None:
     )
 
 
+def warn_if_currencies_mix(ws: Workspace) -> None:
+    """ARR sums add amounts as imported: accounts in several currencies make them meaningless
+    unless the amounts were converted first, so say so where sums are printed."""
+    accounts = ws.table("accounts")
+    counts = accounts.filter(accounts.currency.notnull()).currency.value_counts()
+    found = counts.order_by("currency").to_pyarrow().to_pylist()
+    if len(found) < 2:
+        return
+    listed = ", ".join(f"{row['currency']}: {row['currency_count']:,}" for row in found)
+    err_console.print(
+        f"[yellow]Warning:[/] accounts are in several currencies ({listed} accounts): ARR totals "
+        "add the amounts as imported. Convert them to one currency before the import (a mapping "
+        '`arr: {expr: "amount * rate"}`).',
+        highlight=False,
+    )
+
+
 def today() -> dt.date:
     """Default as-of date: today in UTC (facts dated before today's midnight UTC)."""
     return dt.datetime.now(dt.UTC).date()
