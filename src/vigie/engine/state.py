@@ -80,13 +80,13 @@ def account_state(workspace: Workspace, dates: ir.Table) -> ir.Table:
         .left_join(held, ["account_id", "as_of"], rname="{name}_held")
     )
     since_then = grid.customer_since <= grid.as_of
-    active = (
+    active = ibis.ifelse(
+        subs.count().as_scalar() == 0,  # a book without subscription data: module docstring
+        grid.customer_since.isnull() | since_then,
         (grid.n_active.fill_null(0) > 0)
         | grid.child_active.notnull()
-        | (grid.first_start.isnull() & since_then.fill_null(False))
+        | (grid.first_start.isnull() & since_then.fill_null(False)),
     )
-    if subs.count().execute() == 0:  # a book without subscription data: see module docstring
-        active = grid.customer_since.isnull() | since_then
     since = ibis.coalesce(grid.first_start, grid.customer_since)
     return grid.select(
         *ACCOUNT_COLUMNS,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 from ruamel.yaml import YAML
@@ -28,8 +27,7 @@ from vigie.predict.backtest import Backtest
 from vigie.predict.features import KEYS
 from vigie.predict.train import dataset, evaluate_scorecard, split_dates
 from vigie.scorecard import spec
-from vigie.scorecard.spec import TEMPLATES, load_scorecard
-from vigie.textfile import read_text_file
+from vigie.scorecard.spec import load_scorecard, scorecard_text
 from vigie.workspace import Workspace
 
 FLOOR_SHARE = 0.01
@@ -57,17 +55,6 @@ class Tuning:
             f"top-decile lift {self.fitted.top_decile_lift:.2f} instead of "
             f"{self.current.top_decile_lift:.2f}."
         )
-
-
-def scorecard_text(ref: str) -> str:
-    """The YAML of a scorecard file or bundled template, comments included."""
-    path = Path(ref)
-    if path.is_file():
-        return read_text_file(path)
-    template = TEMPLATES / f"{ref}.yaml"
-    if template.is_file():
-        return template.read_text(encoding="utf-8")
-    raise PredictionError(f"No scorecard file or bundled template {ref!r}.")
 
 
 def tune(
