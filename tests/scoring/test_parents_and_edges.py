@@ -22,7 +22,7 @@ from vigie.engine.explain import explain
 from vigie.engine.overrides import add_override
 from vigie.engine.scoring import score
 from vigie.scorecard.compile import compile_sql
-from vigie.scorecard.spec import from_yaml_text, load_scorecard
+from vigie.scorecard.spec import load_scorecard
 from vigie.scorecard.validate import validate_scorecard
 from vigie.workspace import Workspace
 
@@ -31,7 +31,7 @@ BEFORE_CHILDREN, D2, D3 = dt.date(2022, 12, 1), dt.date(2024, 2, 23), dt.date(20
 
 
 def _card(measure: str, scale: int = 100, bands: str = "[{name: ok, min: 0}]") -> object:
-    return from_yaml_text(
+    return load_scorecard(
         f"name: edge\nscale: {scale}\nbands: {bands}\n"
         f"dimensions:\n  d:\n    weight: 1\n    measures:\n      m:\n{measure}"
     )

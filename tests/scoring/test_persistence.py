@@ -12,7 +12,7 @@ import pytest
 from vigie.engine import scoring
 from vigie.engine.scoring import DIMENSIONS, MEASURES, SNAPSHOTS, score
 from vigie.io import replace
-from vigie.scorecard.spec import from_yaml_text, load_scorecard
+from vigie.scorecard.spec import load_scorecard
 from vigie.workspace import Workspace
 
 REFERENCE = Path(__file__).parent / "fixtures" / "reference.yaml"
@@ -35,7 +35,7 @@ def _stored(ws: Workspace) -> dict[str, pd.DataFrame]:
 
 def test_rescoring_replaces_only_that_scorecard_and_date(duck: Workspace) -> None:
     card = load_scorecard(REFERENCE)
-    other = from_yaml_text(REFERENCE.read_text().replace("name: reference", "name: other"))
+    other = load_scorecard(REFERENCE.read_text().replace("name: reference", "name: other"))
     score(duck, card, [D - WEEK, D])
     score(duck, other, [D])
     before = _stored(duck)

@@ -21,7 +21,6 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
-    ValidationError,
     field_validator,
     model_validator,
 )
@@ -516,19 +515,6 @@ def parse_yaml(text: str, source: str) -> Any:
         raise ScorecardError(source, [ScorecardProblem("", line, f"invalid YAML: {exc}")]) from None
 
 
-def from_yaml_text(text: str, source: str = "<text>") -> Scorecard:
-    """Build the models from YAML text; structural errors become ScorecardError."""
-    tree = parse_yaml(text, source)
-    try:
-        return Scorecard.model_validate(yaml_to_plain(tree))
-    except ValidationError as exc:
-        problems = [
-            ScorecardProblem(".".join(str(p) for p in err["loc"]), None, err["msg"])
-            for err in exc.errors()
-        ]
-        raise ScorecardError(source, problems) from None
-
-
 def load_scorecard(ref: str | Path, workspace: Workspace | None = None) -> Scorecard:
     """A validated scorecard from a file path, a bundled template name, or YAML text.
 
@@ -537,13 +523,9 @@ def load_scorecard(ref: str | Path, workspace: Workspace | None = None) -> Score
     against its usage_events too.
     """
     # validate.py builds on this module's models, hence the import here.
-    from vigie.scorecard.validate import validate_scorecard
+    from vigie.scorecard.validate import build_scorecard
 
-    text, source = _resolve(ref)
-    problems = validate_scorecard(text, source, workspace)
-    if problems:
-        raise ScorecardError(source, problems)
-    return from_yaml_text(text, source)
+    return build_scorecard(*_resolve(ref), workspace)
 
 
 def workspace_warnings(ref: str | Path, workspace: Workspace) -> list[str]:

@@ -59,17 +59,38 @@ def validate_scorecard(
     With a workspace, event names used on usage_events are also checked against
     the events that occur there (when the table has rows).
     """
+    return _checked(text, source, workspace)[1]
+
+
+def build_scorecard(text: str, source: str, workspace: Workspace | None = None) -> Scorecard:
+    """The scorecard of a YAML text that validates, else ScorecardError with every problem.
+
+    The text is parsed and the models built once, for the checks and the result alike.
+    """
+    card, problems = _checked(text, source, workspace)
+    if problems or card is None:
+        raise ScorecardError(source, problems)
+    return card
+
+
+def _checked(
+    text: str, source: str, workspace: Workspace | None
+) -> tuple[Scorecard | None, list[ScorecardProblem]]:
     try:
         tree = parse_yaml(text, source)
     except ScorecardError as exc:
-        return exc.problems
+        return None, exc.problems
     if not isinstance(tree, dict):
-        return [
+        return None, [
             ScorecardProblem("", 1, "a scorecard is a YAML mapping with name, bands and dimensions")
         ]
-    problems = _shape_problems(tree) + _Checker(tree, _known_values(workspace)).run()
+    try:
+        card, problems = Scorecard.model_validate(yaml_to_plain(tree)), []
+    except ValidationError as exc:
+        card, problems = None, _shape_problems(tree, exc)
+    problems += _Checker(tree, _known_values(workspace)).run()
     unique = {(p.line or 0, p.path, p.message): p for p in problems}
-    return [unique[k] for k in sorted(unique)]
+    return card, [unique[k] for k in sorted(unique)]
 
 
 # --- YAML locations --------------------------------------------------------------------------------
@@ -103,19 +124,15 @@ def _dotted(path: Path) -> str:
 # --- shape errors from pydantic ------------------------------------------------------------------
 
 
-def _shape_problems(tree: dict[str, Any]) -> list[ScorecardProblem]:
+def _shape_problems(tree: dict[str, Any], exc: ValidationError) -> list[ScorecardProblem]:
     """Pydantic's errors, re-addressed to the YAML: union and kind tags are dropped from paths."""
-    try:
-        Scorecard.model_validate(yaml_to_plain(tree))
-    except ValidationError as exc:
-        by_path: dict[Path, list[dict[str, Any]]] = defaultdict(list)
-        for err in exc.errors():
-            by_path[_yaml_path(tree, err)].append(err)
-        return [
-            ScorecardProblem(_dotted(path), _line(tree, path), _message(path, errs))
-            for path, errs in by_path.items()
-        ]
-    return []
+    by_path: dict[Path, list[dict[str, Any]]] = defaultdict(list)
+    for err in exc.errors():
+        by_path[_yaml_path(tree, err)].append(err)
+    return [
+        ScorecardProblem(_dotted(path), _line(tree, path), _message(path, errs))
+        for path, errs in by_path.items()
+    ]
 
 
 def _yaml_path(tree: Any, err: dict[str, Any]) -> Path:
