@@ -30,7 +30,7 @@ from vigie.engine.history import (
 from vigie.engine.overrides import add_override
 from vigie.engine.scoring import SNAPSHOTS, score
 from vigie.errors import UnknownAccountError, VigieError
-from vigie.scorecard.spec import from_yaml_text, load_scorecard
+from vigie.scorecard.spec import load_scorecard
 from vigie.web.pages.common import latest_run
 from vigie.workspace import Workspace
 
@@ -139,7 +139,7 @@ def test_explain_ranks_measures_by_contribution_change(scored: Workspace) -> Non
 
 def test_explain_reports_a_scorecard_change_and_unscored_dates(scored: Workspace) -> None:
     text = REFERENCE.read_text().replace("[100, 100]]}", "[100, 90]]}")  # nps grade: A2 has none
-    score(scored, from_yaml_text(text), [D3])
+    score(scored, load_scorecard(text), [D3])
     found = explain(scored, "A2", D2, D3)
     assert found.version_changed
     assert found.composite_to["score"] == pytest.approx(59.2857143)
