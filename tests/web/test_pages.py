@@ -108,7 +108,9 @@ def test_bad_filter_value_is_a_readable_400(client_for) -> None:
 def test_exports_hold_the_filtered_view(client_for) -> None:
     client = client_for("victor")
     total = client.get("/api/portfolio", params={"band": "yellow"}).json()["total"]
-    csv = pd.read_csv(io.StringIO(client.get("/portfolio.csv?band=yellow").text))
+    download = client.get("/portfolio.csv?band=yellow").content
+    assert download.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    csv = pd.read_csv(io.BytesIO(download), encoding="utf-8-sig")
     assert len(csv) == total and set(csv["band"]) == {"yellow"}
     assert {"arr_at_risk", "band_usage", "band_relationship"} <= set(csv.columns)
     book = openpyxl.load_workbook(io.BytesIO(client.get("/portfolio.xlsx?band=yellow").content))

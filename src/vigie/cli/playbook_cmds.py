@@ -34,6 +34,7 @@ from vigie.playbooks.effectiveness import effectiveness
 from vigie.playbooks.forecast import forecast
 from vigie.playbooks.rules import load_playbooks
 from vigie.playbooks.worklist import account_facts, worklist
+from vigie.spreadsheet import csv_text, write_xlsx
 
 DateOption = Annotated[
     dt.datetime | None,
@@ -88,12 +89,12 @@ def worklist_cmd(
             rows["account_id"].map(opened["action_id"])
         )
     if xlsx is not None:
-        rows.to_excel(xlsx, index=False, sheet_name="worklist")
+        write_xlsx(rows, xlsx, "worklist")
         console.print(f"Wrote {len(rows)} row(s) to {xlsx}.")
     elif as_json:
         print_records(rows)
     elif as_csv:
-        print(rows.to_csv(index=False), end="")
+        print(csv_text(rows), end="")
     else:
         columns = [
             "account_id",

@@ -38,6 +38,7 @@ from vigie.jsonsafe import json_safe
 from vigie.scorecard.compile import compile_sql
 from vigie.scorecard.spec import DEFAULT_SCORECARD, load_scorecard
 from vigie.signals.compute import signals_for
+from vigie.spreadsheet import csv_text
 
 ScorecardOption = Annotated[
     str, typer.Option("--scorecard", "-s", help="Bundled template name or YAML file.")
@@ -66,7 +67,7 @@ def score_cmd(
         print_records(snapshots)
         return
     if as_csv:
-        print(snapshots.to_csv(index=False), end="")
+        print(csv_text(snapshots), end="")
         return
     table = Table(title=f"{card.name} ({card.version})")
     for col in ("account_id", "as_of", "score_scaled", "band", "coverage", "delta_7d"):
@@ -142,7 +143,7 @@ def _print_frame(frame: pd.DataFrame, as_json: bool, as_csv: bool = False) -> bo
     if as_json:
         print_records(frame)
     elif as_csv:
-        print(frame.to_csv(index=False), end="")
+        print(csv_text(frame), end="")
     return as_json or as_csv
 
 

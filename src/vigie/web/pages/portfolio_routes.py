@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from vigie.spreadsheet import csv_text, write_xlsx
 from vigie.web.auth import current_user
 from vigie.web.pages.common import query_model, workspace
 from vigie.web.pages.latest import cached
@@ -53,7 +54,7 @@ def portfolio_json(
 def portfolio_csv(user: UserDep, ws: WorkspaceDep, f: FormFilters) -> Response:
     frame = export_frame(ws, f)
     return Response(
-        frame.to_csv(index=False),
+        "\ufeff" + csv_text(frame),  # the BOM: Excel reads UTF-8 (accented names) right
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="portfolio.csv"'},
     )
@@ -62,7 +63,7 @@ def portfolio_csv(user: UserDep, ws: WorkspaceDep, f: FormFilters) -> Response:
 @router.get("/portfolio.xlsx", include_in_schema=False)
 def portfolio_xlsx(user: UserDep, ws: WorkspaceDep, f: FormFilters) -> Response:
     buffer = io.BytesIO()
-    export_frame(ws, f).to_excel(buffer, index=False, sheet_name="portfolio")
+    write_xlsx(export_frame(ws, f), buffer, "portfolio")
     return Response(
         buffer.getvalue(),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
