@@ -13,6 +13,7 @@ import pytest
 from helpers_web import ALICE_BOOK, PASSWORDS
 
 from vigie.engine.scoring import score
+from vigie.engine.state import currencies
 from vigie.scorecard.spec import load_scorecard
 from vigie.web.users import UserStore
 from vigie.workspace import Workspace
@@ -337,3 +338,20 @@ def test_a_rolled_up_parent_page_lists_its_children(client_for, workspace_dir) -
     listed = {c["account_id"] for c in data["changes"]["children"]}
     assert listed == {"ACC-00002", "ACC-00003"}
     assert 'id="children"' in client.get("/accounts/ACC-00001").text
+
+
+def test_pages_with_arr_totals_say_when_they_add_several_currencies(
+    client_for, workspace_dir
+) -> None:
+    client = client_for("victor", workspace_dir)
+    assert 'id="currency-notice"' not in client.get("/portfolio").text  # one currency
+    with Workspace.open(workspace_dir) as ws:
+        ws.con.raw_sql("UPDATE accounts SET currency = 'EUR' WHERE account_id IN "
+                       "(SELECT account_id FROM accounts ORDER BY account_id LIMIT 3)")  # fmt: skip
+        counts = currencies(ws)
+    assert counts["EUR"] == 3 and sum(counts.values()) == 40
+    for path in ("/portfolio", "/board", "/book", "/trends"):
+        html = client.get(path).text
+        assert 'id="currency-notice"' in html, path
+        assert f"EUR 3, USD {counts['USD']}." in html, path
+    assert 'id="currency-notice"' not in client.get("/actions").text  # no ARR total there

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from vigie.engine.state import currencies
 from vigie.errors import VigieError
 from vigie.workspace import Workspace
 
@@ -96,14 +97,11 @@ def warn_if_data_ends_before(ws: Workspace, day: dt.date) -> None:
 
 
 def warn_if_currencies_mix(ws: Workspace) -> None:
-    """ARR sums add amounts as imported: accounts in several currencies make them meaningless
-    unless the amounts were converted first, so say so where sums are printed."""
-    accounts = ws.table("accounts")
-    counts = accounts.filter(accounts.currency.notnull()).currency.value_counts()
-    found = counts.order_by("currency").to_pyarrow().to_pylist()
+    """Where ARR sums are printed: when they add several currencies (see `currencies`)."""
+    found = currencies(ws)
     if len(found) < 2:
         return
-    listed = ", ".join(f"{row['currency']}: {row['currency_count']:,}" for row in found)
+    listed = ", ".join(f"{name}: {count:,}" for name, count in found.items())
     err_console.print(
         f"[yellow]Warning:[/] accounts are in several currencies ({listed} accounts): ARR totals "
         "add the amounts as imported. Convert them to one currency before the import (a mapping "

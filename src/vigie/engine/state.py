@@ -30,6 +30,16 @@ ACCOUNT_COLUMNS = tuple(
 )
 
 
+def currencies(workspace: Workspace) -> dict[str, int]:
+    """Accounts per currency, in name order. ARR sums add amounts as imported: with several
+    currencies they mean nothing unless the amounts were converted first, so every place
+    that prints such a sum says so."""
+    accounts = workspace.table("accounts")
+    counts = accounts.filter(accounts.currency.notnull()).currency.value_counts()
+    rows = counts.order_by("currency").to_pyarrow().to_pylist()
+    return {row["currency"]: row["currency_count"] for row in rows}
+
+
 def dates_table(dates: list) -> ir.Table:
     """The as-of dates of a run as a one-column table, to cross join with accounts."""
     return ibis.memtable({"as_of": sorted(set(dates))}, schema={"as_of": "date"})

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
+from vigie.engine.state import currencies
 from vigie.web.auth import current_user
 from vigie.web.pages.common import BandInfo, workspace
 from vigie.web.pages.latest import latest
@@ -81,7 +82,8 @@ def board_page(
     ws: Annotated[Workspace, Depends(workspace)],
     f: FormFilters,
 ) -> Response:
-    return render(request, user, "board.html", {"page": board(ws, f)})
+    context = {"page": board(ws, f), "currencies": currencies(ws)}
+    return render(request, user, "board.html", context)
 
 
 @router.get("/api/board", response_model=BoardPage, tags=["board"])

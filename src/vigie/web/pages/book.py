@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
+from vigie.engine.state import currencies
 from vigie.playbooks.actions import list_actions
 from vigie.playbooks.rules import load_playbooks
 from vigie.playbooks.worklist import account_facts, worklist
@@ -133,7 +134,7 @@ def book_html(
     limit: LimitQuery = 200,
 ) -> Response:
     page = book(ws, chosen_csm(user, csm), limit)
-    return render(request, user, "book.html", {"page": page})
+    return render(request, user, "book.html", {"page": page, "currencies": currencies(ws)})
 
 
 @router.get("/api/book", response_model=BookPage, tags=["book"])

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from vigie.engine.state import currencies
 from vigie.spreadsheet import csv_text, write_xlsx
 from vigie.web.auth import current_user
 from vigie.web.pages.common import query_model, workspace
@@ -39,7 +40,8 @@ def portfolio_page(request: Request, user: UserDep, ws: WorkspaceDep, f: FormFil
         lambda: fragment(request, "_portfolio_rows.html", lang, {"page": page}),
         "views",
     )
-    return render(request, user, "portfolio.html", {"page": page, "rows": rows})
+    context = {"page": page, "rows": rows, "currencies": currencies(ws)}
+    return render(request, user, "portfolio.html", context)
 
 
 @router.get("/api/portfolio", response_model=PortfolioPage, tags=["portfolio"])

@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from pydantic import BaseModel
 
 from vigie.engine.scoring import SNAPSHOTS
-from vigie.engine.state import account_state, dates_table
+from vigie.engine.state import account_state, currencies, dates_table
 from vigie.playbooks.forecast import forecast
 from vigie.playbooks.worklist import proximity, score_risk
 from vigie.web.auth import current_user
@@ -247,7 +247,8 @@ def trends_html(
     )
     labels = (_("ARR at risk"), _("ARR renewing"), _("Expected ARR lost"))
     chart = trends_chart(page, titles, labels)
-    return render(request, user, "trends.html", {"page": page, "chart": chart})
+    context = {"page": page, "chart": chart, "currencies": currencies(ws)}
+    return render(request, user, "trends.html", context)
 
 
 @router.get("/api/trends", response_model=TrendsPage, tags=["trends"])
