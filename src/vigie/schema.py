@@ -73,6 +73,16 @@ class Column:
 
 
 @dataclass(frozen=True)
+class RowRule:
+    """A rule on one column that depends on the row (e.g. its range depends on `kind`)."""
+
+    column: str
+    broken: str
+    """SQL over the row's canonical columns: true when the rule is broken."""
+    reason: str
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     description: str
@@ -80,6 +90,7 @@ class Table:
     primary_key: tuple[str, ...] = ()
     ordered: tuple[tuple[str, str], ...] = ()
     """Pairs (start, end): end must not be before start."""
+    rules: tuple[RowRule, ...] = ()
     time_column: str | None = None
     """The column that dates each fact, used for point-in-time filtering."""
     extra_columns_to: str | None = None
@@ -237,6 +248,13 @@ TABLES: dict[str, Table] = {
                 _col("comment", S, "Free-text comment.", free_text=True),
             ),
             primary_key=("response_id",),
+            rules=(
+                RowRule(
+                    "score",
+                    "kind = 'nps' AND (score > 10 OR score <> floor(score))",
+                    "an NPS answer is a whole number from 0 to 10",
+                ),
+            ),
             time_column="answered_at",
         ),
         Table(
@@ -357,6 +375,7 @@ def schema_as_dict(table: Table) -> dict[str, Any]:
         "primary_key": list(table.primary_key),
         "time_column": table.time_column,
         "ordered": [list(pair) for pair in table.ordered],
+        "rules": [{"column": r.column, "rule": r.reason} for r in table.rules],
         "columns": [
             {
                 "name": c.name,
@@ -420,6 +439,8 @@ def data_model_markdown() -> str:
             lines.append(f"Dated by `{table.time_column}`.")
         for start, end in table.ordered:
             lines.append(f"`{end}` must not be before `{start}`.")
+        for rule in table.rules:
+            lines.append(f"`{rule.column}`: {rule.reason}.")
         if table.extra_columns_to:
             lines.append(
                 f"Extra columns of an imported file are kept in `{table.extra_columns_to}`."

@@ -46,6 +46,11 @@ CASES: dict[str, list[tuple[int | None, str | None, str, str | None]]] = {
     "sentiments_bad_reason.csv": [(2, "reasons", "not one of: champion_left", "price")],
     "sentiments_bad_rating.csv": [(2, "rating", "not one of: green, yellow, red", "blue")],
     "surveys_negative_score.csv": [(2, "score", "must not be negative", "-1")],
+    "surveys_nps_out_of_range.csv": [  # a 0-100 satisfaction or 7.5 is not an NPS answer
+        (3, "score", "an NPS answer is a whole number from 0 to 10", "11"),
+        (4, "score", "an NPS answer is a whole number from 0 to 10", "7.5"),
+        (6, "score", "an NPS answer is a whole number from 0 to 10", "75"),
+    ],
     "invoices_paid_before_issued.csv": [(2, "paid_at", "is before issued_at", "2024-01-15")],
     "outcomes_future.csv": [(2, "occurred_at", "is in the future", "2030-06-01")],
     "accounts_too_many_fields.csv": [

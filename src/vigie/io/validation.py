@@ -195,6 +195,15 @@ def row_checks(table: Table, dates: DateReading, now: dt.datetime) -> list[Check
                 f"'is before {start} (' || CAST({ident(start)} AS VARCHAR) || ')'",
             )
         )
+    for rule in table.rules:
+        checks.append(
+            Check(
+                rule.column,
+                f"coalesce({rule.broken}, false)",
+                ident(raw_name(table.column(rule.column))),
+                literal(rule.reason),
+            )
+        )
     return checks
 
 
