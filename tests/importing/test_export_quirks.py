@@ -341,3 +341,30 @@ def test_a_datetime_format_also_reads_dates_written_without_the_time(
     assert rows(ws, "SELECT opened_at::VARCHAR, closed_at::VARCHAR FROM tickets") == [
         ("2024-06-14 14:05:00", "2024-06-15 00:00:00")
     ]
+
+
+def test_replace_period_replaces_the_hours_an_export_holds_not_whole_days(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A week exported from Los Angeles runs from 08:00 UTC to 07:59 UTC: reloading it must
+    keep the stored hours of its first and last UTC days that it does not hold."""
+    header = "account_id,event,occurred_at\n"
+    utc_week = _write(
+        tmp_path / "utc.csv",
+        header
+        + "A1,login,2024-06-02 03:00\nA1,login,2024-06-05 12:00\nA2,login,2024-06-09 06:00\n",
+    )
+    import_files(ws, "usage_events", [utc_week], now=NOW)
+    la_week = _write(  # the same week cut in Los Angeles time: 2024-06-02 08:00 to 06-09 07:59 UTC
+        tmp_path / "la.csv",
+        header + "A1,login,2024-06-02 01:00 -0700\nA1,login,2024-06-05 05:00 -0700\n"
+        "A2,login,2024-06-08 23:00 -0700\n",
+    )
+    report = import_files(ws, "usage_events", [la_week], mode="replace-period", now=NOW)
+    assert (report.deleted, report.inserted) == (2, 3)  # 06-02 08:00 to 06-09 06:00 UTC
+    assert rows(ws, "SELECT occurred_at::VARCHAR FROM usage_events ORDER BY 1") == [
+        ("2024-06-02 03:00:00",),  # before the LA week: kept, not lost
+        ("2024-06-02 08:00:00",),
+        ("2024-06-05 12:00:00",),
+        ("2024-06-09 06:00:00",),
+    ]

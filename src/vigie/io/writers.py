@@ -23,6 +23,7 @@ from vigie.io.replace import copy_rows
 from vigie.io.sql import ident, literal
 from vigie.io.staging import Staging, materialized
 from vigie.io.validation import KeyRelation
+from vigie.schema import ColumnType
 from vigie.tone.rows import SOURCES, raw_texts, text_ids_sql, text_rows
 from vigie.tone.scoring import ToneScorer
 from vigie.tone.store import TEXTS_SCHEMA, TEXTS_TABLE
@@ -84,13 +85,18 @@ def _values(staging: Staging, texts: TextOptions) -> str:
 
 
 def _in_period(staging: Staging) -> str:
-    """SQL condition on a stored row: dated within the days the staged rows cover."""
-    time = ident(staging.table.time_column or "")
-    days = f"SELECT min({time})::DATE AS first, max({time})::DATE + 1 AS after FROM {staging.view}"
-    first, after = staging.con.execute(days).fetchone() or (None, None)
+    """SQL condition on a stored row: dated from the staged rows' earliest moment to their
+    latest, both included. Not whole days: an export cut at midnight in another timezone
+    (08:00 UTC for Los Angeles) would remove the stored hours of its first and last UTC days
+    that it does not hold."""
+    column = staging.table.column(staging.table.time_column or "")
+    time = ident(column.name)
+    bounds = f"SELECT min({time})::VARCHAR, max({time})::VARCHAR FROM {staging.view}"
+    first, last = staging.con.execute(bounds).fetchone() or (None, None)
     if first is None:
         return "false"
-    return f"{time} >= DATE {literal(str(first))} AND {time} < DATE {literal(str(after))}"
+    kind = "TIMESTAMP" if column.type == ColumnType.TIMESTAMP else "DATE"
+    return f"{time} BETWEEN {kind} {literal(first)} AND {kind} {literal(last)}"
 
 
 def _text_rows(staging: Staging, texts: TextOptions) -> pa.Table | None:
