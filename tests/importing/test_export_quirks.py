@@ -368,3 +368,19 @@ def test_replace_period_replaces_the_hours_an_export_holds_not_whole_days(
         ("2024-06-05 12:00:00",),
         ("2024-06-09 06:00:00",),
     ]
+
+
+def test_amounts_in_several_currencies_are_imported_with_a_warning(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    header = "subscription_id,account_id,start_date,arr\n"
+    mixed = _write(
+        tmp_path / "contracts.csv",
+        header + 'S1,A1,2024-01-01,"EUR 4,500.00"\nS2,A2,2024-01-01,"USD 12,000.00"\n'
+        "S3,A2,2024-02-01,$950\nS4,A1,2024-03-01,100\n",
+    )
+    [warning] = import_files(ws, "subscriptions", [mixed], now=NOW, dry_run=True).warnings
+    assert warning.startswith("subscriptions.arr is written in several currencies (EUR: 1, USD: 2")
+    assert rows(ws, "SELECT count(*) FROM subscriptions") == [(0,)]
+    one = _write(tmp_path / "usd.csv", header + "S6,A1,2024-01-01,$950\nS7,A2,2024-01-01,USD 10\n")
+    assert import_files(ws, "subscriptions", [one], now=NOW).warnings == ()

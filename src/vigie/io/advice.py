@@ -6,6 +6,7 @@ Nothing here refuses an import; the report carries the warnings and the CLI prin
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 import ibis.expr.types as ir
@@ -57,7 +58,7 @@ def appended_into_period(name: str, before: StoredPeriod, added: int) -> str | N
         f"{added:,} of the rows appended to {name} are dated within the period it already held "
         f"({before.first:%Y-%m-%d %H:%M} to {before.last:%Y-%m-%d %H:%M} UTC). {name} has no key: "
         "if this export overlaps an earlier one, the events of the overlap now count twice. "
-        "Load overlapping exports with --mode replace-period, which replaces the days a file "
+        "Load overlapping exports with --mode replace-period, which replaces the period a file "
         "covers (import this file again that way to repair). New events of the same days (another "
         "product, another event type) are fine as they are."
     )
@@ -72,6 +73,22 @@ def contacts_moved(contact: str, old: str, new: str, count: int) -> str:
         "champion, not as champion_left. To keep the history, end the old row (ended_at) and "
         "add the person at the new account under a new contact_id."
     )
+
+
+def currencies_mixed(table: str, currencies: dict[str, Counter[str]]) -> list[str]:
+    """Amount columns written in several currencies: the numbers are stored as written, not
+    converted, so ARR sums would add euros and dollars."""
+    found = []
+    for column, counts in currencies.items():
+        if len(counts) > 1:
+            listed = ", ".join(f"{code}: {n:,}" for code, n in sorted(counts.items()))
+            found.append(
+                f"{table}.{column} is written in several currencies ({listed} rows). Vigie keeps "
+                "the numbers as written, without converting them, so sums would add them up as "
+                "one currency. Convert them before the import (in the mapping, "
+                f'`{column}: {{expr: "..."}}` with the rate per currency).'
+            )
+    return found
 
 
 SUBSCRIPTION_SPANS = ("subscription_id", "account_id", "start_date", "end_date", "status")

@@ -35,6 +35,7 @@ from vigie.io.advice import (
     appended_again,
     appended_into_period,
     contacts_moved,
+    currencies_mixed,
     inclusive_end_dates,
     rows_in_period,
     status_without_end,
@@ -201,6 +202,7 @@ def import_files(
         warnings=(
             *(note for source in staging.sources for note in source.notes),
             *_advice(workspace, spec, mode, digests, pending, moment.date()),
+            *currencies_mixed(spec.name, staging.currencies),
             *pending.warnings,
         ),
     )

@@ -23,7 +23,7 @@ reference to a file column is checked against each file's header.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlglot
@@ -42,6 +42,7 @@ NO_VALUE_WORDS = ("n/a", "na", "#n/a", "null", "none", "nan")
 TEXTUAL_TYPES = (ColumnType.STRING, ColumnType.JSON, ColumnType.STRING_LIST)
 CURRENCY = r"^(?:[A-Z]{3}|[A-Z]{0,2}[$€£¥])\s*|\s*(?:[A-Z]{3}|[$€£¥])$"
 """A currency written before or after an amount: a sign (`$`, `US$`, `€`) or an ISO code (`USD`)."""
+CURRENCY_CODES = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 GROUPED = {
     ".": (r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", (",",)),
     ",": (
@@ -91,6 +92,9 @@ class ColumnPlan:
     extras: tuple[str, ...]
     """File columns that match no canonical column and no mapping rule."""
     missing_required: tuple[str, ...]
+    amounts: dict[str, str] = field(default_factory=dict)
+    """Amount (float) column read from a file column -> SQL giving the text as written, whose
+    currency sign or code the number drops (see `currency_of`)."""
 
 
 def load_mapping(path: Path, table: Table) -> Mapping:
@@ -219,10 +223,14 @@ def plan_columns(
     rules = mapping.columns if mapping else {}
     used: set[str] = set()
     raw: dict[str, str] = {}
+    amounts: dict[str, str] = {}
     decimal = mapping.decimal if mapping else "."
     for column in table.columns:
         rule = rules.get(column.name)
         found = _file_column(column.name, file_columns) if rule is None else None
+        written = found if rule is None else rule.text if rule.kind == "column" else None
+        if column.type == ColumnType.FLOAT and written in file_columns:
+            amounts[column.name] = _text(ident(written))
         if found is not None:
             used.add(found)
             raw[column.name] = _text(ident(found), column, decimal)
@@ -245,7 +253,15 @@ def plan_columns(
         target = table.extra_columns_to
         raw[target] = _with_extras(raw.get(target), extras)
     missing = tuple(c.name for c in table.columns if c.required and c.name not in raw)
-    return ColumnPlan(raw, extras, missing)
+    return ColumnPlan(raw, extras, missing, amounts)
+
+
+def currency_of(text: str) -> str:
+    """SQL: the currency written around an amount, as an ISO code where a sign stands for one
+    (`$950` and `USD 950` are one currency); '' for none."""
+    sign = f"upper(trim(regexp_extract({text}, {literal(CURRENCY)})))"
+    codes = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in CURRENCY_CODES.items())
+    return f"CASE {sign} {codes} ELSE {sign} END"
 
 
 def _file_column(name: str, file_columns: tuple[str, ...]) -> str | None:

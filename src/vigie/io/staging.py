@@ -9,13 +9,14 @@ The view adds `__file` and `__row` and is what validation and writing read.
 from __future__ import annotations
 
 import uuid
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from vigie.errors import MappingError, Problem
-from vigie.io.mapping import Mapping, plan_columns
+from vigie.io.mapping import Mapping, currency_of, plan_columns
 from vigie.io.parsing import DateReading, duckdb_type, typed
 from vigie.io.sources import ROW, ReadOptions, Source, open_source
 from vigie.io.sql import expression_columns, ident, trimmed
@@ -28,6 +29,8 @@ view, so `rowid` still numbers every record)."""
 BLANK = "__blank"
 """Staged column: every field of the row is empty (`,,,,` from Google Sheets or Excel): not a
 row, like a blank line."""
+CURRENCY = "__currency_"
+"""Prefix of the staged columns holding the currency an amount was written with."""
 SQL_ERRORS = (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException)
 """What DuckDB raises for an `expr` it cannot run at all (as opposed to a value it fails on)."""
 
@@ -72,6 +75,8 @@ class Staging:
         """Rows left out by the mapping's `where`."""
         self.extras: dict[str, tuple[str, ...]] = {}
         """File -> its columns that match no canonical column (kept in attributes or ignored)."""
+        self.currencies: dict[str, Counter[str]] = defaultdict(Counter)
+        """Amount column -> rows per currency written around the number (all files)."""
 
     @property
     def staged_columns(self) -> list[str]:
@@ -169,6 +174,9 @@ class Staging:
         blank = " AND ".join(f"nullif({trimmed(ident(c))}, '') IS NULL" for c in source.columns)
         inner += f", {keep} AS {KEEP}, {blank or 'false'} AS {BLANK}"
         outer += f", {KEEP}, {BLANK}"
+        for name, text in plan.amounts.items():
+            inner += f", {currency_of(text)} AS {ident(CURRENCY + name)}"
+            outer += f", {ident(CURRENCY + name)}"
         return (
             f"SELECT {numbered}{outer} FROM (SELECT {numbered}{inner} FROM {source.relation})",
             [],
@@ -190,6 +198,7 @@ class Staging:
                     ) from None
             return [Problem(source.name, None, None, None, f"cannot read the file: {exc}")]
         self.tables[index] = name
+        self._count_currencies(name)
         structural = source.structural_problems(self.con)
         self.rows_read += self.count(f"{name} WHERE NOT {BLANK}") + len(structural)
         self.skipped += self.count(f"{name} WHERE NOT {KEEP} AND NOT {BLANK}")
@@ -197,6 +206,18 @@ class Staging:
             self.con.execute(f"DROP TABLE {name}")
             del self.tables[index]
         return structural
+
+    def _count_currencies(self, name: str) -> None:
+        """Rows per currency of each amount column of one staged file (numbers read only)."""
+        staged = [d[0] for d in self.con.execute(f"SELECT * FROM {name} LIMIT 0").description]
+        for written in (c for c in staged if c.startswith(CURRENCY)):
+            column = written.removeprefix(CURRENCY)
+            rows = self.con.execute(
+                f"SELECT {ident(written)}, count(*) FROM {name} WHERE {ident(column)} IS NOT NULL "
+                f"AND {KEEP} AND NOT {BLANK} AND {ident(written)} <> '' GROUP BY 1"
+            ).fetchall()
+            for code, count in rows:
+                self.currencies[column][code] += count
 
     def _create_view(self) -> None:
         columns = ", ".join(ident(c) for c in self.staged_columns)
