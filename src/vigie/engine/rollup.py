@@ -35,18 +35,47 @@ def _bands_of(card: spec.Scorecard, segment: str | None) -> list[spec.Band]:
     return card.bands
 
 
+MAX_LEVELS = 10
+"""Hierarchy depth rolled up (a parent link cycle stops there instead of looping)."""
+
+
 def roll_up(snapshots: pd.DataFrame, info: pd.DataFrame, card: spec.Scorecard) -> pd.DataFrame:
     """`snapshots` with one rolled-up row per parent and date that has scored children.
 
-    The coverage is the children's, weighted the same way. A parent whose own score is
-    overridden at D keeps it: the override is the CSM's word on the whole account.
+    Level by level: a grandparent rolls up its children's rolled-up scores, not the scores
+    they have of their own, weighted by the ARR under each child (its own plus its
+    children's: a holding company without a contract of its own weighs what its
+    subsidiaries pay). The coverage is the children's, weighted the same way. A parent
+    whose own score is overridden at D keeps it: the override is the CSM's word on the
+    whole account.
     """
+    keys = ["account_id", "as_of"]
+    own_arr = info.set_index(keys)["arr"].fillna(0.0)
+    current, weights, previous = snapshots, info, None
+    for _ in range(MAX_LEVELS):
+        parents, under = _parents(current, snapshots, weights, card)
+        if previous is not None and parents.equals(previous):
+            break
+        previous = parents
+        own = pd.MultiIndex.from_frame(snapshots[keys])
+        replaced = own.isin(pd.MultiIndex.from_frame(parents[keys]))
+        current = pd.concat([snapshots[~replaced], parents[snapshots.columns]], ignore_index=True)
+        total = own_arr.add(under, fill_value=0.0).reindex(own_arr.index)
+        weights = info.assign(arr=total.to_numpy())
+    return current
+
+
+def _parents(
+    current: pd.DataFrame, snapshots: pd.DataFrame, info: pd.DataFrame, card: spec.Scorecard
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The rolled-up rows of the parents whose children are scored in `current`, and the
+    ARR of those children per parent and date."""
     children = info[info["parent_account_id"].notna()].merge(
-        snapshots[["account_id", "as_of", "score", "coverage"]], on=["account_id", "as_of"]
+        current[["account_id", "as_of", "score", "coverage"]], on=["account_id", "as_of"]
     )
     children = children[children["score"].notna()]
     if children.empty:
-        return snapshots
+        return snapshots.iloc[:0], pd.Series(dtype=float)
     arr = children["arr"].fillna(0.0)
     children = children.assign(
         w=arr, ws=arr * children["score"], wc=arr * children["coverage"], one=1.0
@@ -54,6 +83,7 @@ def roll_up(snapshots: pd.DataFrame, info: pd.DataFrame, card: spec.Scorecard) -
     sums = children.groupby(["parent_account_id", "as_of"], as_index=False)[
         ["w", "ws", "wc", "score", "coverage", "one"]
     ].sum()
+    under = sums.set_index(["parent_account_id", "as_of"])["w"].rename_axis(["account_id", "as_of"])
     by_arr = sums["w"].where(sums["w"] > 0)
     parents = pd.DataFrame(
         {
@@ -83,5 +113,4 @@ def roll_up(snapshots: pd.DataFrame, info: pd.DataFrame, card: spec.Scorecard) -
         override_reason=None,
         rolled_up=True,
     )
-    replaced = own.index.isin(index)
-    return pd.concat([snapshots[~replaced], parents[snapshots.columns]], ignore_index=True)
+    return parents[snapshots.columns].reset_index(drop=True), under
