@@ -54,7 +54,7 @@ def roll_up(snapshots: pd.DataFrame, info: pd.DataFrame, card: spec.Scorecard) -
     current, weights, previous = snapshots, info, None
     for _ in range(MAX_LEVELS):
         parents, under = _parents(current, snapshots, weights, card)
-        if previous is not None and parents.equals(previous):
+        if parents.empty or (previous is not None and parents.equals(previous)):
             break
         previous = parents
         own = pd.MultiIndex.from_frame(snapshots[keys])
@@ -75,7 +75,7 @@ def _parents(
     )
     children = children[children["score"].notna()]
     if children.empty:
-        return snapshots.iloc[:0], pd.Series(dtype=float)
+        return snapshots.iloc[:0], pd.Series()
     arr = children["arr"].fillna(0.0)
     children = children.assign(
         w=arr, ws=arr * children["score"], wc=arr * children["coverage"], one=1.0
