@@ -176,3 +176,23 @@ def test_scores_below_ten_keep_the_decimal_that_decides_the_band() -> None:
         "66.2",
         "",
     ]
+
+
+@pytest.mark.parametrize("missing", ["renormalize", "zero"])
+def test_a_category_without_match_nor_default_is_missing_data(duck: Workspace, missing) -> None:
+    """`plan` has a value at D but the grade lists none of them: the measure has no points, so it
+    is missing (coverage 1 / 4), filled with 0 under `missing: zero`, never counted as covered."""
+    card = load_scorecard(
+        "name: edge\nbands: [{name: ok, min: 0}]\ndimensions:\n  d:\n    weight: 1\n"
+        "    measures:\n"
+        "      contact:\n        weight: 1\n        metric: {exists: contacts}\n"
+        "        grade: {categorical: {true: 80, false: 80}}\n"
+        f"      plan:\n        weight: 3\n        missing: {missing}\n"
+        "        metric: {attribute: plan}\n        grade: {categorical: {no-such-plan: 100}}\n"
+    )
+    result = score(duck, card, [D3], persist=False)
+    a1 = result.snapshots.set_index("account_id").loc["A1"]
+    assert a1.coverage == 0.25
+    assert a1.score == (80.0 if missing == "renormalize" else 20.0)
+    plan = result.measures.set_index(["account_id", "measure"]).loc[("A1", "plan")]
+    assert plan.raw_text is not None and bool(plan.missing)

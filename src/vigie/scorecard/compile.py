@@ -184,7 +184,7 @@ def compile_scores(
             lambda v, s=slot: float(v.dimensions[s.dimension].measures[s.name].weight),
         )
         cols[f"m{slot.index}_points"] = points
-        cols[f"m{slot.index}_has_data"] = raw.notnull() | over.notnull()
+        cols[f"m{slot.index}_has_data"] = over.notnull() | graded.notnull()  # no category: missing
         cols[f"m{slot.index}_overridden"] = over.notnull()
         cols[f"_m{slot.index}_w"] = ibis.literal(1.0) * weight
     for d in card.dimensions:

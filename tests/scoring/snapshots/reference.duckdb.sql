@@ -744,9 +744,26 @@ FROM (
             END
           ) AS "m0_points",
           (
-            "t62"."m0_raw" IS NOT NULL
-          ) OR (
             "t62"."ov_0" IS NOT NULL
+          )
+          OR (
+            CASE
+              WHEN "t62"."m0_raw" IS NULL
+              THEN CAST(NULL AS DOUBLE)
+              ELSE CASE
+                WHEN "t62"."m0_raw" <= 0.0
+                THEN 0.0
+                WHEN "t62"."m0_raw" >= 0.5
+                THEN 100.0
+                WHEN "t62"."m0_raw" < 0.5
+                THEN (
+                  (
+                    "t62"."m0_raw" - 0.0
+                  ) * 200.0
+                ) + 0.0
+                ELSE 100.0
+              END
+            END IS NOT NULL
           ) AS "m0_has_data",
           "t62"."ov_0" IS NOT NULL AS "m0_overridden",
           1.0 * 2.0 AS "_m0_w",
@@ -765,9 +782,20 @@ FROM (
             END
           ) AS "m1_points",
           (
-            "t62"."m1_raw" IS NOT NULL
-          ) OR (
             "t62"."ov_1" IS NOT NULL
+          )
+          OR (
+            CASE
+              WHEN "t62"."m1_raw" IS NULL
+              THEN CAST(NULL AS DOUBLE)
+              ELSE CASE
+                WHEN "t62"."m1_raw" >= 50.0
+                THEN 100.0
+                WHEN "t62"."m1_raw" >= 0.0
+                THEN 50.0
+                ELSE 0.0
+              END
+            END IS NOT NULL
           ) AS "m1_has_data",
           "t62"."ov_1" IS NOT NULL AS "m1_overridden",
           1.0 * 1.0 AS "_m1_w",
@@ -795,9 +823,26 @@ FROM (
             0.0
           ) AS "m2_points",
           (
-            "t62"."m2_raw" IS NOT NULL
-          ) OR (
             "t62"."ov_2" IS NOT NULL
+          )
+          OR (
+            CASE
+              WHEN "t62"."m2_raw" IS NULL
+              THEN CAST(NULL AS DOUBLE)
+              ELSE CASE
+                WHEN "t62"."m2_raw" <= 10.0
+                THEN 100.0
+                WHEN "t62"."m2_raw" >= 100.0
+                THEN 0.0
+                WHEN "t62"."m2_raw" < 100.0
+                THEN (
+                  (
+                    "t62"."m2_raw" - 10.0
+                  ) * -1.1111111111111112
+                ) + 100.0
+                ELSE 0.0
+              END
+            END IS NOT NULL
           ) AS "m2_has_data",
           "t62"."ov_2" IS NOT NULL AS "m2_overridden",
           1.0 * 1.0 AS "_m2_w",
@@ -816,9 +861,20 @@ FROM (
             END
           ) AS "m3_points",
           (
-            "t62"."m3_raw" IS NOT NULL
-          ) OR (
             "t62"."ov_3" IS NOT NULL
+          )
+          OR (
+            CASE
+              WHEN "t62"."m3_raw" IS NULL
+              THEN CAST(NULL AS DOUBLE)
+              ELSE CASE
+                WHEN "t62"."m3_raw" = TRUE
+                THEN 100.0
+                WHEN "t62"."m3_raw" = FALSE
+                THEN 0.0
+                ELSE CAST(NULL AS DOUBLE)
+              END
+            END IS NOT NULL
           ) AS "m3_has_data",
           "t62"."ov_3" IS NOT NULL AS "m3_overridden",
           1.0 * 1.0 AS "_m3_w",
@@ -843,9 +899,26 @@ FROM (
             END
           ) AS "m4_points",
           (
-            "t62"."m4_raw" IS NOT NULL
-          ) OR (
             "t62"."ov_4" IS NOT NULL
+          )
+          OR (
+            CASE
+              WHEN "t62"."m4_raw" IS NULL
+              THEN CAST(NULL AS DOUBLE)
+              ELSE CASE
+                WHEN "t62"."m4_raw" <= -100.0
+                THEN 0.0
+                WHEN "t62"."m4_raw" >= 100.0
+                THEN 100.0
+                WHEN "t62"."m4_raw" < 100.0
+                THEN (
+                  (
+                    "t62"."m4_raw" - -100.0
+                  ) * 0.5
+                ) + 0.0
+                ELSE 100.0
+              END
+            END IS NOT NULL
           ) AS "m4_has_data",
           "t62"."ov_4" IS NOT NULL AS "m4_overridden",
           1.0 * 1.0 AS "_m4_w",

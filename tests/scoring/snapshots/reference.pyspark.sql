@@ -818,10 +818,45 @@ FROM (
             )
           ) AS `m0_points`,
           (
-            `t62`.`m0_raw` IS NOT NULL AND NOT ISNAN(`t62`.`m0_raw`)
+            `t62`.`ov_0` IS NOT NULL AND NOT ISNAN(`t62`.`ov_0`)
           )
           OR (
-            `t62`.`ov_0` IS NOT NULL AND NOT ISNAN(`t62`.`ov_0`)
+            IF(
+              `t62`.`m0_raw` IS NULL OR ISNAN(`t62`.`m0_raw`),
+              CAST(NULL AS DOUBLE),
+              CASE
+                WHEN `t62`.`m0_raw` <= 0.0
+                THEN 0.0
+                WHEN `t62`.`m0_raw` >= 0.5
+                THEN 100.0
+                WHEN `t62`.`m0_raw` < 0.5
+                THEN (
+                  (
+                    `t62`.`m0_raw` - 0.0
+                  ) * 200.0
+                ) + 0.0
+                ELSE 100.0
+              END
+            ) IS NOT NULL
+            AND NOT ISNAN(
+              IF(
+                `t62`.`m0_raw` IS NULL OR ISNAN(`t62`.`m0_raw`),
+                CAST(NULL AS DOUBLE),
+                CASE
+                  WHEN `t62`.`m0_raw` <= 0.0
+                  THEN 0.0
+                  WHEN `t62`.`m0_raw` >= 0.5
+                  THEN 100.0
+                  WHEN `t62`.`m0_raw` < 0.5
+                  THEN (
+                    (
+                      `t62`.`m0_raw` - 0.0
+                    ) * 200.0
+                  ) + 0.0
+                  ELSE 100.0
+                END
+              )
+            )
           ) AS `m0_has_data`,
           `t62`.`ov_0` IS NOT NULL AND NOT ISNAN(`t62`.`ov_0`) AS `m0_overridden`,
           1.0 * 2.0 AS `_m0_w`,
@@ -840,10 +875,33 @@ FROM (
             )
           ) AS `m1_points`,
           (
-            `t62`.`m1_raw` IS NOT NULL AND NOT ISNAN(`t62`.`m1_raw`)
+            `t62`.`ov_1` IS NOT NULL AND NOT ISNAN(`t62`.`ov_1`)
           )
           OR (
-            `t62`.`ov_1` IS NOT NULL AND NOT ISNAN(`t62`.`ov_1`)
+            IF(
+              `t62`.`m1_raw` IS NULL OR ISNAN(`t62`.`m1_raw`),
+              CAST(NULL AS DOUBLE),
+              CASE
+                WHEN `t62`.`m1_raw` >= 50.0
+                THEN 100.0
+                WHEN `t62`.`m1_raw` >= 0.0
+                THEN 50.0
+                ELSE 0.0
+              END
+            ) IS NOT NULL
+            AND NOT ISNAN(
+              IF(
+                `t62`.`m1_raw` IS NULL OR ISNAN(`t62`.`m1_raw`),
+                CAST(NULL AS DOUBLE),
+                CASE
+                  WHEN `t62`.`m1_raw` >= 50.0
+                  THEN 100.0
+                  WHEN `t62`.`m1_raw` >= 0.0
+                  THEN 50.0
+                  ELSE 0.0
+                END
+              )
+            )
           ) AS `m1_has_data`,
           `t62`.`ov_1` IS NOT NULL AND NOT ISNAN(`t62`.`ov_1`) AS `m1_overridden`,
           1.0 * 1.0 AS `_m1_w`,
@@ -871,10 +929,45 @@ FROM (
             0.0
           ) AS `m2_points`,
           (
-            `t62`.`m2_raw` IS NOT NULL AND NOT ISNAN(`t62`.`m2_raw`)
+            `t62`.`ov_2` IS NOT NULL AND NOT ISNAN(`t62`.`ov_2`)
           )
           OR (
-            `t62`.`ov_2` IS NOT NULL AND NOT ISNAN(`t62`.`ov_2`)
+            IF(
+              `t62`.`m2_raw` IS NULL OR ISNAN(`t62`.`m2_raw`),
+              CAST(NULL AS DOUBLE),
+              CASE
+                WHEN `t62`.`m2_raw` <= 10.0
+                THEN 100.0
+                WHEN `t62`.`m2_raw` >= 100.0
+                THEN 0.0
+                WHEN `t62`.`m2_raw` < 100.0
+                THEN (
+                  (
+                    `t62`.`m2_raw` - 10.0
+                  ) * -1.1111111111111112
+                ) + 100.0
+                ELSE 0.0
+              END
+            ) IS NOT NULL
+            AND NOT ISNAN(
+              IF(
+                `t62`.`m2_raw` IS NULL OR ISNAN(`t62`.`m2_raw`),
+                CAST(NULL AS DOUBLE),
+                CASE
+                  WHEN `t62`.`m2_raw` <= 10.0
+                  THEN 100.0
+                  WHEN `t62`.`m2_raw` >= 100.0
+                  THEN 0.0
+                  WHEN `t62`.`m2_raw` < 100.0
+                  THEN (
+                    (
+                      `t62`.`m2_raw` - 10.0
+                    ) * -1.1111111111111112
+                  ) + 100.0
+                  ELSE 0.0
+                END
+              )
+            )
           ) AS `m2_has_data`,
           `t62`.`ov_2` IS NOT NULL AND NOT ISNAN(`t62`.`ov_2`) AS `m2_overridden`,
           1.0 * 1.0 AS `_m2_w`,
@@ -893,10 +986,33 @@ FROM (
             )
           ) AS `m3_points`,
           (
-            `t62`.`m3_raw` IS NOT NULL
+            `t62`.`ov_3` IS NOT NULL AND NOT ISNAN(`t62`.`ov_3`)
           )
           OR (
-            `t62`.`ov_3` IS NOT NULL AND NOT ISNAN(`t62`.`ov_3`)
+            IF(
+              `t62`.`m3_raw` IS NULL,
+              CAST(NULL AS DOUBLE),
+              CASE
+                WHEN `t62`.`m3_raw` = TRUE
+                THEN 100.0
+                WHEN `t62`.`m3_raw` = FALSE
+                THEN 0.0
+                ELSE CAST(NULL AS DOUBLE)
+              END
+            ) IS NOT NULL
+            AND NOT ISNAN(
+              IF(
+                `t62`.`m3_raw` IS NULL,
+                CAST(NULL AS DOUBLE),
+                CASE
+                  WHEN `t62`.`m3_raw` = TRUE
+                  THEN 100.0
+                  WHEN `t62`.`m3_raw` = FALSE
+                  THEN 0.0
+                  ELSE CAST(NULL AS DOUBLE)
+                END
+              )
+            )
           ) AS `m3_has_data`,
           `t62`.`ov_3` IS NOT NULL AND NOT ISNAN(`t62`.`ov_3`) AS `m3_overridden`,
           1.0 * 1.0 AS `_m3_w`,
@@ -921,10 +1037,45 @@ FROM (
             )
           ) AS `m4_points`,
           (
-            `t62`.`m4_raw` IS NOT NULL AND NOT ISNAN(`t62`.`m4_raw`)
+            `t62`.`ov_4` IS NOT NULL AND NOT ISNAN(`t62`.`ov_4`)
           )
           OR (
-            `t62`.`ov_4` IS NOT NULL AND NOT ISNAN(`t62`.`ov_4`)
+            IF(
+              `t62`.`m4_raw` IS NULL OR ISNAN(`t62`.`m4_raw`),
+              CAST(NULL AS DOUBLE),
+              CASE
+                WHEN `t62`.`m4_raw` <= -100.0
+                THEN 0.0
+                WHEN `t62`.`m4_raw` >= 100.0
+                THEN 100.0
+                WHEN `t62`.`m4_raw` < 100.0
+                THEN (
+                  (
+                    `t62`.`m4_raw` - -100.0
+                  ) * 0.5
+                ) + 0.0
+                ELSE 100.0
+              END
+            ) IS NOT NULL
+            AND NOT ISNAN(
+              IF(
+                `t62`.`m4_raw` IS NULL OR ISNAN(`t62`.`m4_raw`),
+                CAST(NULL AS DOUBLE),
+                CASE
+                  WHEN `t62`.`m4_raw` <= -100.0
+                  THEN 0.0
+                  WHEN `t62`.`m4_raw` >= 100.0
+                  THEN 100.0
+                  WHEN `t62`.`m4_raw` < 100.0
+                  THEN (
+                    (
+                      `t62`.`m4_raw` - -100.0
+                    ) * 0.5
+                  ) + 0.0
+                  ELSE 100.0
+                END
+              )
+            )
           ) AS `m4_has_data`,
           `t62`.`ov_4` IS NOT NULL AND NOT ISNAN(`t62`.`ov_4`) AS `m4_overridden`,
           1.0 * 1.0 AS `_m4_w`,
