@@ -74,3 +74,28 @@ def test_who_is_a_customer_at_d_reads_only_what_holds_at_d(tmp_path: Path) -> No
     assert {k: v for k, v in after.items() if k[1] == "2026-06-01"} == {
         k: v for k, v in before.items() if k[1] == "2026-06-01"
     }
+
+
+def test_tenure_counts_from_the_earliest_sign_of_the_customer_and_never_drops(
+    tmp_path: Path,
+) -> None:
+    """Customer since June 1st, first subscription booked November 10th: tenure keeps growing
+    through the booking (it fell from 161 to 6 days when the subscription start replaced
+    customer_since); a subscription started before customer_since counts from its start."""
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text(
+        "account_id,name,customer_since\nA7,Late contract,2026-06-01\nB1,Early contract,2026-03-01\n"
+    )
+    subs = tmp_path / "subscriptions.csv"
+    subs.write_text(
+        "subscription_id,account_id,start_date,end_date,arr\n"
+        "s7,A7,2026-11-10,,1000\nb1,B1,2026-01-01,,500\n"
+    )
+    days = [dt.date(2026, 11, 2), dt.date(2026, 11, 9), dt.date(2026, 11, 16)]
+    with Workspace.init(tmp_path / "ws") as ws:
+        import_files(ws, "accounts", [accounts], now=NOW)
+        import_files(ws, "subscriptions", [subs], now=NOW)
+        state = account_state(ws, dates_table(days)).to_pandas()
+    tenure = {(r.account_id, str(r.as_of)[:10]): r.tenure_days for r in state.itertuples()}
+    assert [tenure["A7", str(d)] for d in days] == [154, 161, 168]
+    assert [tenure["B1", str(d)] for d in days] == [305, 312, 319]

@@ -97,7 +97,8 @@ def account_state(workspace: Workspace, dates: ir.Table) -> ir.Table:
         | grid.child_active.notnull()
         | (grid.first_start.isnull() & since_then.fill_null(False)),
     )
-    since = ibis.coalesce(grid.first_start, grid.customer_since)
+    # the earliest sign of the customer by D: a contract booked later must not restart tenure
+    since = ibis.least(grid.first_start, ibis.ifelse(since_then, grid.customer_since, None))
     return grid.select(
         *ACCOUNT_COLUMNS,
         "as_of",
