@@ -77,8 +77,8 @@ EXPECTED = {
     "key_people": {"A1": 0.75, "A2": -0.1, "A3": NA},
     "any_contact": {"A1": 0.75, "A2": -0.1, "A3": NA},
     "three_or_more": {"A1": 0.25, "A2": NA, "A3": NA},
-    # A1: the 30 days before the window hold t5 (-0.8): 100 x (0.225 - -0.8) / -0.8
-    "inbound_change": {"A1": -128.125, "A2": NA, "A3": NA},
+    # A1: the 30 days before the window hold t5 (-0.8): 100 x (0.225 - -0.8) / |-0.8|, a rise
+    "inbound_change": {"A1": 128.125, "A2": NA, "A3": NA},
 }
 
 

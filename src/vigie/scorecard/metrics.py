@@ -173,17 +173,20 @@ def _shifted(ctx: Context, metric: Any, grid: ir.Table, days: int) -> ir.Table:
 
 
 def change(ctx: Context, m: spec.ChangeMetric, grid: ir.Table) -> ir.Table:
+    """Percent change, of the base's size: NPS from -100 to +20 is +120 %, a rise (divided
+    by the signed base it would read -120 %, the worst grade)."""
     inner = ctx.named(m.change)
     days = spec.window_days(inner.window) if m.vs == "previous" else 365
     now = evaluate(ctx, inner, grid)
     before = _shifted(ctx, inner, grid, days)
     return combine(
-        grid, [now, before], lambda now, before: 100.0 * (now - before) / before.nullif(0)
+        grid, [now, before], lambda now, before: 100.0 * (now - before) / before.abs().nullif(0)
     )
 
 
 def slope(ctx: Context, m: spec.SlopeMetric, grid: ir.Table) -> ir.Table:
-    """Least-squares slope of the last N weekly values, in percent of their mean per week.
+    """Least-squares slope of the last N weekly values, in percent of their mean's size per
+    week (a tone rising from -0.8 towards 0 has a positive slope).
 
     Weeks without a value (NULL) are left out of the fit.
     """
@@ -199,7 +202,7 @@ def slope(ctx: Context, m: spec.SlopeMetric, grid: ir.Table) -> ir.Table:
         sy = _total([y.fill_null(0.0) for y in ys])
         sxy = _total([y.fill_null(0.0) * x for x, y in enumerate(ys)])
         beta = (n * sxy - sx * sy) / (n * sxx - sx * sx).nullif(0)
-        return 100.0 * beta / (sy / n.nullif(0)).nullif(0)
+        return 100.0 * beta / (sy / n.nullif(0)).abs().nullif(0)
 
     return combine(grid, parts, fit)
 

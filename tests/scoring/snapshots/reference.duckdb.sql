@@ -967,7 +967,7 @@ FROM (
                   (
                     COALESCE("t58"."usage_events_0", 0.0) - COALESCE("t58"."usage_events_1", 0.0)
                   ) * 100.0
-                ) / NULLIF(COALESCE("t58"."usage_events_1", 0.0), 0) AS "m1_raw",
+                ) / NULLIF(ABS(COALESCE("t58"."usage_events_1", 0.0)), 0) AS "m1_raw",
                 CAST(DATE_DIFF('DAY', "t58"."interactions_0", "t58"."as_of") AS DOUBLE) AS "m2_raw",
                 COALESCE("t58"."contacts_0", FALSE) AS "m3_raw",
                 "t58"."surveys_0" AS "m4_raw"
@@ -1040,7 +1040,18 @@ FROM (
                         THEN CAST(NULL AS BIGINT)
                         ELSE DATE_DIFF('DAY', "t14"."as_of", "t40"."renewal")
                       END AS "days_to_renewal",
-                      DATE_DIFF('DAY', COALESCE("t40"."first_start", "t15"."customer_since"), "t14"."as_of") AS "tenure_days"
+                      DATE_DIFF(
+                        'DAY',
+                        LEAST(
+                          "t40"."first_start",
+                          CASE
+                            WHEN "t15"."customer_since" <= "t14"."as_of"
+                            THEN "t15"."customer_since"
+                            ELSE NULL
+                          END
+                        ),
+                        "t14"."as_of"
+                      ) AS "tenure_days"
                     FROM (
                       SELECT
                         "t2"."account_id",

@@ -1124,7 +1124,7 @@ FROM (
                   (
                     COALESCE(`t58`.`usage_events_0`, 0.0) - COALESCE(`t58`.`usage_events_1`, 0.0)
                   ) * 100.0
-                ) / NULLIF(COALESCE(`t58`.`usage_events_1`, 0.0), 0) AS `m1_raw`,
+                ) / NULLIF(ABS(COALESCE(`t58`.`usage_events_1`, 0.0)), 0) AS `m1_raw`,
                 CAST(DATEDIFF(DAY, `t58`.`interactions_0`, `t58`.`as_of`) AS DOUBLE) AS `m2_raw`,
                 COALESCE(`t58`.`contacts_0`, FALSE) AS `m3_raw`,
                 `t58`.`surveys_0` AS `m4_raw`
@@ -1197,7 +1197,14 @@ FROM (
                         CAST(NULL AS BIGINT),
                         DATEDIFF(DAY, `t14`.`as_of`, `t40`.`renewal`)
                       ) AS `days_to_renewal`,
-                      DATEDIFF(DAY, COALESCE(`t40`.`first_start`, `t15`.`customer_since`), `t14`.`as_of`) AS `tenure_days`
+                      DATEDIFF(
+                        DAY,
+                        LEAST(
+                          `t40`.`first_start`,
+                          IF(`t15`.`customer_since` <= `t14`.`as_of`, `t15`.`customer_since`, NULL)
+                        ),
+                        `t14`.`as_of`
+                      ) AS `tenure_days`
                     FROM (
                       SELECT
                         `t2`.`account_id`,
