@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from vigie.engine.rollup import roll_up
 from vigie.io.replace import replace_dated_rows
 from vigie.scorecard import spec
-from vigie.scorecard.compile import MeasureSlot, compile_scores
+from vigie.scorecard.compile import DIGITS, MeasureSlot, compile_scores
 from vigie.workspace import Workspace
 
 SNAPSHOTS, DIMENSIONS, MEASURES = "health_snapshots", "health_dimensions", "health_measures"
@@ -222,7 +222,8 @@ def _earlier_scores(workspace: Workspace, card: str, dates: list[dt.date]) -> pd
 
 
 def _with_deltas(snapshots: pd.DataFrame, stored: pd.DataFrame | None) -> pd.DataFrame:
-    """delta_Nd = score now - the latest score dated in [D - N - tolerance, D - N], else NULL.
+    """delta_Nd = score now - the latest score dated in [D - N - tolerance, D - N], else NULL,
+    rounded like the scores so that no float noise reaches a CSV.
 
     The latest such score comes from the same run or from stored history.
     """
@@ -248,7 +249,8 @@ def _with_deltas(snapshots: pd.DataFrame, stored: pd.DataFrame | None) -> pd.Dat
             direction="backward",
             tolerance=DELTA_TOLERANCE_DAYS,
         ).sort_values("row")
-        out = out.assign(**{f"delta_{days}d": out["score"].to_numpy() - found["score"].to_numpy()})
+        delta = out["score"].to_numpy() - found["score"].to_numpy()  # 13.309523809999998
+        out = out.assign(**{f"delta_{days}d": delta.round(DIGITS)})
     return out
 
 
