@@ -196,3 +196,15 @@ def test_a_category_without_match_nor_default_is_missing_data(duck: Workspace, m
     assert a1.score == (80.0 if missing == "renormalize" else 20.0)
     plan = result.measures.set_index(["account_id", "measure"]).loc[("A1", "plan")]
     assert plan.raw_text is not None and bool(plan.missing)
+
+
+def test_explain_shows_a_parent_s_children_in_the_scorecard_s_units(duck: Workspace) -> None:
+    card = _card(
+        "        metric: {exists: contacts}\n        grade: {categorical: {true: 70, false: 20}}\n",
+        scale=10,
+    )
+    snapshots = score(duck, card, [D2, D3]).snapshots.set_index(["account_id", "as_of"])
+    found = explain(duck, "P1", D2, D3, "edge")
+    a2 = found.children.set_index("account_id").loc["A2"]
+    assert a2.score_to == snapshots.loc[("A2", D3), "score_scaled"] == 7.0
+    assert found.composite_to["score_scaled"] <= 10

@@ -206,7 +206,8 @@ def _dimension_changes(
 def children_changes(
     workspace: Workspace, account_id: str, card: str, dates: list[dt.date], rolled_up: bool
 ) -> pd.DataFrame:
-    """A rolled-up parent's children at the two dates, largest move first (none otherwise)."""
+    """A rolled-up parent's children at the two dates, largest move first (none otherwise),
+    in the scorecard's units like the parent's own score beside them."""
     columns = ["account_id", "score_from", "band_from", "score_to", "band_to", "change"]
     if not rolled_up:
         return pd.DataFrame(columns=columns)
@@ -217,6 +218,7 @@ def children_changes(
         rows.account_id.isin(children), rows.scorecard == card, rows.as_of.isin(dates)
     ).to_pandas()
     rows["as_of"] = pd.to_datetime(rows["as_of"]).dt.date
+    rows = rows.drop(columns="score").rename(columns={"score_scaled": "score"})
     wide = _side_by_side(rows, ["account_id"], ["score", "band"], dates)
     change = wide["score_to"] - wide["score_from"]
     wide = wide.assign(change=change, size=change.abs())
