@@ -65,3 +65,19 @@ def test_cli_score_json_and_compile(duck: Workspace) -> None:
         app, ["compile", str(REFERENCE), "--as-of", "2024-03-01", "-w", str(duck.root)]
     )
     assert sql.exit_code == 0 and "SELECT" in sql.output
+
+
+def test_a_measure_override_on_a_parent_warns_that_its_roll_up_ignores_it(duck: Workspace) -> None:
+    runner = CliRunner()
+    args = ["-w", str(duck.root), "-s", str(REFERENCE), "--value", "100", "--reason", "QBR"]
+    args += ["--until", "2099-01-01"]
+    measure = runner.invoke(
+        app, ["override", "P1", "--measure", "relationship.champion_present", *args]
+    )
+    assert measure.exit_code == 0, measure.output
+    assert "P1 is a parent account" in " ".join(measure.stderr.split())
+    overall = runner.invoke(app, ["override", "P1", "--overall", *args])
+    child = runner.invoke(
+        app, ["override", "A1", "--measure", "relationship.champion_present", *args]
+    )
+    assert "parent account" not in overall.stderr + child.stderr

@@ -18,6 +18,7 @@ from vigie.cli.app import (
     as_of_date,
     as_of_dates,
     console,
+    err_console,
     open_workspace,
     print_records,
     warn_if_data_ends_before,
@@ -110,18 +111,19 @@ def override_cmd(
     if (measure is None) == (not overall):
         raise VigieError("Give exactly one of --measure DIMENSION.MEASURE or --overall.")
     target = measure or "overall"
-    row = add_override(
-        open_workspace(workspace),
-        load_scorecard(scorecard),
-        account,
-        target,
-        value,
-        reason,
-        until.date(),
-    )
+    ws = open_workspace(workspace)
+    row = add_override(ws, load_scorecard(scorecard), account, target, value, reason, until.date())
     console.print(
         f"Override {row['override_id']} recorded for {account} {target} until {until.date()}."
     )
+    accounts = ws.table("accounts")
+    if measure and accounts.filter(accounts.parent_account_id == account).count().execute():
+        err_console.print(
+            f"[yellow]Warning:[/] {account} is a parent account: on dates where its children are "
+            "scored its score is their roll-up, which a measure override does not change. "
+            "Override --overall to set the parent's score, or override the child.",
+            highlight=False,
+        )
 
 
 def _num(value: object, fmt: str) -> str:
