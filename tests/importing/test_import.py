@@ -314,10 +314,29 @@ def test_upsert_is_idempotent_and_updates_by_key(ws: Workspace, tmp_path: Path) 
     assert (second.inserted, second.updated) == (0, 2)
     assert snapshot(ws) == after_first
     assert rows(ws, "SELECT account_id, name, arr, seats FROM accounts ORDER BY 1") == [
-        ("A1", "Acme Renamed", 130000.0, None),  # the whole row is replaced
+        ("A1", "Acme Renamed", 130000.0, 250),  # seats: not in the file, kept
         ("A2", "Beta", 9000.0, 12),
         ("A3", "Gamma", 40000.0, 80),
         ("A4", "Delta", 10.0, None),
+    ]
+
+
+def test_a_partial_upsert_changes_only_the_columns_its_file_gives(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A CSM reassignment sheet (account_id, name, csm) must not blank segment, ARR, seats or
+    customer_since; a column the file gives with an empty cell is emptied."""
+    sheet = tmp_path / "reassign.csv"
+    sheet.write_text("account_id,name,csm,seats\nA1,Acme,zoe,\nA9,Newco,zoe,\n")
+    report = import_files(ws, "accounts", [sheet], mode="upsert", now=NOW)
+    assert (report.inserted, report.updated) == (1, 1)
+    assert rows(
+        ws,
+        "SELECT account_id, segment, arr, seats, customer_since::VARCHAR, csm FROM accounts "
+        "WHERE account_id IN ('A1', 'A9') ORDER BY 1",
+    ) == [
+        ("A1", "enterprise", 120000.0, None, "2021-03-01", "zoe"),
+        ("A9", None, None, None, None, "zoe"),  # a new row: what the file gives, nothing else
     ]
 
 

@@ -134,6 +134,19 @@ def test_upsert_and_replace_keep_texts_in_step_with_source_rows(
         ("ticket:T3", "Login fails"),
         ("ticket:T4", "Thanks"),
     ]
+    closing = write_csv(  # a status update without the text columns: texts stay as they are
+        tmp_path / "closed.csv",
+        [
+            ("ticket_id", "account_id", "opened_at", "closed_at"),
+            ("T3", "A2", "2025-03-07", "2025-03-10"),
+        ],
+    )
+    import_files(ws, "tickets", [closing], mode=ImportMode.UPSERT, now=NOW)
+    assert [i for i, _, _, _ in texts(ws)] == ["ticket:T1", "ticket:T3", "ticket:T4"]
+    stored = ws.con.con.execute(
+        "SELECT subject, closed_at::DATE::VARCHAR FROM tickets WHERE ticket_id = 'T3'"
+    )
+    assert stored.fetchall() == [("Login fails", "2025-03-10")]
     replace = _tickets(tmp_path / "c.csv", ("T9", "A2", "2025-03-09", "Competitor is cheaper", ""))
     import_files(ws, "tickets", [replace], mode=ImportMode.REPLACE, now=NOW)
     assert [(i, k) for i, _, k, _ in texts(ws)] == [("ticket:T9", ["competitor"])]

@@ -92,6 +92,8 @@ class ColumnPlan:
     extras: tuple[str, ...]
     """File columns that match no canonical column and no mapping rule."""
     missing_required: tuple[str, ...]
+    given: tuple[str, ...] = ()
+    """Columns the file or a mapping rule gives (not those only filled by a default)."""
     amounts: dict[str, str] = field(default_factory=dict)
     """Amount (float) column read from a file column -> SQL giving the text as written, whose
     currency sign or code the number drops (see `currency_of`)."""
@@ -224,6 +226,7 @@ def plan_columns(
     used: set[str] = set()
     raw: dict[str, str] = {}
     amounts: dict[str, str] = {}
+    given: list[str] = []
     decimal = mapping.decimal if mapping else "."
     for column in table.columns:
         rule = rules.get(column.name)
@@ -231,6 +234,8 @@ def plan_columns(
         written = found if rule is None else rule.text if rule.kind == "column" else None
         if column.type == ColumnType.FLOAT and written in file_columns:
             amounts[column.name] = _text(ident(written))
+        if found is not None or rule is not None:
+            given.append(column.name)
         if found is not None:
             used.add(found)
             raw[column.name] = _text(ident(found), column, decimal)
@@ -252,8 +257,9 @@ def plan_columns(
     if table.extra_columns_to and extras:
         target = table.extra_columns_to
         raw[target] = _with_extras(raw.get(target), extras)
+        given.append(target)
     missing = tuple(c.name for c in table.columns if c.required and c.name not in raw)
-    return ColumnPlan(raw, extras, missing, amounts)
+    return ColumnPlan(raw, extras, missing, tuple(given), amounts)
 
 
 def currency_of(text: str) -> str:

@@ -75,8 +75,17 @@ class Staging:
         """Rows left out by the mapping's `where`."""
         self.extras: dict[str, tuple[str, ...]] = {}
         """File -> its columns that match no canonical column (kept in attributes or ignored)."""
+        self.given: set[str] = set()
+        """Columns some file gives (see `kept`)."""
         self.currencies: dict[str, Counter[str]] = defaultdict(Counter)
         """Amount column -> rows per currency written around the number (all files)."""
+
+    @property
+    def kept(self) -> list[str]:
+        """Columns no file gives: an upsert keeps their stored values (a CSM reassignment sheet
+        of account_id, name and csm must not blank every other column)."""
+        key = set(self.table.primary_key)
+        return [c for c in self.table.column_names if c not in self.given and c not in key]
 
     @property
     def staged_columns(self) -> list[str]:
@@ -145,6 +154,7 @@ class Staging:
         plan = plan_columns(self.table, source.columns, source.name, self.mapping)
         if plan.extras:
             self.extras[source.name] = plan.extras
+        self.given.update(plan.given)
         if plan.missing_required:
             listed = ", ".join(source.columns)
             return "", [

@@ -76,12 +76,29 @@ def _columns(staging: Staging) -> str:
     return ", ".join(ident(c) for c in staging.table.column_names)
 
 
-def _values(staging: Staging, texts: TextOptions) -> str:
-    """The staged columns to write, free text replaced by NULL when it is not kept."""
-    return ", ".join(
-        f"NULL AS {ident(c.name)}" if c.free_text and not texts.keep else ident(c.name)
+def _values(staging: Staging, texts: TextOptions, prefix: str = "") -> list[str]:
+    """The staged columns to write (`prefix` qualifies them), free text as NULL when it is
+    not kept, each named as its column."""
+    return [
+        f"{'NULL' if c.free_text and not texts.keep else prefix + ident(c.name)} AS {ident(c.name)}"
         for c in staging.table.columns
-    )
+    ]
+
+
+def _upserted(staging: Staging, texts: TextOptions, stored: str) -> str:
+    """The staged rows as an upsert writes them: a column no file gives keeps the stored
+    row's value (new rows take the staged NULL or default)."""
+    key = staging.table.primary_key
+    on = " AND ".join(f"e.{ident(c)} = s.{ident(c)}" for c in key)
+    kept = set(staging.kept)
+    values = [
+        f"CASE WHEN e.{ident(key[0])} IS NULL THEN s.{ident(c.name)} ELSE e.{ident(c.name)} END"
+        f" AS {ident(c.name)}"
+        if c.name in kept
+        else value
+        for c, value in zip(staging.table.columns, _values(staging, texts, "s."), strict=True)
+    ]
+    return f"SELECT {', '.join(values)} FROM {staging.view} s LEFT JOIN {stored} e ON {on}"
 
 
 def _in_period(staging: Staging) -> str:
@@ -99,9 +116,11 @@ def _in_period(staging: Staging) -> str:
     return f"{time} BETWEEN {kind} {literal(first)} AND {kind} {literal(last)}"
 
 
-def _text_rows(staging: Staging, texts: TextOptions) -> pa.Table | None:
-    """The staged rows' `texts` rows, scored; None when the table has no free text."""
-    if texts.scorer is None:
+def _text_rows(staging: Staging, texts: TextOptions, mode: ImportMode) -> pa.Table | None:
+    """The staged rows' `texts` rows, scored; None when the table has no free text, or when
+    an upsert gives none of it (the rows it updates keep their text, and its tone)."""
+    free_text = [c.name for c in staging.table.columns if c.free_text]
+    if texts.scorer is None or (mode == ImportMode.UPSERT and set(free_text) <= set(staging.kept)):
         return None
     raw = raw_texts(staging.con, staging.table.name, staging.view)
     return text_rows(raw, texts.scorer, texts.keep)
@@ -121,6 +140,7 @@ def duckdb_writer(texts: TextOptions) -> Writer:
         target = ident(staging.table.name)
         staged = staging.count()
         updated = deleted = 0
+        rows = f"SELECT {', '.join(_values(staging, texts))} FROM {staging.view}"
         if mode == ImportMode.REPLACE:
             deleted = _scalar(staging, f"SELECT count(*) FROM {target}")
             if not dry_run:
@@ -128,6 +148,11 @@ def duckdb_writer(texts: TextOptions) -> Writer:
         elif mode == ImportMode.UPSERT:
             updated = _matched(staging, existing)
             if not dry_run:
+                merged = staging.view + "_upserted"  # read before the stored rows go
+                staging.con.execute(
+                    f"CREATE TEMP TABLE {merged} AS {_upserted(staging, texts, target)}"
+                )
+                rows = f"SELECT * FROM {merged}"
                 match = " AND ".join(
                     f"{target}.{ident(c)} = s.{ident(c)}" for c in staging.table.primary_key
                 )
@@ -138,11 +163,9 @@ def duckdb_writer(texts: TextOptions) -> Writer:
             if not dry_run:
                 staging.con.execute(f"DELETE FROM {target} WHERE {period}")
         if not dry_run:
-            staging.con.execute(
-                f"INSERT INTO {target} ({_columns(staging)}) "
-                f"SELECT {_values(staging, texts)} FROM {staging.view}"
-            )
-            rows = _text_rows(staging, texts)
+            staging.con.execute(f"INSERT INTO {target} ({_columns(staging)}) {rows}")
+            staging.con.execute(f"DROP TABLE IF EXISTS {staging.view}_upserted")
+            rows = _text_rows(staging, texts, mode)
             if rows is not None:
                 _write_texts_duckdb(staging, mode, rows)
         return staged - updated, updated, deleted
@@ -171,7 +194,7 @@ def ibis_writer(workspace: Workspace, texts: TextOptions) -> Writer:
         staged = staging.count()
         name = staging.table.name
         columns = _columns(staging)
-        rows = f"SELECT {_values(staging, texts)} FROM {staging.view}"
+        rows = f"SELECT {', '.join(_values(staging, texts))} FROM {staging.view}"
         updated = deleted = 0
         if mode == ImportMode.REPLACE:
             deleted = int(workspace.table(name).count().to_pyarrow().as_py())
@@ -180,6 +203,7 @@ def ibis_writer(workspace: Workspace, texts: TextOptions) -> Writer:
             stored = workspace.table(name).to_pyarrow()
             current = materialized(staging.con, stored, "__vigie_current_")
             if mode == ImportMode.UPSERT:
+                rows = _upserted(staging, texts, ident(current))
                 updated = _matched(staging, existing)
                 match = " AND ".join(
                     f"c.{ident(k)} = s.{ident(k)}" for k in staging.table.primary_key
@@ -197,7 +221,7 @@ def ibis_writer(workspace: Workspace, texts: TextOptions) -> Writer:
             schema = staging.table.ibis_schema().to_pyarrow()
             data = staging.con.execute(rows).to_arrow_table().cast(schema)
             _write_rows(workspace, name, data, overwrite=mode != ImportMode.APPEND)
-            scored = _text_rows(staging, texts)
+            scored = _text_rows(staging, texts, mode)
             if scored is not None:
                 _write_texts_ibis(workspace, staging, mode, scored)
         return staged - updated, updated, deleted
