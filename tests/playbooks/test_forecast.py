@@ -170,3 +170,8 @@ def test_cli_forecast_warns_when_currencies_mix(ws: Workspace) -> None:
     mixed = runner.invoke(app, ["forecast", "-w", root, "--as-of", str(D)])
     said = " ".join(mixed.stderr.split())
     assert "accounts are in several currencies (EUR: 1, USD: " in said
+    assert "no subscriptions are imported" not in said
+    with Workspace.open(root) as again:
+        again.con.raw_sql("DELETE FROM subscriptions")
+    bare = runner.invoke(app, ["forecast", "-w", root, "--as-of", str(D)])
+    assert "no subscriptions are imported" in " ".join(bare.stderr.split())  # ARR 0, not a word

@@ -96,18 +96,26 @@ def warn_if_data_ends_before(ws: Workspace, day: dt.date) -> None:
     )
 
 
-def warn_if_currencies_mix(ws: Workspace) -> None:
-    """Where ARR sums are printed: when they add several currencies (see `currencies`)."""
+def warn_about_arr(ws: Workspace) -> None:
+    """Where ARR is summed and ranked: when the sums add several currencies (see
+    `currencies`), or when there is no ARR to sum (no subscriptions imported)."""
     found = currencies(ws)
-    if len(found) < 2:
-        return
-    listed = ", ".join(f"{name}: {count:,}" for name, count in found.items())
-    err_console.print(
-        f"[yellow]Warning:[/] accounts are in several currencies ({listed} accounts): ARR totals "
-        "add the amounts as imported. Convert them to one currency before the import (a mapping "
-        '`arr: {expr: "amount * rate"}`).',
-        highlight=False,
-    )
+    if len(found) > 1:
+        listed = ", ".join(f"{name}: {count:,}" for name, count in found.items())
+        err_console.print(
+            f"[yellow]Warning:[/] accounts are in several currencies ({listed} accounts): ARR "
+            "totals add the amounts as imported. Convert them to one currency before the import "
+            '(a mapping `arr: {expr: "amount * rate"}`).',
+            highlight=False,
+        )
+    if ws.table("subscriptions").count().execute() == 0 and ws.table("accounts").count().execute():
+        err_console.print(
+            "[yellow]Warning:[/] no subscriptions are imported: ARR, renewal dates and plans at "
+            "a date come from dated subscriptions (accounts.arr and renewal_date describe today "
+            "and are never read for a date), so every account has no ARR and no renewal here. "
+            "Import one row per contract term (vigie schema subscriptions).",
+            highlight=False,
+        )
 
 
 def today() -> dt.date:

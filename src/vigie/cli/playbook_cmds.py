@@ -23,7 +23,7 @@ from vigie.cli.app import (
     output_file,
     print_records,
     print_table,
-    warn_if_currencies_mix,
+    warn_about_arr,
     warn_if_data_ends_before,
 )
 from vigie.engine.history import check_account
@@ -73,7 +73,7 @@ def worklist_cmd(
     ws = open_workspace(workspace)
     day = as_of_date(as_of)
     warn_if_data_ends_before(ws, day)
-    warn_if_currencies_mix(ws)
+    warn_about_arr(ws)
     books = load_playbooks(playbooks, ws)
     facts = account_facts(ws, day, scorecard)
     _warn_if_signals_are_old(facts, day)
@@ -246,7 +246,7 @@ def forecast_cmd(
     """Renewals by month and quarter, expected ARR lost, forecast GRR and NRR."""
     ws, day = open_workspace(workspace), as_of_date(as_of)
     warn_if_data_ends_before(ws, day)
-    warn_if_currencies_mix(ws)
+    warn_about_arr(ws)
     f = forecast(ws, day, months, scorecard)
     summary = {
         "as_of": f.as_of.isoformat(),
