@@ -384,3 +384,16 @@ def test_amounts_in_several_currencies_are_imported_with_a_warning(
     assert rows(ws, "SELECT count(*) FROM subscriptions") == [(0,)]
     one = _write(tmp_path / "usd.csv", header + "S6,A1,2024-01-01,$950\nS7,A2,2024-01-01,USD 10\n")
     assert import_files(ws, "subscriptions", [one], now=NOW).warnings == ()
+
+
+def test_ids_that_differ_only_by_case_are_two_accounts_with_a_warning(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    more = _write(tmp_path / "more.csv", "account_id,name\na1,Acme again\nB7,Bravo\nb7,bravo\n")
+    [warning] = import_files(ws, "accounts", [more], now=NOW).warnings
+    assert warning.startswith("2 account_id value(s) differ from another only by case (e.g. 'a1'")
+    assert rows(ws, "SELECT count(*) FROM accounts WHERE lower(account_id) IN ('a1', 'b7')") == [
+        (4,)
+    ]
+    other = _write(tmp_path / "other.csv", "account_id,name\nC1,Charlie\n")
+    assert import_files(ws, "accounts", [other], now=NOW).warnings == ()

@@ -34,6 +34,16 @@ CASES: dict[str, list[tuple[int | None, str | None, str, str | None]]] = {
         (2, "end_date", "is before start_date (2024-01-01)", "2023-12-31")
     ],
     "subscriptions_unknown_account.csv": [(2, "account_id", "unknown account_id", "NOPE")],
+    "subscriptions_near_miss.csv": [  # the id as the CRM wrote it, another way
+        (
+            2,
+            "account_id",
+            "unknown account_id: not in accounts nor in this import (did you mean 'A1'?)",
+            "a1",
+        ),
+        (3, "account_id", "unknown account_id: not in accounts nor in this import", "A2 x"),
+        (4, "account_id", "(did you mean 'A3'?)", "0A3"),
+    ],
     "subscriptions_bad_status.csv": [
         (2, "status", "not one of: active, ended, cancelled", "paused")
     ],

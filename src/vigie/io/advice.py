@@ -9,9 +9,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+import duckdb
 import ibis.expr.types as ir
 
 from vigie.engine.state import uncovered_ends
+from vigie.io.sql import ident
+from vigie.schema import Table
 
 
 def appended_again(table: str, earlier: dict[str, dt.datetime]) -> str | None:
@@ -89,6 +92,34 @@ def currencies_mixed(table: str, currencies: dict[str, Counter[str]]) -> list[st
                 f'`{column}: {{expr: "..."}}` with the rate per currency).'
             )
     return found
+
+
+def keys_differing_by_case(
+    con: duckdb.DuckDBPyConnection, view: str, table: Table, stored: str | None
+) -> str | None:
+    """Imported ids equal to another id but for case (`acc-2` beside `ACC-2`, in the file or
+    stored): two accounts to Vigie, probably one to the team. A warning, not a refusal:
+    Salesforce's 15-character ids do differ only by case."""
+    if len(table.primary_key) != 1:
+        return None
+    key = ident(table.primary_key[0])
+    kept = f" UNION SELECT {key} FROM {stored}" if stored else ""
+    rows = con.execute(
+        f"WITH k AS (SELECT {key} AS k FROM {view}{kept}) "
+        f"SELECT min(k), max(k), count(*) OVER () FROM k WHERE lower(k) IN "
+        f"(SELECT lower({key}) FROM {view}) GROUP BY lower(k) HAVING count(*) > 1 "
+        "ORDER BY 1 LIMIT 1"
+    ).fetchone()
+    if rows is None:
+        return None
+    first, second, pairs = rows
+    return (
+        f"{pairs:,} {table.primary_key[0]} value(s) differ from another only by case (e.g. "
+        f"{second!r} and {first!r}): Vigie keeps them apart, as different "
+        f"{table.name}. If they are one, write them the same way (a mapping "
+        f'`{table.primary_key[0]}: {{expr: "upper(...)"}}`); ids that are case-sensitive '
+        "(Salesforce 15-character ids) are right as they are."
+    )
 
 
 SUBSCRIPTION_SPANS = ("subscription_id", "account_id", "start_date", "end_date", "status")

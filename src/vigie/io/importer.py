@@ -37,6 +37,7 @@ from vigie.io.advice import (
     contacts_moved,
     currencies_mixed,
     inclusive_end_dates,
+    keys_differing_by_case,
     rows_in_period,
     status_without_end,
     stored_period,
@@ -56,7 +57,7 @@ from vigie.io.writers import (
     duckdb_writer,
     ibis_writer,
 )
-from vigie.schema import Table, get_table
+from vigie.schema import ColumnType, Table, get_table
 from vigie.tone.scoring import ToneScorer
 from vigie.tone.store import ensure_texts_table
 from vigie.workspace import Workspace
@@ -261,6 +262,11 @@ class _Pending:
         self.warnings: list[str] = []
 
     def inspect(self, staging: Staging, existing: KeyRelation) -> None:
+        key = self.table.primary_key
+        if len(key) == 1 and self.table.column(key[0]).type == ColumnType.STRING:
+            stored = None if self.mode == ImportMode.REPLACE else existing(self.table.name, key)
+            if found := keys_differing_by_case(staging.con, staging.view, self.table, stored):
+                self.warnings.append(found)
         if self.table.name == "contacts" and self.mode == ImportMode.UPSERT:
             moved = staging.con.execute(
                 f"SELECT s.contact_id, e.account_id, s.account_id, count(*) OVER () "

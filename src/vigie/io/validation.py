@@ -308,16 +308,30 @@ def _references(
             relations.append(f"SELECT {ident(key)} AS k FROM {stage}")
         c = ident(column.name)
         keys = " UNION ALL ".join(relations)
+        # the key it was probably meant to be: the same but for case, blanks or leading zeros
+        alike = (
+            f"(SELECT min(r.k) FROM ({keys}) r WHERE lower(trim(r.k)) = lower(trim(s.{c})) "
+            f"OR ltrim(r.k, '0') = ltrim(s.{c}, '0'))"
+        )
         unknown = (
-            f"SELECT {FILE}, {ROW}, {c} AS value FROM {stage} s WHERE {c} IS NOT NULL "
-            f"AND NOT EXISTS (SELECT 1 FROM ({keys}) r WHERE r.k = s.{c})"
+            f"SELECT {FILE}, {ROW}, {c} AS value, {alike} AS alike FROM {stage} s "
+            f"WHERE {c} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ({keys}) r WHERE r.k = s.{c})"
         )
         rows, total = _sampled(con, unknown)
         reason = f"unknown {key}: not in {target} nor in this import"
         if total > MAX_PER_CHECK:  # a missing account behind many rows: say which ids are missing
             reason += _distinct_values(con, unknown, key, total)
         if total:
-            found.append(Found(column.name, [(*r, reason) for r in rows], total))
+            found.append(
+                Found(
+                    column.name,
+                    [
+                        (f, r, value, reason + (f" (did you mean {alike!r}?)" if alike else ""))
+                        for f, r, value, alike in rows
+                    ],
+                    total,
+                )
+            )
     return found
 
 
