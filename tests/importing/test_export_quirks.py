@@ -397,3 +397,22 @@ def test_ids_that_differ_only_by_case_are_two_accounts_with_a_warning(
     ]
     other = _write(tmp_path / "other.csv", "account_id,name\nC1,Charlie\n")
     assert import_files(ws, "accounts", [other], now=NOW).warnings == ()
+
+
+def test_amounts_written_with_dots_as_thousands_warn_without_decimal_comma(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A European export: 48.000 and 1.250 are forty-eight thousand and one thousand two
+    hundred and fifty, which the default reading takes for 48 and 1.25."""
+    eu = _write(tmp_path / "eu.csv", "account_id;name;arr\nE1;Eins;48.000\nE2;Zwei;1.250\n")
+    [warning] = import_files(ws, "accounts", [eu], now=NOW, dry_run=True).warnings
+    assert warning.startswith("accounts.arr: 2 value(s) are written like 48.000 or 1.250")
+    mapping = _write(tmp_path / "eu.yaml", 'decimal: ","\n')
+    report = import_files(ws, "accounts", [eu], mapping=mapping, now=NOW)
+    assert report.warnings == ()
+    assert rows(ws, "SELECT arr FROM accounts WHERE account_id LIKE 'E%' ORDER BY 1") == [
+        (1250.0,),
+        (48000.0,),
+    ]
+    us = _write(tmp_path / "us.csv", "account_id,name,arr\nU1,One,1.250\nU2,Two,99.50\n")
+    assert import_files(ws, "accounts", [us], now=NOW).warnings == ()  # 99.50: a decimal point

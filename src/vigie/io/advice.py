@@ -94,6 +94,18 @@ def currencies_mixed(table: str, currencies: dict[str, Counter[str]]) -> list[st
     return found
 
 
+def dots_as_thousands(table: str, groups: Counter[str], decimals: Counter[str]) -> list[str]:
+    """Amounts written like 48.000 and 1.250, and never with a decimal point: a European
+    export's thousands separator, read as 48 and 1.25 unless the mapping sets `decimal`."""
+    return [
+        f"{table}.{column}: {count:,} value(s) are written like 48.000 or 1.250 and none with "
+        "a decimal point; they are read as 48 and 1.25. If the dot separates thousands (a "
+        'European export), set `decimal: ","` in the mapping.'
+        for column, count in groups.items()
+        if count and not decimals[column]
+    ]
+
+
 def keys_differing_by_case(
     con: duckdb.DuckDBPyConnection, view: str, table: Table, stored: str | None
 ) -> str | None:

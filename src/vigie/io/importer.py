@@ -36,6 +36,7 @@ from vigie.io.advice import (
     appended_into_period,
     contacts_moved,
     currencies_mixed,
+    dots_as_thousands,
     inclusive_end_dates,
     keys_differing_by_case,
     rows_in_period,
@@ -204,6 +205,11 @@ def import_files(
             *(note for source in staging.sources for note in source.notes),
             *_advice(workspace, spec, mode, digests, pending, moment.date()),
             *currencies_mixed(spec.name, staging.currencies),
+            *(
+                dots_as_thousands(spec.name, staging.dot_groups, staging.dot_decimals)
+                if not (loaded and loaded.decimal == ",")
+                else ()
+            ),
             *pending.warnings,
         ),
     )

@@ -19,7 +19,7 @@ from vigie.errors import MappingError, Problem
 from vigie.io.mapping import Mapping, currency_of, plan_columns
 from vigie.io.parsing import DateReading, duckdb_type, typed
 from vigie.io.sources import ROW, ReadOptions, Source, open_source
-from vigie.io.sql import expression_columns, ident, trimmed
+from vigie.io.sql import expression_columns, ident, literal, trimmed
 from vigie.io.validation import FILE, TEXT_TYPES, raw_name
 from vigie.schema import Table
 
@@ -29,8 +29,12 @@ view, so `rowid` still numbers every record)."""
 BLANK = "__blank"
 """Staged column: every field of the row is empty (`,,,,` from Google Sheets or Excel): not a
 row, like a blank line."""
-CURRENCY = "__currency_"
-"""Prefix of the staged columns holding the currency an amount was written with."""
+WRITTEN = "__written_"
+"""Prefix of the staged columns holding an amount as the file writes it (see `amounts`)."""
+DOT_GROUPS = r"[^0-9]*[0-9]{1,3}(\.[0-9]{3})+[^0-9]*"
+"""An amount written like 48.000 or 2.500.000: a dot before each group of three digits."""
+DOT_DECIMALS = r"\.([0-9]{1,2}|[0-9]{4,})([^0-9]|$)"
+"""A dot before one, two or four and more digits: a decimal point."""
 SQL_ERRORS = (duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException)
 """What DuckDB raises for an `expr` it cannot run at all (as opposed to a value it fails on)."""
 
@@ -79,6 +83,10 @@ class Staging:
         """Columns some file gives (see `kept`)."""
         self.currencies: dict[str, Counter[str]] = defaultdict(Counter)
         """Amount column -> rows per currency written around the number (all files)."""
+        self.dot_groups: Counter[str] = Counter()
+        """Amount column -> rows written like 48.000 (DOT_GROUPS)."""
+        self.dot_decimals: Counter[str] = Counter()
+        """Amount column -> rows written with a decimal point (DOT_DECIMALS)."""
 
     @property
     def kept(self) -> list[str]:
@@ -185,8 +193,8 @@ class Staging:
         inner += f", {keep} AS {KEEP}, {blank or 'false'} AS {BLANK}"
         outer += f", {KEEP}, {BLANK}"
         for name, text in plan.amounts.items():
-            inner += f", {currency_of(text)} AS {ident(CURRENCY + name)}"
-            outer += f", {ident(CURRENCY + name)}"
+            inner += f", {text} AS {ident(WRITTEN + name)}"
+            outer += f", {ident(WRITTEN + name)}"
         return (
             f"SELECT {numbered}{outer} FROM (SELECT {numbered}{inner} FROM {source.relation})",
             [],
@@ -208,7 +216,7 @@ class Staging:
                     ) from None
             return [Problem(source.name, None, None, None, f"cannot read the file: {exc}")]
         self.tables[index] = name
-        self._count_currencies(name)
+        self._count_amounts(name)
         structural = source.structural_problems(self.con)
         self.rows_read += self.count(f"{name} WHERE NOT {BLANK}") + len(structural)
         self.skipped += self.count(f"{name} WHERE NOT {KEEP} AND NOT {BLANK}")
@@ -217,17 +225,23 @@ class Staging:
             del self.tables[index]
         return structural
 
-    def _count_currencies(self, name: str) -> None:
-        """Rows per currency of each amount column of one staged file (numbers read only)."""
+    def _count_amounts(self, name: str) -> None:
+        """`currencies`, `dot_groups` and `dot_decimals` of one staged file (numbers read)."""
         staged = [d[0] for d in self.con.execute(f"SELECT * FROM {name} LIMIT 0").description]
-        for written in (c for c in staged if c.startswith(CURRENCY)):
-            column = written.removeprefix(CURRENCY)
+        for written in (c for c in staged if c.startswith(WRITTEN)):
+            column, text = written.removeprefix(WRITTEN), ident(written)
+            read = f"{ident(column)} IS NOT NULL AND {KEEP} AND NOT {BLANK}"
             rows = self.con.execute(
-                f"SELECT {ident(written)}, count(*) FROM {name} WHERE {ident(column)} IS NOT NULL "
-                f"AND {KEEP} AND NOT {BLANK} AND {ident(written)} <> '' GROUP BY 1"
+                f"SELECT {currency_of(text)} AS code, count(*), "
+                f"count_if(regexp_full_match({text}, {literal(DOT_GROUPS)})), "
+                f"count_if(regexp_matches({text}, {literal(DOT_DECIMALS)})) "
+                f"FROM {name} WHERE {read} GROUP BY code"
             ).fetchall()
-            for code, count in rows:
-                self.currencies[column][code] += count
+            for code, count, groups, decimals in rows:
+                if code:
+                    self.currencies[column][code] += count
+                self.dot_groups[column] += groups or 0  # NULL: every written text is NULL
+                self.dot_decimals[column] += decimals or 0
 
     def _create_view(self) -> None:
         columns = ", ".join(ident(c) for c in self.staged_columns)
