@@ -630,10 +630,8 @@ def _footer_start(path: Path) -> int | None:
 
 
 def _one_field_at_most(line: str) -> bool:
-    return all(
-        sum(1 for x in next(csv.reader([line], delimiter=d), []) if x.strip()) <= 1
-        for d in CSV_DELIMITERS
-    )
+    """No delimiter splits it (`A2,` is a row with an empty name, not a footer)."""
+    return all(len(next(csv.reader([line], delimiter=d), [])) <= 1 for d in CSV_DELIMITERS)
 
 
 def _lines_at_offsets(path: Path, offsets: list[int]) -> list[int]:
