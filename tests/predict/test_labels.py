@@ -26,6 +26,10 @@ def _sub(sid: str, account: str, start: dt.date, end: dt.date | None, arr: float
 
 @pytest.fixture
 def book(workspace: Workspace) -> Workspace:
+    return _fill(workspace)
+
+
+def _fill(workspace: Workspace) -> Workspace:
     put(workspace, "accounts", [{"account_id": a, "name": a} for a in "ABCDE"])
     put(
         workspace,
@@ -176,3 +180,13 @@ def test_late_renewals_free_terms_and_rounding_are_not_churn_or_downsell(
         ("F", day): False, ("G", day): False, ("H", day): False, ("I", day): False,
         ("J", day): True, ("K", day): False,  # K's D + 90 (08-30) falls in its late renewal
     }  # fmt: skip
+
+
+@pytest.mark.postgres
+def test_labels_are_the_same_on_postgres(book: Workspace, postgres_con, tmp_path) -> None:
+    """The late-renewal rule once compiled to LEFT SEMI JOIN, which PostgreSQL refuses: every
+    command reading labels (train, backtest, forecast) failed there."""
+    pg = _fill(Workspace.from_connection(tmp_path / "pg", postgres_con))
+    dates = [D(2024, 3, 1), D(2024, 4, 2), D(2024, 7, 1), D(2024, 10, 1)]
+    assert _labels(pg, dates) == _labels(book, dates)
+    assert _labels(pg, dates, "downsell") == _labels(book, dates, "downsell")

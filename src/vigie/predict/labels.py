@@ -40,15 +40,18 @@ def revenue_stops(workspace: Workspace) -> ir.Table:
     paid = subs.filter(subs.arr > 0).select("account_id", "start_date", "end_date")
     ends = uncovered_ends(paid)
     later = paid.view()
-    late_renewed = ends.semi_join(
+    # a left join counted, not a semi- or anti-join: Ibis compiles a second one of those to
+    # LEFT ANTI JOIN (or SEMI), which PostgreSQL does not run
+    renewals = ends.left_join(
         later,
         [
             ends.account_id == later.account_id,
             later.start_date > ends.end_date,
             later.start_date <= ends.end_date + ibis.interval(days=LATE_RENEWAL_DAYS),
         ],
-    )
-    gaps = ends.difference(late_renewed).select("account_id", stop_date=_.end_date)
+    ).select(ends.account_id, ends.end_date, renewal=later.start_date)
+    by_end = renewals.group_by("account_id", "end_date").agg(renewals=_.renewal.count())
+    gaps = by_end.filter(by_end.renewals == 0).select("account_id", stop_date=_.end_date)
     outcomes = workspace.table("outcomes")
     recorded = outcomes.filter(outcomes.kind == "churn").select(
         "account_id", stop_date=outcomes.occurred_at
