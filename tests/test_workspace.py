@@ -168,3 +168,29 @@ def test_a_model_name_is_a_folder_name(tmp_path: Path) -> None:
         for name in ("../../escape", "a/b", ".hidden", ""):
             with pytest.raises(PredictionError, match="names a folder"):
                 model_dir(ws, name)
+
+
+@pytest.mark.postgres
+def test_init_on_postgres_masks_the_password_and_refuses_a_read_only_role(
+    postgres_con, postgres_dir: str, tmp_path: Path
+) -> None:
+    database = postgres_con.con.info.dbname
+    postgres_con.raw_sql("CREATE ROLE reader LOGIN PASSWORD 'S3cret'").close()
+    postgres_con.raw_sql("REVOKE CREATE ON SCHEMA public FROM PUBLIC").close()
+    socket = f"?host={postgres_dir}"
+    refused = tmp_path / "refused"
+    with pytest.raises(WorkspaceError, match="Cannot create Vigie's tables") as caught:
+        Workspace.init(refused, f"postgres://reader:S3cret@/{database}{socket}")
+    assert "S3cret" not in str(caught.value) and "GRANT CREATE ON SCHEMA" in str(caught.value)
+    assert not refused.exists()  # no config, no empty folder left behind
+    result = CliRunner().invoke(
+        app,
+        [
+            "init",
+            str(tmp_path / "ok"),
+            "--backend",
+            f"postgres://postgres:S3cret@/{database}{socket}",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "S3cret" not in result.output and "postgres:***@" in " ".join(result.output.split())

@@ -13,6 +13,7 @@ since are added (nullable) and vigie.toml is rewritten with the new version.
 
 from __future__ import annotations
 
+import shutil
 import time
 import tomllib
 import urllib.parse
@@ -78,9 +79,22 @@ class Workspace:
         else:
             if root.exists() and not root.is_dir():
                 raise WorkspaceError(f"{root} is a file: give a folder for the workspace.")
+            created = not root.exists()
             root.mkdir(parents=True, exist_ok=True)
             workspace = cls(root, backend_url or DEFAULT_BACKEND_URL, SCHEMA_VERSION)
-            workspace.create_missing_tables()  # a backend that cannot be reached: no config
+            try:  # a backend that cannot be reached or written: no config, no folder left
+                workspace.create_missing_tables()
+            except Exception as exc:
+                workspace.close()
+                if created:
+                    shutil.rmtree(root, ignore_errors=True)
+                if isinstance(exc, WorkspaceError):
+                    raise
+                raise WorkspaceError(
+                    f"Cannot create Vigie's tables on backend {redacted(workspace.backend_url)!r}: "
+                    f"{workspace._masked(exc)}. The user needs the right to create tables there "
+                    "(PostgreSQL 15: GRANT CREATE ON SCHEMA public, or a database it owns)."
+                ) from exc
             workspace._write_config()
             return workspace
         workspace.create_missing_tables()
@@ -136,7 +150,9 @@ class Workspace:
         )
         (self.root / CONFIG_FILE).write_text(
             "# Vigie workspace. backend is an Ibis URL: duckdb://FILE (relative to this\n"
-            "# folder), postgres://user:password@host:port/database, or pyspark://WAREHOUSE_DIR.\n"
+            "# folder), postgres://user@host:port/database (the password in PGPASSWORD or\n"
+            "# ~/.pgpass; a server on a unix socket: postgres://user@/database?host=/socket/dir),\n"
+            "# or pyspark://WAREHOUSE_DIR.\n"
             "[workspace]\n"
             f'backend = "{self.backend_url}"\n'
             f"schema_version = {self.schema_version}\n" + text,
@@ -183,7 +199,7 @@ class Workspace:
         except Exception as exc:  # the backend's own error says why; keep it readable
             raise WorkspaceError(
                 f"Cannot connect to backend {redacted(self.backend_url)!r} of workspace "
-                f"{self.root}: {str(exc).replace(self._password, '***') if self._password else exc}"
+                f"{self.root}: {self._masked(exc)}"
             ) from exc
 
     def _connect_duckdb(self, path: Path) -> BaseBackend:
@@ -204,6 +220,10 @@ class Workspace:
                         f"Run the command again when it is done. DuckDB says: {exc}"
                     ) from None
                 time.sleep(0.25)
+
+    def _masked(self, exc: Exception) -> str:
+        """The backend's message, without the URL's password."""
+        return str(exc).replace(self._password, "***") if self._password else str(exc)
 
     @property
     def _password(self) -> str | None:

@@ -11,7 +11,7 @@ from rich.table import Table as RichTable
 
 from vigie.cli.app import JsonOption, app, console
 from vigie.schema import TABLES, column_rules, data_model_markdown, get_table, schema_as_dict
-from vigie.workspace import Workspace
+from vigie.workspace import Workspace, redacted
 
 
 @app.command()
@@ -26,7 +26,7 @@ def init(
     workspace = Workspace.init(directory, backend)
     console.print(
         f"Workspace ready in [bold]{workspace.root}[/] "
-        f"(backend {workspace.backend_url}, schema version {workspace.schema_version})."
+        f"(backend {redacted(workspace.backend_url)}, schema version {workspace.schema_version})."
     )
     workspace.close()
 
