@@ -416,3 +416,11 @@ def test_amounts_written_with_dots_as_thousands_warn_without_decimal_comma(
     ]
     us = _write(tmp_path / "us.csv", "account_id,name,arr\nU1,One,1.250\nU2,Two,99.50\n")
     assert import_files(ws, "accounts", [us], now=NOW).warnings == ()  # 99.50: a decimal point
+
+
+def test_nul_characters_are_dropped_from_text(ws: Workspace, tmp_path: Path) -> None:
+    """A NUL byte in a CRM note imported on DuckDB, then broke the same import on PostgreSQL."""
+    path = tmp_path / "accounts.csv"
+    path.write_bytes(b"account_id,name\nN1,Nul\x00 Corp\n")
+    import_files(ws, "accounts", [path], now=NOW)
+    assert rows(ws, "SELECT name FROM accounts WHERE account_id = 'N1'") == [("Nul Corp",)]

@@ -25,8 +25,9 @@ BLANKS = " \t\r\n\u00a0"
 
 
 def trimmed(sql: str) -> str:
-    """The text expression `sql` without leading and trailing blanks."""
-    return f"trim({sql}, {literal(BLANKS)})"
+    """The text expression `sql` without leading and trailing blanks, and without NUL
+    characters (never meant in an export, and refused in text by PostgreSQL)."""
+    return f"trim(replace({sql}, chr(0), ''), {literal(BLANKS)})"
 
 
 def literal_list(values: tuple[str, ...] | list[str]) -> str:
