@@ -445,3 +445,16 @@ def test_a_categorical_grade_of_words_on_a_count_is_refused() -> None:
         "line 9 dimensions.d.measures.logins.grade.categorical.high: 'high' never occurs: this "
         "metric gives a number (grade numbers with bands or linear)"
     ]
+
+
+def test_cli_show_writes_a_range_condition_as_yaml(tmp_path) -> None:
+    card = tmp_path / "r.yaml"
+    card.write_text(
+        "name: r\nbands: [{name: ok, min: 0}]\n"
+        "segments: [{name: near, when: {days_to_renewal: {max: 60}}}]\n"
+        "dimensions:\n  d:\n    weight: 1\n    measures:\n      m:\n"
+        "        metric: {exists: contacts}\n        grade: {categorical: {true: 100, false: 0}}\n"
+    )
+    result = CliRunner().invoke(app, ["scorecard", "show", str(card)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "when {days_to_renewal: {max: 60}}" in " ".join(result.output.split())

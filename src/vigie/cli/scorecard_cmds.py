@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import BaseModel
 from rich.table import Table as RichTable
 from rich.text import Text
 
@@ -158,6 +159,8 @@ def _missing(policy: Any) -> str:
 
 def _flow(value: Any) -> str:
     """A compact YAML flow rendering, as a user would write it."""
+    if isinstance(value, BaseModel):  # a Range: the ends the YAML gives
+        value = value.model_dump(exclude_none=True)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
