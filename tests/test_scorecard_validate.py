@@ -458,3 +458,14 @@ def test_cli_show_writes_a_range_condition_as_yaml(tmp_path) -> None:
     result = CliRunner().invoke(app, ["scorecard", "show", str(card)], terminal_width=200)
     assert result.exit_code == 0, result.output
     assert "when {days_to_renewal: {max: 60}}" in " ".join(result.output.split())
+
+
+def test_a_fixed_missing_points_out_of_range_is_one_problem_at_its_line() -> None:
+    text = (
+        "name: mp\nbands: [{name: ok, min: 0}]\ndimensions:\n  d:\n    weight: 1\n"
+        "    measures:\n      m:\n        missing: {points: 150}\n"
+        "        metric: {exists: contacts}\n        grade: {categorical: {true: 100, false: 0}}\n"
+    )
+    [problem] = validate_scorecard(text, "mp.yaml")  # not also "should be 'renormalize' or ..."
+    assert (problem.line, problem.path) == (8, "dimensions.d.measures.m.missing.points")
+    assert "less than or equal to 100" in problem.message

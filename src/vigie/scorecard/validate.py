@@ -132,7 +132,17 @@ def _shape_problems(tree: dict[str, Any], exc: ValidationError) -> list[Scorecar
     return [
         ScorecardProblem(_dotted(path), _line(tree, path), _message(path, errs))
         for path, errs in by_path.items()
+        if not _other_branch(path, errs, by_path)
     ]
+
+
+def _other_branch(path: Path, errs: list[dict[str, Any]], by_path: dict[Path, Any]) -> bool:
+    """A union's mismatch with the forms the value does not take (`missing: {points: 150}`
+    is not 'renormalize' or 'zero'), when an error inside the value says what is wrong."""
+    wrong_form = all(
+        e["type"] in ("literal_error", "enum") or e["type"].endswith("_type") for e in errs
+    )
+    return wrong_form and any(len(p) > len(path) and p[: len(path)] == path for p in by_path)
 
 
 def _yaml_path(tree: Any, err: dict[str, Any]) -> Path:
