@@ -147,7 +147,7 @@ def risk_types(
         .head(1)
     )
     evidence = (
-        votes.sort_values("points", ascending=False)
+        votes.sort_values(["points", "evidence"], ascending=[False, True])  # ties: one order
         .groupby(["account_id", "as_of", "risk"])["evidence"]
         .agg("; ".join)
         .reset_index()
