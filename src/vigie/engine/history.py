@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from vigie.engine.scoring import SNAPSHOTS
-from vigie.engine.state import account_state
+from vigie.engine.state import account_state, dates_table
 from vigie.errors import UnknownAccountError, VigieError
 from vigie.scorecard.named import band_positions, positions, scorecard_spec
 from vigie.workspace import Workspace
@@ -156,7 +156,10 @@ def accounts(
     if not former:  # (a literal: Ibis would read mine.as_of.max() as last.as_of here)
         last = last.filter(last.as_of == mine.as_of.max().to_pyarrow().as_py())
     latest = mine.join(last, ["account_id", "as_of"])
-    state = account_state(workspace, latest.select("as_of").distinct())
+    # the few dates as literal rows: PostgreSQL misjudged the subquery (one row expected) and
+    # scanned the snapshots again for every subscription, 7.8 s on a 150-account book
+    days = latest.select("as_of").distinct().to_pyarrow().column("as_of").to_pylist()
+    state = account_state(workspace, dates_table(days))
     rows = latest.join(state, ["account_id", "as_of"]).select(
         "account_id",
         "name",
