@@ -25,6 +25,10 @@ class WorkspaceError(VigieError):
     """The workspace is missing, unreadable or of an unsupported schema version."""
 
 
+class BackendUnavailableError(WorkspaceError):
+    """The workspace's database server cannot be reached (down, refusing, wrong address)."""
+
+
 class UnknownTableError(VigieError):
     """A table name that is not part of the canonical schema."""
 

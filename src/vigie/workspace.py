@@ -27,7 +27,7 @@ import ibis.expr.types as ir
 import sqlglot as sg
 from ibis.backends import BaseBackend
 
-from vigie.errors import WorkspaceError
+from vigie.errors import BackendUnavailableError, WorkspaceError
 from vigie.schema import SCHEMA_VERSION, TABLES, get_table
 from vigie.textfile import read_text_file
 
@@ -197,7 +197,7 @@ class Workspace:
         except WorkspaceError:
             raise
         except Exception as exc:  # the backend's own error says why; keep it readable
-            raise WorkspaceError(
+            raise BackendUnavailableError(
                 f"Cannot connect to backend {redacted(self.backend_url)!r} of workspace "
                 f"{self.root}: {self._masked(exc)}"
             ) from exc

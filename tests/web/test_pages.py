@@ -14,6 +14,7 @@ from helpers_web import ALICE_BOOK, PASSWORDS
 
 from vigie.engine.scoring import score
 from vigie.engine.state import currencies
+from vigie.schema import SCHEMA_VERSION
 from vigie.scorecard.spec import load_scorecard
 from vigie.web.users import UserStore
 from vigie.workspace import Workspace
@@ -355,3 +356,18 @@ def test_pages_with_arr_totals_say_when_they_add_several_currencies(
         assert 'id="currency-notice"' in html, path
         assert f"EUR 3, USD {counts['USD']}." in html, path
     assert 'id="currency-notice"' not in client.get("/actions").text  # no ARR total there
+
+
+def test_a_database_server_that_is_down_is_a_503_to_retry(tmp_path, client_for) -> None:
+    root = tmp_path / "pg-book"
+    root.mkdir()
+    (root / "vigie.toml").write_text(  # port 9 (discard): nothing listens
+        '[workspace]\nbackend = "postgres://ann:S3cret@127.0.0.1:9/book"\nschema_version = '
+        f"{SCHEMA_VERSION}\n"
+    )
+    UserStore(root).add("victor", PASSWORDS["victor"], "viewer")
+    response = client_for("victor", root).get("/api/portfolio")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    detail = response.json()["detail"]
+    assert detail.startswith("Cannot connect to backend 'postgres://ann:***@127.0.0.1:9/book'")
+    assert "S3cret" not in detail and str(root) not in detail

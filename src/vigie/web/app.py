@@ -25,7 +25,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from vigie.errors import UnknownAccountError, VigieError, WorkspaceBusyError
+from vigie.errors import (
+    BackendUnavailableError,
+    UnknownAccountError,
+    VigieError,
+    WorkspaceBusyError,
+)
 from vigie.web.auth import (
     CsrfRejected,
     Forbidden,
@@ -207,6 +212,11 @@ def _error_handlers(app: FastAPI, root: Path) -> None:
     @app.exception_handler(CsrfRejected)
     def _csrf(request: Request, exc: CsrfRejected) -> Response:
         return problem(request, 403, "This form has expired or was not sent by Vigie. Reload it.")
+
+    @app.exception_handler(BackendUnavailableError)
+    def _unavailable(request: Request, exc: BackendUnavailableError) -> Response:
+        message = str(exc).replace(f" of workspace {root}", "")  # no server folder over HTTP
+        return problem(request, 503, message, **{"Retry-After": "30"})
 
     @app.exception_handler(WorkspaceBusyError)
     def _busy(request: Request, exc: WorkspaceBusyError) -> Response:
