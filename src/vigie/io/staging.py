@@ -30,7 +30,7 @@ BLANK = "__blank"
 """Staged column: every field of the row is empty (`,,,,` from Google Sheets or Excel): not a
 row, like a blank line."""
 WRITTEN = "__written_"
-"""Prefix of the staged columns holding an amount as the file writes it (see `amounts`)."""
+"""Prefix of the staged columns holding an amount as the file writes it (see `_count_amounts`)."""
 DOT_GROUPS = r"[^0-9]*[0-9]{1,3}(\.[0-9]{3})+[^0-9]*"
 """An amount written like 48.000 or 2.500.000: a dot before each group of three digits."""
 DOT_DECIMALS = r"\.([0-9]{1,2}|[0-9]{4,})([^0-9]|$)"
