@@ -26,7 +26,8 @@ def import_(
         ImportMode,
         typer.Option(
             help="append rows, replace the table, upsert by primary key, or replace-period: "
-            "replace the stored rows of the days the files cover (usage_events)."
+            "replace the stored rows dated from the files' earliest to their latest moment "
+            "(usage_events)."
         ),
     ] = ImportMode.APPEND,
     mapping: Annotated[

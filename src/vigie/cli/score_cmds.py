@@ -363,9 +363,9 @@ def _score_changes(title: str, name: str, rows: pd.DataFrame) -> Table:
     for row in rows.itertuples():
         table.add_row(
             getattr(row, name),
-            f"{_cell(row.score_from, '.1f')} -> {_cell(row.score_to, '.1f')}",
+            f"{_scaled(row.score_from)} -> {_scaled(row.score_to)}",  # a /10 child: 2.05
             f"{_cell(row.band_from)} -> {_cell(row.band_to)}",
-            _num(row.change, "+.1f"),
+            ("+" if row.change == row.change and row.change >= 0 else "") + _scaled(row.change),
         )
     return table
 
