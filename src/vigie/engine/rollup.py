@@ -51,13 +51,13 @@ def roll_up(snapshots: pd.DataFrame, info: pd.DataFrame, card: spec.Scorecard) -
     """
     keys = ["account_id", "as_of"]
     own_arr = info.set_index(keys)["arr"].fillna(0.0)
+    own = pd.MultiIndex.from_frame(snapshots[keys])
     current, weights, previous = snapshots, info, None
     for _ in range(MAX_LEVELS):
         parents, under = _parents(current, snapshots, weights, card)
         if parents.empty or (previous is not None and parents.equals(previous)):
             break
         previous = parents
-        own = pd.MultiIndex.from_frame(snapshots[keys])
         replaced = own.isin(pd.MultiIndex.from_frame(parents[keys]))
         current = pd.concat([snapshots[~replaced], parents[snapshots.columns]], ignore_index=True)
         total = own_arr.add(under, fill_value=0.0).reindex(own_arr.index)

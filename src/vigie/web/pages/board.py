@@ -10,10 +10,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
-from vigie.engine.state import currencies
 from vigie.web.auth import current_user
 from vigie.web.pages.common import BandInfo, workspace
-from vigie.web.pages.latest import latest
+from vigie.web.pages.latest import book_currencies, latest
 from vigie.web.pages.portfolio import PortfolioFilters, view
 from vigie.web.pages.portfolio_routes import FormFilters
 from vigie.web.render import render
@@ -82,7 +81,7 @@ def board_page(
     ws: Annotated[Workspace, Depends(workspace)],
     f: FormFilters,
 ) -> Response:
-    context = {"page": board(ws, f), "currencies": currencies(ws)}
+    context = {"page": board(ws, f), "currencies": book_currencies(ws)}
     return render(request, user, "board.html", context)
 
 

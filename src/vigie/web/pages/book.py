@@ -16,14 +16,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
-from vigie.engine.state import currencies
 from vigie.playbooks.actions import list_actions
 from vigie.playbooks.rules import load_playbooks
 from vigie.playbooks.worklist import account_facts, worklist
 from vigie.signals.compute import latest_signal_date
 from vigie.web.auth import current_user
 from vigie.web.pages.common import colour_of, workspace
-from vigie.web.pages.latest import cached, latest
+from vigie.web.pages.latest import book_currencies, cached, latest
 from vigie.web.render import render
 from vigie.web.users import User
 from vigie.workspace import Workspace
@@ -134,7 +133,7 @@ def book_html(
     limit: LimitQuery = 200,
 ) -> Response:
     page = book(ws, chosen_csm(user, csm), limit)
-    return render(request, user, "book.html", {"page": page, "currencies": currencies(ws)})
+    return render(request, user, "book.html", {"page": page, "currencies": book_currencies(ws)})
 
 
 @router.get("/api/book", response_model=BookPage, tags=["book"])

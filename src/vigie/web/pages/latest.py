@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from vigie.engine.scoring import DIMENSIONS, SNAPSHOTS
-from vigie.engine.state import account_state, dates_table
+from vigie.engine.state import account_state, currencies, dates_table
 from vigie.playbooks.worklist import proximity, score_risk, signal_facts
 from vigie.predict.store import PREDICTIONS
 from vigie.signals.compute import latest_signal_date
@@ -103,6 +103,12 @@ def cached(ws: Workspace, key: tuple, make: Callable[[], T], pool: str = "data")
                 entries.popitem(last=False)
             _building.pop(full, None)
     return value
+
+
+def book_currencies(ws: Workspace) -> dict[str, int]:
+    """Accounts per currency for the pages' notice, once per data version: a page served
+    from the cache then never connects just to count them."""
+    return cached(ws, ("currencies",), lambda: currencies(ws), "views")
 
 
 def latest(ws: Workspace, scorecard: str | None) -> Latest:

@@ -8,11 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from vigie.engine.state import currencies
 from vigie.spreadsheet import csv_text, write_xlsx
 from vigie.web.auth import current_user
 from vigie.web.pages.common import query_model, workspace
-from vigie.web.pages.latest import cached
+from vigie.web.pages.latest import book_currencies, cached
 from vigie.web.pages.portfolio import PortfolioFilters, PortfolioPage, export_frame, portfolio
 from vigie.web.render import fragment, json_response, language, render
 from vigie.web.users import User
@@ -40,7 +39,7 @@ def portfolio_page(request: Request, user: UserDep, ws: WorkspaceDep, f: FormFil
         lambda: fragment(request, "_portfolio_rows.html", lang, {"page": page}),
         "views",
     )
-    context = {"page": page, "rows": rows, "currencies": currencies(ws)}
+    context = {"page": page, "rows": rows, "currencies": book_currencies(ws)}
     return render(request, user, "portfolio.html", context)
 
 

@@ -17,13 +17,13 @@ from plotly.subplots import make_subplots
 from pydantic import BaseModel
 
 from vigie.engine.scoring import SNAPSHOTS
-from vigie.engine.state import account_state, currencies, dates_table
+from vigie.engine.state import account_state, dates_table
 from vigie.playbooks.forecast import forecast
 from vigie.playbooks.worklist import proximity, score_risk
 from vigie.web.auth import current_user
 from vigie.web.i18n import Formatter
 from vigie.web.pages.common import BandInfo, bands, workspace
-from vigie.web.pages.latest import cached, latest
+from vigie.web.pages.latest import book_currencies, cached, latest
 from vigie.web.render import json_response, render
 from vigie.web.users import User
 from vigie.workspace import Workspace
@@ -247,7 +247,7 @@ def trends_html(
     )
     labels = (_("ARR at risk"), _("ARR renewing"), _("Expected ARR lost"))
     chart = trends_chart(page, titles, labels)
-    context = {"page": page, "chart": chart, "currencies": currencies(ws)}
+    context = {"page": page, "chart": chart, "currencies": book_currencies(ws)}
     return render(request, user, "trends.html", context)
 
 
