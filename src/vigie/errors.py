@@ -8,6 +8,7 @@ traceback.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 
@@ -64,12 +65,31 @@ class ImportValidationError(VigieError):
         self.table = table
         self.problems = problems
         self.total = len(problems) if total is None else total
-        shown = "\n".join(f"  {p}" for p in problems[:50])
-        more = f"\n  ... and {self.total - 50} more" if self.total > 50 else ""
+        shown = "\n".join(f"  {p}" for p in problems[:SHOWN_PROBLEMS])
+        more = ""
+        if self.total > SHOWN_PROBLEMS:
+            more = f"\n  ... and {self.total - SHOWN_PROBLEMS} more"
+            shown = f"{_kinds(problems, self.total)}\nThe first {SHOWN_PROBLEMS}:\n{shown}"
         super().__init__(
             f"Import into {table!r} refused: {self.total} problem(s) found, nothing was written.\n"
             f"{shown}{more}"
         )
+
+
+SHOWN_PROBLEMS = 50
+
+
+def _kinds(problems: list[Problem], total: int) -> str:
+    """Problems counted by column and reason, most frequent first: past the first lines, a
+    thousand rows naming one unknown account are one fix, not a thousand."""
+    counts = Counter((p.column, p.reason) for p in problems)
+    width = len(f"{max(counts.values()):,}")
+    lines = [
+        f"  {n:>{width},} x {'' if column is None else f'column {column!r}: '}{reason}"
+        for (column, reason), n in counts.most_common()
+    ]
+    listed = "" if total == len(problems) else f" (counted over the {len(problems):,} listed)"
+    return "By kind" + listed + ":\n" + "\n".join(lines)
 
 
 class MappingError(VigieError):

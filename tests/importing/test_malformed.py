@@ -132,6 +132,25 @@ def test_all_problems_are_counted_but_samples_are_capped(ws: Workspace, tmp_path
     assert len(caught.value.problems) == 1000
     assert caught.value.problems[-1].line == 1001
     assert "... and 1150 more" in str(caught.value)
+    assert "By kind (counted over the 1,000 listed):\n  1,000 x column 'arr': not a number" in str(
+        caught.value
+    )
+
+
+def test_a_long_list_of_problems_starts_with_their_kinds(ws: Workspace, tmp_path) -> None:
+    """Sixty rows naming two unknown accounts and one bad number are three fixes, said first."""
+    path = tmp_path / "events.csv"
+    rows = [f"{'X1' if i % 3 else 'X2'},2024-10-01,login,{'x' if i == 7 else 1}" for i in range(60)]
+    path.write_text("account_id,occurred_at,event,quantity\n" + "\n".join(rows) + "\n")
+    with pytest.raises(ImportValidationError) as caught:
+        import_files(ws, "usage_events", [path], now=NOW)
+    head = str(caught.value).splitlines()[1:5]
+    assert head == [
+        "By kind:",
+        "  60 x column 'account_id': unknown account_id: not in accounts nor in this import",
+        "   1 x column 'quantity': not a number such as 1234.5",
+        "The first 50:",
+    ]
 
 
 def test_mapping_naming_a_missing_column_is_refused(ws: Workspace, tmp_path) -> None:
