@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from helpers_import import FILES, NOW, rows, snapshot
 
-from vigie.errors import ImportModeError, ImportValidationError, MappingError
+from vigie.errors import ImportModeError, ImportOptionError, ImportValidationError, MappingError
 from vigie.io import ImportMode, import_files
 from vigie.workspace import Workspace
 
@@ -384,3 +384,47 @@ def test_report_as_json(ws: Workspace) -> None:
     assert json.loads(json.dumps(report))["ignored_columns"] == {
         str(FILES / "tickets.csv"): ["Internal Note"]
     }
+
+
+def test_skip_unknown_accounts_leaves_out_trial_accounts_and_names_them(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A product-usage export holds trials and internal accounts the CRM does not: with the
+    option they are left out and named; without it nothing is written."""
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "account_id,event,occurred_at\nA1,login,2024-06-01\ntrial-9,login,2024-06-01\n"
+        "trial-9,login,2024-06-02\nA2,login,2024-06-02\ninternal,export,2024-06-03\n"
+    )
+    with pytest.raises(ImportValidationError):
+        import_files(ws, "usage_events", [events], now=NOW)
+    dry = import_files(ws, "usage_events", [events], skip_unknown_accounts=True, dry_run=True)
+    assert (dry.rows_read, dry.skipped_unknown, dry.inserted) == (5, 3, 2)
+    assert rows(ws, "SELECT count(*) FROM usage_events") == [(0,)]
+    report = import_files(ws, "usage_events", [events], skip_unknown_accounts=True, now=NOW)
+    assert (report.skipped_unknown, report.inserted, report.skipped) == (3, 2, 0)
+    assert report.warnings[-1] == (
+        "3 usage_events row(s) skipped: their account_id is not in accounts (2 id(s): "
+        "'trial-9' (2), 'internal' (1)). Import those accounts first if they are customers."
+    )
+    assert rows(ws, "SELECT account_id FROM usage_events ORDER BY 1") == [("A1",), ("A2",)]
+    assert report.to_dict()["skipped_unknown"] == 3
+
+
+def test_skip_unknown_accounts_still_refuses_an_id_written_another_way(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """`a1 ` is A1 mistyped, not a trial: skipping it would drop a customer's tickets."""
+    tickets = tmp_path / "tickets.csv"
+    tickets.write_text(
+        "ticket_id,account_id,opened_at,severity\nT1,a1 ,2024-06-01,high\nT2,gone,2024-06-01,low\n"
+    )
+    with pytest.raises(ImportValidationError) as caught:
+        import_files(ws, "tickets", [tickets], skip_unknown_accounts=True, now=NOW)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.reason) == (
+        2,
+        "unknown account_id: not in accounts nor in this import (did you mean 'A1'?)",
+    )
+    with pytest.raises(ImportOptionError, match="tables whose rows name an account"):
+        import_files(ws, "accounts", [FILES / "accounts.csv"], skip_unknown_accounts=True)

@@ -85,3 +85,13 @@ def test_an_unknown_parent_is_reported_on_postgres(
         import_files(ws, "accounts", [accounts], now=NOW)
     [problem] = caught.value.problems
     assert (problem.line, problem.column, problem.value) == (32, "parent_account_id", "GONE")
+
+
+def test_skip_unknown_accounts_on_postgres(postgres_con: BaseBackend, tmp_path: Path) -> None:
+    ws = Workspace.from_connection(tmp_path / "ws", postgres_con)
+    import_files(ws, "accounts", [FILES / "accounts.csv"], now=NOW)
+    events = tmp_path / "events.csv"
+    events.write_text("account_id,event,occurred_at\nA1,login,2024-06-01\ntrial,login,2024-06-01\n")
+    report = import_files(ws, "usage_events", [events], skip_unknown_accounts=True, now=NOW)
+    assert (report.skipped_unknown, report.inserted) == (1, 1)
+    assert ws.table("usage_events").account_id.to_pyarrow().to_pylist() == ["A1"]

@@ -61,6 +61,14 @@ def import_(
     sheet: Annotated[
         str | None, typer.Option(help="XLSX sheet to read (default: the first).")
     ] = None,
+    skip_unknown_accounts: Annotated[
+        bool,
+        typer.Option(
+            "--skip-unknown-accounts",
+            help="Leave out, with a warning, the rows whose account_id is not in accounts "
+            "(trial or internal accounts of a usage export) instead of refusing the import.",
+        ),
+    ] = False,
     no_text: Annotated[
         bool,
         typer.Option(
@@ -91,6 +99,7 @@ def import_(
             encoding=encoding,
             sheet=sheet,
             dry_run=dry_run,
+            skip_unknown_accounts=skip_unknown_accounts,
             keep_text=False if no_text else None,
         )
     except ImportValidationError as exc:
@@ -122,6 +131,8 @@ def _print_summary(report: ImportReport) -> None:
     grid.add_row("rows read", f"{report.rows_read:,}")
     if report.skipped:
         grid.add_row("skipped (mapping's where)", f"{report.skipped:,}")
+    if report.skipped_unknown:
+        grid.add_row("skipped (unknown account)", f"{report.skipped_unknown:,}")
     grid.add_row("inserted", f"{report.inserted:,}")
     if report.mode == ImportMode.UPSERT:
         grid.add_row("updated", f"{report.updated:,}")

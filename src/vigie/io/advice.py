@@ -94,6 +94,19 @@ def currencies_mixed(table: str, currencies: dict[str, Counter[str]]) -> list[st
     return found
 
 
+def unknown_accounts_skipped(table: str, rows: Counter[str]) -> list[str]:
+    """Rows `--skip-unknown-accounts` left out, said with the ids behind them, most rows first:
+    a skipped id may be an account the accounts import lacks, not a trial."""
+    if not rows:
+        return []
+    listed = ", ".join(f"{account!r} ({n:,})" for account, n in rows.most_common(5))
+    more = f" and {len(rows) - 5:,} more" if len(rows) > 5 else ""
+    return [
+        f"{rows.total():,} {table} row(s) skipped: their account_id is not in accounts "
+        f"({len(rows):,} id(s): {listed}{more}). Import those accounts first if they are customers."
+    ]
+
+
 def dots_as_thousands(table: str, groups: Counter[str], decimals: Counter[str]) -> list[str]:
     """Amounts written like 48.000 and 1.250, and never with a decimal point: a European
     export's thousands separator, read as 48 and 1.25 unless the mapping sets `decimal`."""

@@ -27,7 +27,7 @@ import duckdb
 import ibis
 import pyarrow as pa
 
-from vigie.errors import ImportModeError, ImportValidationError
+from vigie.errors import ImportModeError, ImportOptionError, ImportValidationError
 from vigie.io import direct
 from vigie.io.advice import (
     SUBSCRIPTION_SPANS,
@@ -42,6 +42,7 @@ from vigie.io.advice import (
     rows_in_period,
     status_without_end,
     stored_period,
+    unknown_accounts_skipped,
 )
 from vigie.io.import_log import earlier_imports, file_digest, record_import
 from vigie.io.mapping import load_mapping
@@ -80,6 +81,8 @@ class ImportReport:
     """Upsert: existing rows replaced by a row of the files."""
     deleted: int
     """Replace: rows removed before the files' rows were written."""
+    skipped_unknown: int = 0
+    """Rows left out for naming an account_id no account has (`skip_unknown_accounts`)."""
     ignored_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """File -> its columns that match nothing in the table and were not kept."""
     attribute_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -96,6 +99,7 @@ class ImportReport:
             "files": list(self.files),
             "rows_read": self.rows_read,
             "skipped": self.skipped,
+            "skipped_unknown": self.skipped_unknown,
             "inserted": self.inserted,
             "updated": self.updated,
             "deleted": self.deleted,
@@ -120,6 +124,7 @@ def import_files(
     encoding: str | None = None,
     sheet: str | None = None,
     dry_run: bool = False,
+    skip_unknown_accounts: bool = False,
     keep_text: bool | None = None,
     author: str | None = None,
     now: dt.datetime | None = None,
@@ -128,6 +133,8 @@ def import_files(
 
     `encoding` None reads UTF-8, or guesses (see `vigie.io.sources`). `timezone` (IANA) is
     that of timestamps written without an offset (None: UTC).
+    `skip_unknown_accounts` leaves out (and counts) rows whose account_id no account has,
+    instead of refusing them.
     `keep_text=False` (`--no-text`) stores free text as NULL, keeping only its scores;
     None follows the workspace's `[text] keep` setting. An import that writes is
     logged with its `author` (default: the OS user). `now` (UTC) is the moment
@@ -136,6 +143,11 @@ def import_files(
     started = time.perf_counter()
     spec = get_table(table)
     mode = _mode(spec, mode)
+    if skip_unknown_accounts and not _names_accounts(spec):
+        raise ImportOptionError(
+            f"--skip-unknown-accounts is for tables whose rows name an account; {spec.name} "
+            "does not."
+        )
     if not paths:
         raise ImportModeError("No file to import: give at least one FILE.")
     loaded = load_mapping(Path(mapping), spec) if mapping is not None else None
@@ -153,7 +165,8 @@ def import_files(
     if workspace.backend_name == "duckdb":
         con = workspace.con.con  # the DuckDB connection under Ibis: stage next to the tables
         counts = None
-        if direct.applies(spec, mode, dry_run, filtered=bool(loaded and loaded.keep)):
+        filtered = bool(loaded and loaded.keep) or skip_unknown_accounts
+        if direct.applies(spec, mode, dry_run, filtered=filtered):
             staging = Staging(con, spec, loaded, dates, options)
             counts = direct.insert_checked(staging, files, mode, moment, _local_table)
         if counts is None:  # a problem to report, or rules that span rows: stage first
@@ -169,6 +182,7 @@ def import_files(
                 write,
                 dry_run,
                 pending.inspect,
+                skip_unknown_accounts,
             )
     else:
         with duckdb.connect() as con:
@@ -185,6 +199,7 @@ def import_files(
                 writer,
                 dry_run,
                 pending.inspect,
+                skip_unknown_accounts,
             )
     inserted, updated, deleted = counts
     digests = {str(p): file_digest(p) for p in files}
@@ -194,6 +209,7 @@ def import_files(
         files=tuple(str(p) for p in paths),
         rows_read=staging.rows_read,
         skipped=staging.skipped,
+        skipped_unknown=staging.unknown_accounts.total(),
         inserted=inserted,
         updated=updated,
         deleted=deleted,
@@ -211,6 +227,7 @@ def import_files(
                 else ()
             ),
             *pending.warnings,
+            *unknown_accounts_skipped(spec.name, staging.unknown_accounts),
         ),
     )
     if not dry_run:
@@ -339,12 +356,15 @@ def _run(
     write: Writer,
     dry_run: bool,
     keep: Callable[[Staging, KeyRelation], None] | None = None,
+    skip_unknown_accounts: bool = False,
 ) -> Counts:
     """Stage (TEMP tables only), then check and write inside `begin`'s transaction; `keep`
     reads the checked rows (a dry run's advice)."""
     try:
         problems = staging.stage(files)
         with begin(staging.con) as commit:
+            if skip_unknown_accounts:
+                staging.skip_unknown_accounts(existing("accounts", ("account_id",)))
             found, total = validate(
                 staging.con,
                 staging.view,
@@ -367,6 +387,13 @@ def _run(
             return counts
     finally:
         staging.close()
+
+
+def _names_accounts(table: Table) -> bool:
+    """The table's rows belong to an account (every fact table; not accounts itself)."""
+    return any(
+        c.name == "account_id" and c.references == "accounts.account_id" for c in table.columns
+    )
 
 
 def _local_table(table: str, columns: tuple[str, ...]) -> str:

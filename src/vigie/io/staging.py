@@ -20,7 +20,7 @@ from vigie.io.mapping import Mapping, currency_of, plan_columns
 from vigie.io.parsing import DateReading, duckdb_type, typed
 from vigie.io.sources import ROW, ReadOptions, Source, open_source
 from vigie.io.sql import expression_columns, ident, literal, trimmed
-from vigie.io.validation import FILE, TEXT_TYPES, raw_name
+from vigie.io.validation import FILE, TEXT_TYPES, look_alike, raw_name
 from vigie.schema import Table
 
 KEEP = "__keep"
@@ -77,6 +77,8 @@ class Staging:
         self.rows_read = 0
         self.skipped = 0
         """Rows left out by the mapping's `where`."""
+        self.unknown_accounts: Counter[str] = Counter()
+        """account_id -> rows left out because no account has it (`skip_unknown_accounts`)."""
         self.extras: dict[str, tuple[str, ...]] = {}
         """File -> its columns that match no canonical column (kept in attributes or ignored)."""
         self.given: set[str] = set()
@@ -242,6 +244,24 @@ class Staging:
                     self.currencies[column][code] += count
                 self.dot_groups[column] += groups or 0  # NULL: every written text is NULL
                 self.dot_decimals[column] += decimals or 0
+
+    def skip_unknown_accounts(self, accounts: str) -> None:
+        """Leave out the rows whose account_id is in no row of `accounts` (SQL relation): a
+        product-usage export also holds trial and internal accounts the CRM does not. An id
+        like a known one but for case, blanks or leading zeros stays, to be refused with a
+        "did you mean": skipping it would drop a customer's rows."""
+        column = ident("account_id")
+        keys = f"SELECT account_id AS k FROM {accounts} WHERE account_id IS NOT NULL"
+        unknown = (
+            f"{KEEP} AND NOT {BLANK} AND {column} IS NOT NULL AND {column} NOT IN "
+            f"(SELECT k FROM ({keys})) AND {look_alike(keys, column)} IS NULL"
+        )
+        for name in self.tables.values():
+            rows = self.con.execute(
+                f"SELECT {column}, count(*) FROM {name} WHERE {unknown} GROUP BY {column}"
+            ).fetchall()
+            self.unknown_accounts.update(dict(rows))
+            self.con.execute(f"UPDATE {name} SET {KEEP} = false WHERE {unknown}")
 
     def _create_view(self) -> None:
         columns = ", ".join(ident(c) for c in self.staged_columns)

@@ -308,13 +308,9 @@ def _references(
             relations.append(f"SELECT {ident(key)} AS k FROM {stage}")
         c = ident(column.name)
         keys = " UNION ALL ".join(relations)
-        # the key it was probably meant to be: the same but for case, blanks or leading zeros
-        alike = (
-            f"(SELECT min(r.k) FROM ({keys}) r WHERE lower(trim(r.k)) = lower(trim(s.{c})) "
-            f"OR ltrim(r.k, '0') = ltrim(s.{c}, '0'))"
-        )
         unknown = (
-            f"SELECT {FILE}, {ROW}, {c} AS value, {alike} AS alike FROM {stage} s "
+            f"SELECT {FILE}, {ROW}, {c} AS value, {look_alike(keys, f's.{c}')} AS alike "
+            f"FROM {stage} s "
             f"WHERE {c} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ({keys}) r WHERE r.k = s.{c})"
         )
         rows, total = _sampled(con, unknown)
@@ -333,6 +329,15 @@ def _references(
                 )
             )
     return found
+
+
+def look_alike(keys: str, value: str) -> str:
+    """SQL: the key of `keys` (a relation with column `k`) that `value` was probably meant to
+    be, the same but for case, blanks or leading zeros; NULL if none."""
+    return (
+        f"(SELECT min(r.k) FROM ({keys}) r WHERE lower(trim(r.k)) = lower(trim({value})) "
+        f"OR ltrim(r.k, '0') = ltrim({value}, '0'))"
+    )
 
 
 def _distinct_values(con: duckdb.DuckDBPyConnection, rows: str, key: str, total: int) -> str:
