@@ -266,6 +266,7 @@ def test_a_bad_mapping_where_is_refused_with_its_line(ws: Workspace, tmp_path: P
     before = snapshot(ws)
     for where, reason in [
         ("\"Type\" = 'x'", "acc.csv has no column 'Type'"),
+        ('Stage = "Customer"', "no column 'Customer'.* a text value is written in single quotes"),
         ("Stage = ", "expr is not valid SQL"),
         ("CAST(Stage AS INTEGER) > 1", "the expr fails at"),
     ]:

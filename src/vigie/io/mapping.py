@@ -303,9 +303,15 @@ def _referenced(
     referenced = [rule.text] if rule.kind == "column" else expression_columns(rule.text)
     for name in referenced:
         if name not in file_columns:
+            quoting = (
+                f' In an expr, "{name}" names a column; a text value is written in single '
+                f"quotes: '{name}'."
+                if rule.kind == "expr"
+                else ""
+            )
             raise MappingError(
                 f"{mapping.where(key, rule.line)}: {file_name} has no column {name!r}; "
-                f"its columns are: {', '.join(file_columns)}."
+                f"its columns are: {', '.join(file_columns)}.{quoting}"
             )
     return referenced
 
