@@ -49,6 +49,8 @@ def roll_up(snapshots: pd.DataFrame, info: pd.DataFrame, card: spec.Scorecard) -
     whose own score is overridden at D keeps it: the override is the CSM's word on the
     whole account.
     """
+    if info["parent_account_id"].isna().all():  # no hierarchy: nothing to index
+        return snapshots
     keys = ["account_id", "as_of"]
     own_arr = info.set_index(keys)["arr"].fillna(0.0)
     own = pd.MultiIndex.from_frame(snapshots[keys])

@@ -10,7 +10,7 @@ Re-scoring a date replaces that date's rows for that scorecard.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ibis
 import numpy as np
@@ -143,19 +143,25 @@ class _Rows:
 
     wide: pa.Table
     tag: dict[str, str]
+    constants: dict[str | None, pa.Array] = field(default_factory=dict)
+    """Text -> a column of it: the scorecard's name and version repeat in every table."""
 
     def _table(self, name: str, columns: dict[str, pa.Array | str | None]) -> pa.Table:
-        n = self.wide.num_rows
         keys = {"account_id": self.wide["account_id"], "as_of": self.wide["as_of"]}
         schema = SCHEMAS[name].to_pyarrow()
         arrays = {**keys, **self.tag, **columns}
         return pa.table(
             [
-                value if isinstance(value, pa.ChunkedArray | pa.Array) else _repeated(value, n)
+                value if isinstance(value, pa.ChunkedArray | pa.Array) else self._constant(value)
                 for value in (arrays[c] for c in schema.names)
             ],
             names=schema.names,
         ).cast(schema)
+
+    def _constant(self, text: str | None) -> pa.Array:
+        if text not in self.constants:
+            self.constants[text] = _repeated(text, self.wide.num_rows)
+        return self.constants[text]
 
     def dimension(self, d: str) -> pa.Table:
         return self._table(
