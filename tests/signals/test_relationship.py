@@ -193,7 +193,8 @@ def test_no_touch_includes_green_accounts(ws) -> None:
             },
         ],
     )
-    out = run(ws, touch.signals, [D(2025, 3, 10), D(2025, 3, 12)])
+    # the meeting of 2025-01-10 is 60 days before 2025-03-11: within the last 60 days
+    out = run(ws, touch.signals, [D(2025, 3, 10), D(2025, 3, 11), D(2025, 3, 12)])
     assert fired(out, "no_touch") == {("QUIET", D(2025, 3, 12))}
     assert out.iloc[0]["value"] == 61.0
 

@@ -63,6 +63,23 @@ def test_a_dip_deeper_than_last_years_fires(ws) -> None:
     assert fired(out, "usage_drop") == {("DEEPER", D(2025, 9, 1))}
 
 
+def test_a_drop_exactly_the_tolerance_below_last_year_is_seasonal(ws) -> None:
+    """Last year 4.5 against 10 a day (0.45), now 3.0 (0.30): exactly 0.15 below, so seasonal
+    (0.45 - 0.15 is 0.30000000000000004 in floating point); 2.9 a day is not."""
+    accounts(ws, ["EXACT", "BELOW"])
+    for account, now in (("EXACT", 3.0), ("BELOW", 2.9)):
+        parts = [
+            daily_usage(account, D(2024, 6, 1), D(2025, 10, 3), 1, 10.0),
+            daily_usage(account, D(2025, 10, 4), D(2025, 10, 31), 1, now),
+        ]
+        year_before = daily_usage(account, D(2024, 10, 4), D(2024, 10, 31), 1, 4.5)
+        frame = pd.concat(parts)
+        in_window = frame["occurred_at"].between("2024-10-04", "2024-11-01")
+        load(ws, "usage_events", pd.concat([frame[~in_window], year_before]))
+    out = run(ws, usage.signals, [D(2025, 11, 1)])
+    assert fired(out, "usage_drop") == {("BELOW", D(2025, 11, 1))}
+
+
 def test_feature_disengagement(ws) -> None:
     accounts(ws, ["QUIT", "KEEPS"])
     rows = []

@@ -26,8 +26,10 @@ def signals(ctx: Context) -> list[ir.Table]:
     last = j.filter(j.d < j.as_of).group_by(KEYS).agg(last=_.d.max())
     grid = ctx.grid.join(logged, "as_of").left_join(last, KEYS)
     since = grid.as_of.delta(grid.last, unit="day")
+    # a touch on D - 60 is within the last 60 days, as in every other window: quiet from
+    # `days` + 1 days after it; an account never touched is quiet for all its tenure
     quiet = grid.mutate(since=since).filter(
-        ibis.ifelse(_.last.isnull(), _.tenure_days.fill_null(0) >= cfg.days, _.since >= cfg.days)
+        ibis.ifelse(_.last.isnull(), _.tenure_days.fill_null(0) >= cfg.days, _.since > cfg.days)
     )
     evidence = ibis.ifelse(
         quiet.last.isnull(),
@@ -38,5 +40,5 @@ def signals(ctx: Context) -> list[ir.Table]:
         + text(quiet.since)
         + " days ago",
     )
-    severity = ibis.ifelse(quiet.since.fill_null(10**6) >= 2 * cfg.days, "high", "medium")
+    severity = ibis.ifelse(quiet.since.fill_null(10**6) > 2 * cfg.days, "high", "medium")
     return [emit(quiet, "no_touch", severity, quiet.since, number(cfg.days), evidence)]

@@ -14,6 +14,7 @@ import ibis
 import ibis.expr.types as ir
 from ibis import _
 
+from vigie.scorecard.compile import DIGITS
 from vigie.signals.base import KEYS, Context, between, day, emit, text
 from vigie.signals.config import Usage
 
@@ -115,7 +116,10 @@ def signals(ctx: Context) -> list[ir.Table]:
         ly_now, ly_before = t[f"ly_{spec.now}"], t[f"ly_{spec.before}"]
         ly_ratio = ly_now.cast("float64") / ly_before.cast("float64").nullif(0)
         scored = t.mutate(_ratio=ratio, _ly=ly_ratio, _now=t[spec.now], _before=t[spec.before])
-        seasonal = scored._ly.notnull() & (scored._ratio >= scored._ly - cfg.seasonal_tolerance)
+        # rounded: 0.30 against 0.45 - 0.15 = 0.30000000000000004 is within the tolerance
+        seasonal = scored._ly.notnull() & (
+            (scored._ratio - scored._ly).round(DIGITS) >= -cfg.seasonal_tolerance
+        )
         fired = scored.filter(
             scored._before >= spec.minimum, scored._ratio < spec.threshold, ~seasonal
         )
