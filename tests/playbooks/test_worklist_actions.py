@@ -197,6 +197,8 @@ def test_cli_worklist_record_and_actions(ws: Workspace, tmp_path: Path) -> None:
     listed = json.loads(runner.invoke(app, ["actions", "list", "-w", root, "--json"]).output)
     ids = {a["account_id"]: a["action_id"] for a in listed}
     assert {r["account_id"]: r["open_action"] for r in json.loads(recorded.stdout)} == ids
+    stored_due = {a["account_id"]: a["due_at"][:10] for a in listed}  # from today, not as-of
+    assert {r["account_id"]: r["due"] for r in json.loads(recorded.stdout)} == stored_due
     for _ in range(2):  # a daily cron: nothing new while the actions are open
         assert "Opened 0 action(s)." in runner.invoke(app, [*base, "--record"]).stderr
     out = tmp_path / "w.xlsx"

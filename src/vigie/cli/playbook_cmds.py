@@ -85,9 +85,13 @@ def worklist_cmd(
         created = open_actions(ws, todo)
         err_console.print(f"Opened {len(created)} action(s).")  # stdout stays JSON / CSV
         opened = created.set_index("account_id")
+        new = rows["open_action"].isna() & rows["account_id"].isin(opened.index)
         rows["open_action"] = rows["open_action"].fillna(
             rows["account_id"].map(opened["action_id"])
         )
+        # due from now, as stored: --as-of a past date would print a due date already past
+        stored_due = pd.to_datetime(rows["account_id"].map(opened["due_at"])).dt.date
+        rows["due"] = rows["due"].where(~new, stored_due)
     if xlsx is not None:
         write_xlsx(rows, xlsx, "worklist")
         console.print(f"Wrote {len(rows)} row(s) to {xlsx}.")
