@@ -111,6 +111,18 @@ def test_expected_loss_from_model_then_band_history(ws: Workspace) -> None:
     assert f.nrr == pytest.approx(f.grr + 1000 / 6600)
 
 
+def test_band_rates_count_only_accounts_paying_at_the_score_date(ws: Workspace) -> None:
+    """A holding company scored by roll-up and an account without a contract, both red a
+    year ago, cannot stop paying: counted, they would turn red's 1 in 2 into 1 in 4."""
+    load(ws, "accounts", [{"account_id": a, "name": a} for a in ("HOLDING", "NO_CONTRACT")])
+    rows = [{"account_id": a, "as_of": S, "scorecard": "t", "band": "red"}
+            for a in ("HOLDING", "NO_CONTRACT")]  # fmt: skip
+    frame = pd.DataFrame(rows).reindex(columns=SCHEMAS[SNAPSHOTS].names)
+    ws.con.insert(SNAPSHOTS, ibis.memtable(frame, schema=SCHEMAS[SNAPSHOTS]))
+    got = forecast(ws, D).renewals.set_index("account_id")
+    assert got.loc["B", ["probability", "source"]].tolist() == [0.5, "band_history"]
+
+
 def test_without_model_or_a_year_of_scores_the_grr_is_unknown(ws: Workspace) -> None:
     ws.con.drop_table(PREDICTIONS)
     snaps = ws.con.table(SNAPSHOTS)

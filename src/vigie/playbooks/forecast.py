@@ -6,7 +6,7 @@ dated at or before D when the renewal falls inside that prediction's horizon
 (a 90-day probability says nothing about a renewal in nine months); otherwise
 from history: the share of scored accounts in the same band that stopped paying within a year,
 counted on scores dated at least a year before D (so every outcome is known by
-D), falling back to the whole portfolio's rate for accounts without a band. With neither
+D) of the accounts that were paying then, falling back to the whole portfolio's rate for accounts without a band. With neither
 (no model, less than a year of scores) a renewal has no probability: its ARR is reported as
 such and the GRR is unknown, never a reassuring 100 %.
 Bands are those of one scorecard (the one asked for, else the most recently scored).
@@ -74,11 +74,22 @@ def _scores(workspace: Workspace, scorecard: str | None) -> ir.Table | None:
 def _band_rates(
     workspace: Workspace, snaps: ir.Table | None, as_of: dt.date
 ) -> tuple[pd.DataFrame, float | None]:
-    """Churn-within-a-year rate per band, from scores dated a year or more before D."""
+    """Churn-within-a-year rate per band, from scores dated a year or more before D, of the
+    accounts paying then: a holding company scored by roll-up, or an account without a
+    contract, cannot stop paying and would dilute the rate."""
     if snaps is None:
         return pd.DataFrame(columns=["band", "band_rate"]), None
     snaps = snaps.filter(snaps.as_of <= as_of - dt.timedelta(days=YEAR))
     snaps = snaps.select("account_id", "as_of", "band").distinct()
+    subs = workspace.table("subscriptions")
+    snaps = snaps.semi_join(
+        subs,
+        [
+            snaps.account_id == subs.account_id,
+            subs.start_date <= snaps.as_of,
+            subs.end_date.isnull() | (subs.end_date > snaps.as_of),
+        ],
+    )
     stops = revenue_stops(workspace)
     churned = snaps.semi_join(
         stops,
