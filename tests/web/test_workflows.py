@@ -88,6 +88,8 @@ def test_logging_the_recommended_action_opens_it_once(client_for, workspace_dir)
     assert _actions(workspace_dir) == [
         (ALICE_ACCOUNT, rec["playbook"], rec["action"], rec["owner"], "open", None, None)
     ]
+    with Workspace.open(workspace_dir) as ws:  # due as the page shows it, not from the score date
+        assert str(list_actions(ws)["due_at"].iloc[0].date()) == rec["due"]
     again = _post(client, f"/accounts/{ALICE_ACCOUNT}/actions", form)
     assert again.status_code == 400 and "already has an open" in again.text
     assert len(_actions(workspace_dir)) == 1

@@ -318,15 +318,16 @@ def _facts(ws: Workspace, table: str, account_id: str, newest: str) -> list[dict
 
 
 def _recommended(ws: Workspace, account_id: str) -> dict[str, Any] | None:
-    rows, as_of = full_worklist(ws)
+    rows, _ = full_worklist(ws)
     mine = rows[rows["account_id"] == account_id]
     if mine.empty:
         return None
     row = mine.astype(object).where(mine.notna(), None).iloc[0]
     keys = (
-        "playbook", "action", "owner", "priority", "due", "risk_type", "evidence", "open_action",
+        "playbook", "action", "owner", "priority", "due", "due_days", "risk_type", "evidence",
+        "open_action",
     )  # fmt: skip
-    return {**{k: row[k] for k in keys}, "due_days": (row["due"] - as_of).days}
+    return {k: row[k] for k in keys}
 
 
 def _active_overrides(ws: Workspace, card: str, account_id: str) -> list[dict[str, Any]]:

@@ -78,7 +78,8 @@ def full_worklist(ws: Workspace) -> tuple[pd.DataFrame, dt.date]:
     def make() -> pd.DataFrame:
         facts = account_facts(ws, as_of)
         # due dates count from today, the day "Log action" opens the action with them
-        return worklist(facts, load_playbooks(workspace=ws), list_actions(ws), today)
+        rows = worklist(facts, load_playbooks(workspace=ws), list_actions(ws), today)
+        return rows.assign(due_days=[(due - today).days for due in rows["due"]])
 
     return cached(ws, ("worklist", as_of, today), make), as_of
 
@@ -99,7 +100,6 @@ def book(ws: Workspace, csm: str | None, limit: int = 200) -> BookPage:
             BookRow(
                 **{k: r[k] for k in BookRow.model_fields if k in r and k != "colour"},
                 colour=colour_of(run.bands, r["band"]),
-                due_days=(r["due"] - dt.datetime.now(dt.UTC).date()).days,
             )
             for r in shown.to_dict("records")
         ],
