@@ -142,6 +142,19 @@ def test_account_page_decomposes_the_score(client_for) -> None:
     assert '<script src="/static/plotly.min.js">' in html and 'id="chart"' in html
 
 
+def test_an_account_page_draws_the_bands_of_its_segment(client_for, scored_workspace) -> None:
+    """saas-standard's enterprise accounts are green from 75, not 70: a 74.9 is yellow and
+    must not sit in a green area of its chart."""
+    with Workspace.open(scored_workspace) as ws:
+        accounts = ws.table("accounts")
+        enterprise = accounts.filter(accounts.segment == "enterprise").account_id.min().execute()
+        smb = accounts.filter(accounts.segment == "smb").account_id.min().execute()
+    client = client_for("victor")
+    for account, bounds in ((enterprise, [75, 55, None]), (smb, [70, 50, None])):
+        data = client.get(f"/api/accounts/{account}").json()
+        assert [b["bound"] for b in data["bands"]] == bounds, account
+
+
 def test_unknown_account_is_a_404_with_the_reason(client_for) -> None:
     response = client_for("victor").get("/api/accounts/NOPE")
     assert response.status_code == 404

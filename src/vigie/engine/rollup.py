@@ -27,14 +27,6 @@ def band_name(bands: list[spec.Band], scaled: pd.Series) -> pd.Series:
     return pd.Series(names, index=scaled.index, dtype="object").where(scaled.notna(), None)
 
 
-def _bands_of(card: spec.Scorecard, segment: str | None) -> list[spec.Band]:
-    """The bands of the segment chosen for the parent at D (the base ones without a segment)."""
-    for s in card.segments:
-        if s.name == segment and s.bands is not None:
-            return s.bands
-    return card.bands
-
-
 MAX_LEVELS = 10
 """Hierarchy depth rolled up (a parent link cycle stops there instead of looping)."""
 
@@ -104,7 +96,7 @@ def _parents(
     band = pd.Series(None, index=parents.index, dtype=object)
     for name in [None, *(s.name for s in card.segments)]:
         rows = segment.isna() if name is None else segment == name
-        band[rows] = band_name(_bands_of(card, name), scaled[rows])
+        band[rows] = band_name(card.bands_of(name), scaled[rows])
     parents = parents.assign(
         segment_rule=segment,
         score_scaled=scaled,

@@ -416,6 +416,14 @@ class Scorecard(_Model):
             for m, measure in dim.measures.items()
         ]
 
+    def bands_of(self, segment: str | None) -> list[Band]:
+        """The bands of the segment chosen for an account (the base ones without a segment,
+        or for a segment that keeps them)."""
+        for s in self.segments:
+            if s.name == segment and s.bands is not None:
+                return s.bands
+        return self.bands
+
     def for_segment(self, segment: Segment) -> Scorecard:
         """The scorecard as it applies to one segment: its weights, grades and bands replace the base."""
         dimensions = {}

@@ -174,8 +174,8 @@ def account_page(
             raise UnknownAccountError(f"No account {account_id!r} in workspace {ws.root}.")
         raise UnknownAccountError(f"Account {account_id!r} has no {card} score yet.")
     as_of = history[-1]["as_of"]
-    band_list = bands(ws, card, as_of)
     snap = _rows(mine.filter(mine.as_of == as_of))[0]
+    band_list = bands(ws, card, as_of, snap["segment_rule"])
     state = account_state(ws, dates_table([as_of]))
     info = _rows(state.filter(state.account_id == account_id))[0]
     days = info["days_to_renewal"]

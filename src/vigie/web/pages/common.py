@@ -98,12 +98,16 @@ def latest_run(ws: Workspace, scorecard: str | None) -> tuple[str, dt.date]:
     return str(name), last
 
 
-def bands(ws: Workspace, card_name: str, as_of: dt.date) -> list[BandInfo]:
-    """Bands best first with a colour each; from the spec, else ordered by the scores seen."""
+def bands(
+    ws: Workspace, card_name: str, as_of: dt.date, segment: str | None = None
+) -> list[BandInfo]:
+    """Bands best first with a colour each (the bounds of `segment`'s bands when it has its
+    own); from the spec, else ordered by the scores seen."""
     card = scorecard_spec(ws.root, card_name)
     if card is not None:
-        names = [b.name for b in card.bands]
-        bounds: list[float | None] = [b.bound for b in card.bands[:-1]] + [None]
+        chosen = card.bands_of(segment)
+        names = [b.name for b in chosen]
+        bounds: list[float | None] = [b.bound for b in chosen[:-1]] + [None]
     else:
         names = bands_seen(ws, card_name, as_of)
         bounds = [None] * len(names)
