@@ -260,6 +260,19 @@ def test_trends_show_arr_at_risk_and_the_renewal_forecast(client_for, scored_wor
     assert 'id="renewals"' in html and 'id="at-risk"' in html
 
 
+def test_arr_at_risk_is_the_portfolio_s_on_the_account_page_and_trends(client_for) -> None:
+    """Trends' history reads the risk from scores; the figure of today it quotes, and each
+    account page's, are the portfolio's (churn model's probabilities where predicted)."""
+    client = client_for("victor")
+    rows = client.get("/api/portfolio", params={"per_page": 500}).json()["rows"]
+    trends = client.get("/api/trends").json()
+    assert trends["arr_at_risk_now"] == pytest.approx(sum(r["arr_at_risk"] for r in rows))
+    for row in rows[:3]:
+        account = client.get(f"/api/accounts/{row['account_id']}").json()
+        assert account["arr_at_risk"] == pytest.approx(row["arr_at_risk"])
+        assert account["churn_risk"] == row["churn_risk"]
+
+
 def test_scorecards_page_serves_the_backtest_report_sandboxed(client_for, workspace_dir) -> None:
     client = client_for("victor", workspace_dir)
     assert client.get("/api/scorecards").json()["backtest_report"] is None

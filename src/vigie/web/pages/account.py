@@ -12,6 +12,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 import plotly.graph_objects as go
+import pyarrow.compute as pc
 from pydantic import BaseModel
 
 from vigie.engine.explain import children_changes
@@ -27,6 +28,7 @@ from vigie.signals.config import load_config
 from vigie.tone.store import recent_texts, tone_band
 from vigie.web.pages.book import full_worklist
 from vigie.web.pages.common import BandInfo, NoScores, bands, colour_of, latest_run
+from vigie.web.pages.latest import latest
 from vigie.workspace import Workspace
 
 FACTS_SHOWN = 20
@@ -147,6 +149,20 @@ class AccountPage(BaseModel):
     override_targets: list[str]
     scale: float | None
     """The scorecard's scale (e.g. 100 or 8) when its spec is known."""
+    arr_at_risk: float | None
+    """As on the portfolio and My book (ARR x risk x renewal proximity) at the book's latest
+    date; null for an account not in the book then."""
+    churn_risk: float | None
+    """The latest stored churn probability (`vigie predict`); null without one."""
+
+
+def _at_risk(ws: Workspace, card: str, account_id: str) -> dict[str, float | None]:
+    """The account's ARR at risk and churn risk in the book's latest run (the portfolio's)."""
+    table = latest(ws, card).table
+    row = table.filter(pc.equal(table["account_id"], account_id))
+    if row.num_rows == 0:
+        return {"arr_at_risk": None, "churn_risk": None}
+    return {k: row[k][0].as_py() for k in ("arr_at_risk", "churn_risk")}
 
 
 def _rows(expr: ir.Table) -> list[dict[str, Any]]:
@@ -237,6 +253,7 @@ def account_page(
         .to_dict("records")
         if signal_day
         else [],
+        **_at_risk(ws, card, account_id),
         sentiment_reasons=list(load_config(workspace=ws).sentiment.reasons),
         scale=spec.scale if spec else None,
         override_targets=[OVERALL] + ([f"{d}.{m}" for d, m, _ in spec.measures()] if spec else []),

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from typing import Annotated
 
 import ibis
 import plotly.graph_objects as go
+import pyarrow.compute as pc
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from plotly.subplots import make_subplots
@@ -89,6 +91,11 @@ class TrendsPage(BaseModel):
     totals: list[DateTotal]
     per_month: list[MonthMoves]
     forecast: RenewalForecast
+    arr_at_risk_now: float
+    """The portfolio's and My book's ARR at risk at the latest date: with the churn model's
+    probabilities where `vigie predict` ran, so it differs from `totals`' last, by score."""
+    by_model: bool
+    """Some account's risk in `arr_at_risk_now` is a churn-model probability."""
 
 
 def trends(ws: Workspace, scorecard: str | None = None) -> TrendsPage:
@@ -99,6 +106,7 @@ def trends(ws: Workspace, scorecard: str | None = None) -> TrendsPage:
 
 
 def _trends(ws: Workspace, card: str, as_of: dt.date) -> TrendsPage:
+    book = latest(ws, card).table
     band_list = bands(ws, card, as_of)
     snaps = ws.con.table(SNAPSHOTS).filter(ibis._.scorecard == card)
     dates = snaps.select("as_of").distinct().to_pyarrow()["as_of"].to_pylist()
@@ -155,6 +163,8 @@ def _trends(ws: Workspace, card: str, as_of: dt.date) -> TrendsPage:
         totals=[DateTotal(**r) for r in totals],
         per_month=[MonthMoves(**r) for r in per_month],
         forecast=_forecast(ws, as_of, card),
+        arr_at_risk_now=pc.sum(book["arr_at_risk"]).as_py() or 0.0,
+        by_model=book["churn_risk"].null_count < book.num_rows,
     )
 
 
@@ -175,23 +185,27 @@ def _forecast(ws: Workspace, as_of: dt.date, scorecard: str) -> RenewalForecast:
 
 
 def trends_chart(
-    page: TrendsPage, titles: tuple[str, str, str, str], labels: tuple[str, str, str]
+    page: TrendsPage,
+    titles: tuple[str, str, str, str],
+    labels: tuple[str, str, str],
+    band_label: Callable[[str], str],
 ) -> str:
     """Four panels: ARR per band (stacked) with ARR at risk, accounts per band, accounts
     turning red and recovering per month, and renewals by month with the expected loss.
-    `labels` names the ARR at risk line and the renewing and expected-lost bars."""
+    `labels` names the ARR at risk line and the renewing and expected-lost bars;
+    `band_label` a band in the legends (translated)."""
     at_risk, renewing, lost = labels
     fig = make_subplots(rows=4, cols=1, subplot_titles=titles, vertical_spacing=0.08)
     for band in reversed(page.bands):
         points = [p for p in page.per_date if p.band == band.name]
         x = [p.as_of for p in points]
         fig.add_trace(
-            go.Scatter(x=x, y=[p.arr for p in points], name=band.name, stackgroup="arr",
+            go.Scatter(x=x, y=[p.arr for p in points], name=band_label(band.name), stackgroup="arr",
                        line={"color": band.colour}, legendgroup=band.name),
             row=1, col=1,
         )  # fmt: skip
         fig.add_trace(
-            go.Scatter(x=x, y=[p.accounts for p in points], name=band.name, stackgroup="n",
+            go.Scatter(x=x, y=[p.accounts for p in points], name=band_label(band.name), stackgroup="n",
                        line={"color": band.colour}, legendgroup=band.name, showlegend=False),
             row=2, col=1,
         )  # fmt: skip
@@ -203,12 +217,14 @@ def trends_chart(
     months = [m.month for m in page.per_month]
     worst, best = page.bands[-1], page.bands[0]
     fig.add_trace(
-        go.Bar(x=months, y=[m.turned_worst for m in page.per_month], name=f"→ {worst.name}",
+        go.Bar(x=months, y=[m.turned_worst for m in page.per_month],
+               name=f"→ {band_label(worst.name)}",
                marker_color=worst.colour),
         row=3, col=1,
     )  # fmt: skip
     fig.add_trace(
-        go.Bar(x=months, y=[m.recovered for m in page.per_month], name=f"{worst.name} → {best.name}",
+        go.Bar(x=months, y=[m.recovered for m in page.per_month],
+               name=f"{band_label(worst.name)} → {band_label(best.name)}",
                marker_color=best.colour),
         row=3, col=1,
     )  # fmt: skip
@@ -245,8 +261,8 @@ def trends_html(
         _("Accounts turning red and recovering"),
         _("Renewals by month: ARR renewing and expected ARR lost"),
     )
-    labels = (_("ARR at risk"), _("ARR renewing"), _("Expected ARR lost"))
-    chart = trends_chart(page, titles, labels)
+    labels = (_("ARR at risk by score"), _("ARR renewing"), _("Expected ARR lost"))
+    chart = trends_chart(page, titles, labels, _)
     context = {"page": page, "chart": chart, "currencies": book_currencies(ws)}
     return render(request, user, "trends.html", context)
 
