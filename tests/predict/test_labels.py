@@ -8,7 +8,7 @@ import pytest
 from predict_helpers import put
 
 from vigie.errors import PredictionError
-from vigie.predict.labels import data_end, labels_frame
+from vigie.predict.labels import data_end, labelled_dates, labels_frame
 from vigie.workspace import Workspace
 
 D = dt.date
@@ -108,6 +108,15 @@ def test_dates_whose_horizon_passes_the_data_are_refused(book: Workspace) -> Non
     # The latest fact is dated 2025-06-30: 2025-05-01 + 90 days is not observed yet.
     with pytest.raises(PredictionError, match="not known yet"):
         labels_frame(book, [D(2024, 4, 2), D(2025, 5, 1)])
+
+
+def test_a_date_whose_late_renewal_grace_passes_the_data_is_refused(book: Workspace) -> None:
+    """Data ends 2025-07-01. As of 2025-03-20 + 90 days = 2025-06-18, a term ending 2025-06-15
+    may still be renewed up to 2025-07-15, after the export: its churn is not known yet."""
+    with pytest.raises(PredictionError, match=r"\+ 30 for a late renewal.*up to 2025-03-02"):
+        labels_frame(book, [D(2025, 3, 20)], horizon=90)
+    assert labelled_dates(book, horizon=90, start=D(2024, 1, 1))[-1] == D(2025, 3, 2)
+    assert labels_frame(book, [D(2025, 3, 2)], horizon=90)["as_of"].nunique() == 1
 
 
 def test_unknown_target_is_refused(book: Workspace) -> None:

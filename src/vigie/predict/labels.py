@@ -187,16 +187,19 @@ def _latest(
 
 
 def check_observed(workspace: Workspace, dates: list[dt.date], horizon: int) -> None:
-    """Refuse dates whose horizon reaches past the data: their churn is not known yet."""
+    """Refuse dates whose horizon, and the late-renewal grace after it, reach past the data:
+    their churn is not known yet (a term ending at D + horizon may still be renewed up to
+    LATE_RENEWAL_DAYS later)."""
     end = data_end(workspace)
     if end is None:
         raise PredictionError("The workspace has no subscriptions or usage: import data first.")
-    late = [d for d in dates if d + dt.timedelta(days=horizon) >= end]
+    reach = horizon + LATE_RENEWAL_DAYS
+    late = [d for d in dates if d + dt.timedelta(days=reach) >= end]
     if late:
         raise PredictionError(
-            f"{len(late)} date(s) from {min(late)} on are less than {horizon} days before the "
-            f"end of the data ({end}): their churn is not known yet. Use dates up to "
-            f"{end - dt.timedelta(days=horizon + 1)}."
+            f"{len(late)} date(s) from {min(late)} on are less than {horizon} days (+ "
+            f"{LATE_RENEWAL_DAYS} for a late renewal) before the end of the data ({end}): "
+            f"their churn is not known yet. Use dates up to {end - dt.timedelta(days=reach + 1)}."
         )
 
 
@@ -212,7 +215,7 @@ def labelled_dates(
     data_stop = data_end(workspace)
     if data_stop is None:
         raise PredictionError("The workspace has no subscriptions or usage: import data first.")
-    last = end or data_stop - dt.timedelta(days=horizon + 1)
+    last = end or data_stop - dt.timedelta(days=horizon + LATE_RENEWAL_DAYS + 1)
     if start is None:
         first_usage = workspace.table("usage_events").occurred_at.min().execute()
         first_sub = workspace.table("subscriptions").start_date.min().execute()
