@@ -123,6 +123,20 @@ def test_band_rates_count_only_accounts_paying_at_the_score_date(ws: Workspace) 
     assert got.loc["B", ["probability", "source"]].tolist() == [0.5, "band_history"]
 
 
+def test_band_rates_read_no_renewal_starting_after_d(ws: Workspace) -> None:
+    """R, red 370 days before D, ends a term 10 days before D: whether it stopped paying
+    depends on a renewal up to 30 days late, after D. Booking one must not move the forecast."""
+    load(ws, "accounts", [{"account_id": "R", "name": "R"}])
+    term = {"subscription_id": "r1", "account_id": "R", "start_date": days(-800), "arr": 100.0}
+    load(ws, "subscriptions", [{**term, "end_date": days(-10)}])
+    row = {"account_id": "R", "as_of": days(-370), "scorecard": "t", "band": "red"}
+    frame = pd.DataFrame([row]).reindex(columns=SCHEMAS[SNAPSHOTS].names)
+    ws.con.insert(SNAPSHOTS, ibis.memtable(frame, schema=SCHEMAS[SNAPSHOTS]))
+    before = forecast(ws, D).renewals.set_index("account_id").loc["B", "probability"]
+    load(ws, "subscriptions", [{**term, "subscription_id": "r2", "start_date": days(5)}])
+    assert forecast(ws, D).renewals.set_index("account_id").loc["B", "probability"] == before
+
+
 def test_without_model_or_a_year_of_scores_the_grr_is_unknown(ws: Workspace) -> None:
     ws.con.drop_table(PREDICTIONS)
     snaps = ws.con.table(SNAPSHOTS)

@@ -5,8 +5,8 @@ Each renewal's churn probability comes from the churn model's latest prediction
 dated at or before D when the renewal falls inside that prediction's horizon
 (a 90-day probability says nothing about a renewal in nine months); otherwise
 from history: the share of scored accounts in the same band that stopped paying within a year,
-counted on scores dated at least a year before D (so every outcome is known by
-D) of the accounts that were paying then, falling back to the whole portfolio's rate for accounts without a band. With neither
+counted on scores dated at least a year and 30 days before D (so every outcome, late renewals
+included, is known by D) of the accounts that were paying then, falling back to the whole portfolio's rate for accounts without a band. With neither
 (no model, less than a year of scores) a renewal has no probability: its ARR is reported as
 such and the GRR is unknown, never a reassuring 100 %.
 Bands are those of one scorecard (the one asked for, else the most recently scored).
@@ -31,7 +31,7 @@ from vigie.engine.history import pick_scorecard, stored_snapshots
 from vigie.engine.scoring import SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
 from vigie.errors import PlaybookError
-from vigie.predict.labels import DEFAULT_HORIZON, revenue_stops
+from vigie.predict.labels import DEFAULT_HORIZON, LATE_RENEWAL_DAYS, revenue_stops
 from vigie.predict.store import PREDICTIONS, model_dir
 from vigie.workspace import Workspace
 
@@ -74,12 +74,14 @@ def _scores(workspace: Workspace, scorecard: str | None) -> ir.Table | None:
 def _band_rates(
     workspace: Workspace, snaps: ir.Table | None, as_of: dt.date
 ) -> tuple[pd.DataFrame, float | None]:
-    """Churn-within-a-year rate per band, from scores dated a year or more before D, of the
+    """Churn-within-a-year rate per band, from scores dated a year and 30 days or more before D, of the
     accounts paying then: a holding company scored by roll-up, or an account without a
     contract, cannot stop paying and would dilute the rate."""
     if snaps is None:
         return pd.DataFrame(columns=["band", "band_rate"]), None
-    snaps = snaps.filter(snaps.as_of <= as_of - dt.timedelta(days=YEAR))
+    # a year for the outcome, and the late-renewal grace after it: whether a term ending just
+    # before D stopped revenue must not read renewals starting after D
+    snaps = snaps.filter(snaps.as_of <= as_of - dt.timedelta(days=YEAR + LATE_RENEWAL_DAYS))
     snaps = snaps.select("account_id", "as_of", "band").distinct()
     subs = workspace.table("subscriptions")
     snaps = snaps.semi_join(
