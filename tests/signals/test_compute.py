@@ -10,7 +10,7 @@ import pyarrow as pa
 from pandas.testing import assert_frame_equal
 from signals_helpers import accounts, daily_usage, fired, load, run
 
-from vigie.engine.scoring import SCHEMAS, SNAPSHOTS
+from vigie.engine.scoring import DIMENSIONS, SCHEMAS, SNAPSHOTS
 from vigie.engine.state import dates_table
 from vigie.signals import score_direction
 from vigie.signals.base import Context
@@ -67,6 +67,24 @@ def test_direction_matters_more_than_level(ws) -> None:
     assert (urgent["severity"], urgent["value"], urgent["baseline"]) == ("high", 50.0, 80.0)
     slip = out[(out["account_id"] == "SLIPPING") & (out["kind"] == "score_drop_30d")].iloc[0]
     assert slip["severity"] == "medium"
+
+
+def test_a_dimension_drop_is_high_only_past_the_urgent_dimension_drop(ws) -> None:
+    """It fires at 30 points; with urgent_drop's 25, every firing was high."""
+    _snapshots(ws, {a: [70.0] * 14 for a in ("MILD", "STEEP", "SMALL")})
+    accounts(ws, ["MILD", "STEEP", "SMALL"])
+    falls = {"MILD": 35.0, "STEEP": 55.0, "SMALL": 25.0}
+    rows = [
+        {"account_id": a, "as_of": day, "scorecard": "saas-standard", "dimension": "usage",
+         "score": 90.0 - (fall if day == AS_OF else 0.0)}
+        for a, fall in falls.items()
+        for day in (AS_OF, AS_OF - dt.timedelta(days=91))
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows).reindex(columns=SCHEMAS[DIMENSIONS].names)
+    ws.con.create_table(DIMENSIONS, ibis.memtable(frame, schema=SCHEMAS[DIMENSIONS]))
+    out = run(ws, score_direction.signals, [AS_OF])
+    drops = out[out["kind"] == "dimension_drop"].set_index("account_id")["severity"]
+    assert drops.to_dict() == {"MILD": "medium", "STEEP": "high"}
 
 
 def test_score_signals_read_the_scorecard_the_team_scores(ws) -> None:

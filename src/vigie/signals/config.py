@@ -56,6 +56,7 @@ class ScoreDirection(_Section):
     drop_90d: float = Positive
     urgent_drop: float = Positive
     dimension_drop: float = Positive
+    urgent_dimension_drop: float = Positive
     slope_weeks: int = Field(ge=3)
     slope_per_week: float = Field(lt=0)
     tolerance_days: int = Field(ge=0)

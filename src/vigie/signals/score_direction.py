@@ -101,7 +101,7 @@ def signals(ctx: Context) -> list[ir.Table]:
             emit(
                 fired,
                 "dimension_drop",
-                ibis.ifelse(fired.fall >= cfg.urgent_drop, "high", "medium"),
+                ibis.ifelse(fired.fall >= cfg.urgent_dimension_drop, "high", "medium"),
                 fired.score,
                 fired.then,
                 fired.dimension
