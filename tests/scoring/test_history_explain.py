@@ -180,3 +180,18 @@ def test_every_door_defaults_to_the_same_scorecard_on_a_tie(scored: Workspace) -
     assert latest_run(scored, None) == ("reference", D3)
     score(scored, load_scorecard(REFERENCE.with_name("kinds.yaml")), [D1, D2])
     assert latest_run(scored, None) == ("kinds", D3)  # same history: the first by name
+
+
+def test_a_backfill_prints_a_summary_and_the_latest_date_s_weakest(
+    scored: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A weekly backfill of a real book is tens of thousands of rows: not a table to scroll."""
+    monkeypatch.setattr("vigie.cli.score_cmds.MAX_LISTED", 5)
+    monkeypatch.setattr("vigie.cli.score_cmds.WEAKEST_LISTED", 2)
+    dates = ["--from", str(D1), "--to", str(D3), "--every", "7d", "-s", str(REFERENCE)]
+    out = CliRunner().invoke(app, ["score", "-w", str(scored.root), *dates])
+    assert out.exit_code == 0, out.output
+    lines = " ".join(out.output.split())
+    assert f"accounts on 3 date(s), {D1} to {D3}. At {D3}: green 2 · yellow 1 · red 1" in lines
+    assert f"the 2 weakest at {D3} (all rows: --json or --csv)" in lines
+    assert lines.count(f"│ {D3} │") == 2 and str(D2) not in lines

@@ -46,6 +46,11 @@ ScorecardOption = Annotated[
 ]
 
 
+MAX_LISTED = 200
+"""Snapshots printed as a table; a run with more (a weekly backfill) is summarised."""
+WEAKEST_LISTED = 20
+
+
 @app.command("score")
 def score_cmd(
     workspace: WorkspaceOption = Path("."),
@@ -70,7 +75,22 @@ def score_cmd(
     if as_csv:
         print(csv_text(snapshots), end="")
         return
-    table = Table(title=f"{card.name} ({card.version})")
+    title = f"{card.name} ({card.version})"
+    if len(snapshots) > MAX_LISTED:  # a backfill: summarise, list the latest date's weakest
+        last = snapshots["as_of"].max()
+        shown = snapshots[snapshots["as_of"] == last]
+        per_band = shown["band"].fillna("no band").value_counts()
+        best_first = [b.name for b in card.bands if b.name in per_band.index]
+        per_band = per_band.reindex(best_first + [n for n in per_band.index if n not in best_first])
+        console.print(
+            f"Scored {len(snapshots):,} snapshots: {snapshots['account_id'].nunique():,} "
+            f"accounts on {len(dates)} date(s), {dates[0]} to {dates[-1]}. At {last}: "
+            + " · ".join(f"{band} {n:,}" for band, n in per_band.items()),
+            highlight=False,
+        )
+        snapshots = shown.head(WEAKEST_LISTED)
+        title += f": the {len(snapshots)} weakest at {last} (all rows: --json or --csv)"
+    table = Table(title=title)
     for col in ("account_id", "as_of", "score_scaled", "band", "coverage", "delta_7d"):
         table.add_column(col)
     for row in snapshots.itertuples():
@@ -128,7 +148,10 @@ def override_cmd(
 
 def _num(value: object, fmt: str) -> str:
     """A number for a table cell; empty for NULL/NaN."""
-    return "" if value is None or value != value else format(value, fmt)
+    if value is None or value != value:
+        return ""
+    text = format(value, fmt)
+    return text.replace("-", "+", 1) if text.startswith("-") and not text.strip("-+0.%") else text
 
 
 def _scaled(value: object) -> str:
