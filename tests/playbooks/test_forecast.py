@@ -137,6 +137,50 @@ def test_band_rates_read_no_renewal_starting_after_d(ws: Workspace) -> None:
     assert forecast(ws, D).renewals.set_index("account_id").loc["B", "probability"] == before
 
 
+def test_a_monthly_contract_may_stop_at_any_renewal_of_the_horizon(ws: Workspace) -> None:
+    """M pays monthly (a term of 30 days, renewing 12 times in the year): its 90-day model
+    probability covers 89 days of the 365; the red band's yearly rate (1 in 2) the rest. An
+    annual contract (B) renews once: its probability stays the band's."""
+    load(ws, "accounts", [{"account_id": "M", "name": "M"}])
+    load(ws, "subscriptions", [{"subscription_id": "m", "account_id": "M",
+                                "start_date": days(-20), "end_date": days(10), "arr": 1200.0}])  # fmt: skip
+    for name, rows in (
+        (SNAPSHOTS, [{"account_id": "M", "as_of": days(-1), "scorecard": "t", "band": "red"}]),
+        (PREDICTIONS, [{"account_id": "M", "as_of": days(-1), "model": "m", "probability": 0.1}]),
+    ):
+        schema = SCHEMAS[SNAPSHOTS] if name == SNAPSHOTS else PREDICTION_SCHEMA
+        frame = pd.DataFrame(rows).reindex(columns=schema.names)
+        ws.con.insert(name, ibis.memtable(frame, schema=schema))
+    f = forecast(ws, D)
+    got = f.renewals.set_index("account_id")
+    expected = 1 - (1 - 0.1) * (1 - 0.5) ** ((365 - 89) / 365)
+    assert got.loc["M", "probability"] == pytest.approx(expected)  # 0.467, not 0.1
+    assert got.loc["M", "source"] == "model" and f.model == "m"
+    assert got.loc["B", "probability"] == 0.5
+
+
+def test_predictions_of_one_model_only(ws: Workspace) -> None:
+    """Two churn models predicting on the same date must not mix: the forecast reads one."""
+    rows = [{"account_id": "A", "as_of": days(-1), "model": "another", "probability": 0.2}]
+    frame = pd.DataFrame(rows).reindex(columns=PREDICTION_SCHEMA.names)
+    ws.con.insert(PREDICTIONS, ibis.memtable(frame, schema=PREDICTION_SCHEMA))
+    f = forecast(ws, D)
+    assert f.model == "another"  # predicted on the same day; first by name
+    assert f.renewals.set_index("account_id").loc["A", "probability"] == 0.2
+    assert f.renewals.set_index("account_id").loc["C", "source"] == "band_history"
+
+
+def test_cli_forecast_names_its_model_and_refuses_one_without_predictions(ws: Workspace) -> None:
+    root = str(ws.root)
+    ws.close()
+    base = ["forecast", "-w", root, "--as-of", str(D)]
+    out = CliRunner().invoke(app, base)
+    assert out.exit_code == 0 and "(model m)" in " ".join(out.output.split())
+    refused = CliRunner().invoke(app, [*base, "--model", "churn-gbm"])
+    assert isinstance(refused.exception, VigieError)
+    assert "models that do: m." in str(refused.exception)
+
+
 def test_without_model_or_a_year_of_scores_the_grr_is_unknown(ws: Workspace) -> None:
     ws.con.drop_table(PREDICTIONS)
     snaps = ws.con.table(SNAPSHOTS)

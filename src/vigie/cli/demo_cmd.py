@@ -242,5 +242,5 @@ def _print_forecast(outlook: Forecast) -> None:
     console.print(table)
     console.print(
         f"ARR {outlook.arr:,.0f}; over the next 12 months: expected ARR lost "
-        f"{outlook.expected_arr_lost:,.0f}, forecast GRR {outlook.grr:.1%}, NRR {outlook.nrr:.1%}"
+        f"{outlook.expected_arr_lost:,.0f}, forecast {outlook.rates_text}"
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from pathlib import Path
 from typing import Annotated
 
@@ -245,13 +244,19 @@ def forecast_cmd(
             "--scorecard", help="Whose stored bands give churn rates (default: latest scored)."
         ),
     ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model", help="Whose churn predictions give probabilities (default: the latest)."
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Renewals by month and quarter, expected ARR lost, forecast GRR and NRR."""
     ws, day = open_workspace(workspace), as_of_date(as_of)
     warn_if_data_ends_before(ws, day)
     warn_about_arr(ws)
-    f = forecast(ws, day, months, scorecard)
+    f = forecast(ws, day, months, scorecard, model)
     summary = {
         "as_of": f.as_of.isoformat(),
         "months": months,
@@ -263,6 +268,7 @@ def forecast_cmd(
         "grr": f.grr,
         "nrr": f.nrr,
         "probability_sources": f.renewals["source"].value_counts().to_dict(),
+        "model": f.model,
     }
     if as_json:
         by = {"by_month": f.by_month, "by_quarter": f.by_quarter, "renewals": f.renewals}
@@ -271,12 +277,12 @@ def forecast_cmd(
         return
     print_table(f.by_month, list(f.by_month.columns), f"Renewals by month after {f.as_of}")
     print_table(f.by_quarter, list(f.by_quarter.columns), "Renewals by quarter")
-    rates = "GRR n/a, NRR n/a" if math.isnan(f.grr) else f"GRR {f.grr:.1%}, NRR {f.nrr:.1%}"
     console.print(
         f"ARR {f.arr:,.0f}; over the next {months} months: expected ARR lost "
-        f"{f.expected_arr_lost:,.0f}, forecast {rates} (past year: expansion "
+        f"{f.expected_arr_lost:,.0f}, forecast {f.rates_text} (past year: expansion "
         f"{f.expansion_rate:.1%}, contraction {f.contraction_rate:.1%}); "
         f"probabilities from: {summary['probability_sources']}"
+        + (f" (model {f.model})" if f.model else "")
     )
     if f.arr_without_probability:
         console.print(

@@ -57,6 +57,15 @@ class Forecast:
     contraction_rate: float
     grr: float
     nrr: float
+    model: str | None = None
+    """The churn model whose predictions were read (None: none dated at or before D)."""
+
+    @property
+    def rates_text(self) -> str:
+        """'GRR 91.2%, NRR 93.0%', or n/a when some ARR renewing has no probability."""
+        if self.grr != self.grr:
+            return "GRR n/a, NRR n/a"
+        return f"GRR {self.grr:.1%}, NRR {self.nrr:.1%}"
 
 
 def _scores(workspace: Workspace, scorecard: str | None) -> ir.Table | None:
@@ -118,19 +127,63 @@ def _bands_at(snaps: ir.Table | None, as_of: dt.date) -> pd.DataFrame:
     return snaps.group_by("account_id").agg(band=snaps.band.argmax(snaps.as_of)).to_pandas()
 
 
-def _model_probabilities(workspace: Workspace, as_of: dt.date) -> pd.DataFrame:
-    """Each account's latest prediction dated <= D, with the last day its horizon covers."""
+def _model_probabilities(
+    workspace: Workspace, as_of: dt.date, model: str | None
+) -> tuple[pd.DataFrame, str | None]:
+    """Each account's latest prediction dated <= D, with the last day its horizon covers, from
+    one model: `model`, else the one that predicted last (by name on a tie), so that several
+    churn models predicting on one date do not mix."""
+    empty = pd.DataFrame(columns=["account_id", "model_p", "covers_until"])
     if PREDICTIONS not in workspace.con.list_tables():
-        return pd.DataFrame(columns=["account_id", "model_p", "covers_until"])
+        if model is not None:
+            raise PlaybookError(f"No churn predictions yet: run `vigie predict --model {model}`.")
+        return empty, None
     t = workspace.con.table(PREDICTIONS).filter(lambda t: t.as_of <= as_of)
-    latest = t.group_by("account_id").agg(
-        model_p=t.probability.argmax(t.as_of), model=t.model.argmax(t.as_of), made=t.as_of.max()
+    made = t.group_by("model").agg(last=t.as_of.max()).order_by(ibis.desc("last"), "model")
+    found = made.to_pandas()
+    if model is not None and model not in set(found["model"]):
+        listed = ", ".join(found["model"]) or "none"
+        raise PlaybookError(
+            f"Model {model!r} has no prediction dated on or before {as_of}; models that do: "
+            f"{listed}."
+        )
+    if found.empty:
+        return empty, None
+    model = model or str(found["model"].iloc[0])
+    t = t.filter(t.model == model)
+    latest = (
+        t.group_by("account_id")
+        .agg(model_p=t.probability.argmax(t.as_of), made=t.as_of.max())
+        .to_pandas()
     )
-    latest = latest.to_pandas()
-    horizons = {name: _horizon(workspace, name) for name in latest["model"].unique()}
-    days = pd.to_timedelta(latest["model"].map(horizons), unit="D")
+    days = dt.timedelta(days=_horizon(workspace, model))
     latest["covers_until"] = (pd.to_datetime(latest["made"]) + days).dt.date
-    return latest[["account_id", "model_p", "covers_until"]]
+    return latest[["account_id", "model_p", "covers_until"]], model
+
+
+def _probabilities(
+    renewals: pd.DataFrame, overall: float | None, as_of: dt.date, end: dt.date
+) -> pd.Series:
+    """Each renewal's chance of losing its ARR within the horizon.
+
+    A term as long as the horizon or longer renews once in it: the model's probability when
+    its horizon covers the renewal, else the band's yearly rate. A shorter term (monthly)
+    renews again and again: its account may stop at any of those renewals, so the chance is
+    that of stopping within the horizon: the model's over the days it covers, then the
+    band's yearly rate over the remaining days (1 - (1 - rate) ^ (days / 365)).
+    """
+    rate = renewals["band_rate"].fillna(overall if overall is not None else float("nan"))
+    once = renewals["model_p"].fillna(rate).astype(float)
+    horizon = (end - as_of).days
+    terms = pd.to_datetime(renewals["end_date"]) - pd.to_datetime(renewals["start_date"])
+    recurring = terms.dt.days < horizon
+    covers = (pd.to_datetime(renewals["covers_until"]) - pd.Timestamp(as_of)).dt.days
+    covered = covers.where(renewals["model_p"].notna(), 0).clip(0, horizon).fillna(0)
+    later = 1 - (1 - rate.astype(float)) ** ((horizon - covered) / YEAR)
+    kept = (1 - renewals["model_p"].astype(float).fillna(0)) * (1 - later.fillna(0))
+    unknown = renewals["model_p"].isna() & rate.isna()
+    over_horizon = (1 - kept).where(~unknown)
+    return over_horizon.where(recurring, once).astype(float)
 
 
 def _horizon(workspace: Workspace, model: str) -> int:
@@ -167,9 +220,14 @@ def _retention_rates(workspace: Workspace, as_of: dt.date) -> tuple[float, float
 
 
 def forecast(
-    workspace: Workspace, as_of: dt.date, months: int = 12, scorecard: str | None = None
+    workspace: Workspace,
+    as_of: dt.date,
+    months: int = 12,
+    scorecard: str | None = None,
+    model: str | None = None,
 ) -> Forecast:
-    """The renewal forecast over the `months` after D (see module docstring)."""
+    """The renewal forecast over the `months` after D (see module docstring); probabilities
+    from the churn model `model` (default: the one that predicted last)."""
     if months < 1:
         raise PlaybookError(f"--months must be at least 1 (got {months}).")
     end = (pd.Timestamp(as_of) + pd.DateOffset(months=months)).date()
@@ -179,20 +237,20 @@ def forecast(
     )
     arr = float(covering.arr.sum().fill_null(0).execute())
     renewing = covering.filter(covering.end_date <= end).select(
-        "subscription_id", "account_id", "end_date", "arr"
+        "subscription_id", "account_id", "start_date", "end_date", "arr"
     )
     renewals = renewing.to_pandas()
-    renewals["end_date"] = pd.to_datetime(renewals["end_date"]).dt.date
+    for column in ("start_date", "end_date"):
+        renewals[column] = pd.to_datetime(renewals[column]).dt.date
     snaps = _scores(workspace, scorecard)
     rates, overall = _band_rates(workspace, snaps, as_of)
-    renewals = renewals.merge(_model_probabilities(workspace, as_of), on="account_id", how="left")
+    predicted, model = _model_probabilities(workspace, as_of, model)
+    renewals = renewals.merge(predicted, on="account_id", how="left")
     outside = ~(pd.to_datetime(renewals["end_date"]) <= pd.to_datetime(renewals["covers_until"]))
     renewals.loc[outside, "model_p"] = None
     renewals = renewals.merge(_bands_at(snaps, as_of), on="account_id", how="left")
     renewals = renewals.merge(rates, on="band", how="left")
-    renewals["probability"] = (
-        renewals["model_p"].fillna(renewals["band_rate"]).fillna(overall).astype(float)
-    )
+    renewals["probability"] = _probabilities(renewals, overall, as_of, end)
     renewals["source"] = "none"
     renewals.loc[renewals["band_rate"].notna(), "source"] = "band_history"
     renewals.loc[renewals["band_rate"].isna() & (overall is not None), "source"] = "history"
@@ -211,6 +269,7 @@ def forecast(
         as_of=as_of,
         arr=arr,
         renewals=renewals.drop(columns=["model_p", "covers_until", "band_rate"]),
+        model=model,
         by_month=_periods(renewals, "month"),
         by_quarter=_periods(renewals, "quarter"),
         expected_arr_lost=lost,
