@@ -187,6 +187,12 @@ def test_unknown_sentiment_reason_is_refused_on_the_page(client_for, workspace_d
         {**SENTIMENT, "reasons": ["astrology"]},
     )
     assert response.status_code == 400 and "astrology" in response.text
+    too_long = _post(  # 2,000 characters at most, like an action's notes
+        client_for("alice", workspace_dir),
+        f"/accounts/{ALICE_ACCOUNT}/sentiment",
+        {**SENTIMENT, "comment": "x" * 2001},
+    )
+    assert too_long.status_code == 400 and "comment" in too_long.text
     assert _rows(workspace_dir, "SELECT count(*) FROM sentiments") == before
 
 

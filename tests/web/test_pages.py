@@ -168,6 +168,8 @@ def test_wrong_addresses_and_values_get_a_page_not_json(client_for) -> None:
         ("/nope", 404, "There is no page at /nope"),
         ("/accounts/NOPE", 404, "No account &#39;NOPE&#39;"),
         ("/data/import", 405, "This address receives a form"),
+        ("/accounts/ACC-00001/actions", 405, "This address receives a form"),
+        ("/accounts/ACC-00001/sentiment", 405, "This address receives a form"),
         ("/accounts/ACC-00001?before=bad", 400, "before"),
         ("/book?limit=0", 400, "limit"),
     ]:
@@ -184,6 +186,8 @@ def test_plotly_is_served_from_the_python_package(client_for) -> None:
     response = client_for().get("/static/plotly.min.js")
     assert response.status_code == 200
     assert b"plotly" in response.content[:2000].lower()
+    assert response.headers["cache-control"] == "public, max-age=86400"
+    assert response.headers["content-encoding"] == "gzip"  # the client asked for it
 
 
 def test_the_api_docs_need_no_network(client_for) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from urllib.parse import quote
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from vigie.engine.overrides import add_override
@@ -49,7 +49,17 @@ def account_html(
     before: dt.date | None = None,
     after: dt.date | None = None,
 ) -> Response:
-    return _page(request, user, account_page(ws, account_id, scorecard, before, after))
+    try:
+        page = account_page(ws, account_id, scorecard, before, after)
+    except UnknownAccountError:
+        if account_id.rpartition("/")[2] in FORMS:  # a form's address opened as a page
+            raise HTTPException(405, headers={"Allow": "POST"}) from None
+        raise
+    return _page(request, user, page)
+
+
+FORMS = ("override", "sentiment", "actions")
+"""The forms an account page posts to, at /accounts/ID/<form>."""
 
 
 @router.get(
@@ -107,7 +117,7 @@ def sentiment_form(
     ws: WorkspaceDep,
     rating: Annotated[str, Form()],
     reasons: Annotated[list[str] | None, Form()] = None,
-    comment: Annotated[str | None, Form()] = None,
+    comment: Annotated[str | None, Form(max_length=2000)] = None,
     csrf_token: Annotated[str | None, Form()] = None,
 ) -> Response:
     """A CSM's own colour for the account, with reasons and a comment."""
