@@ -94,6 +94,14 @@ def test_portfolio_filters_sort_and_pages_in_the_engine(client_for, scored_works
     assert page2["pages"] == -(-len(latest) // 7)
 
 
+def test_a_page_past_the_end_of_a_list_shows_its_last_page(client_for) -> None:
+    """A link kept from a longer list: the last page, not an empty 'Page 50 / 1'."""
+    client = client_for("victor")
+    for path in ("/api/portfolio", "/api/actions", "/api/alerts"):
+        data = client.get(path, params={"page": 50}).json()
+        assert data["filters"]["page"] == data["pages"], path
+
+
 def test_portfolio_page_keeps_empty_form_fields_as_no_filter(client_for) -> None:
     client = client_for("victor")
     html = client.get("/portfolio?band=green&score_min=&csm=&renewal_within=").text

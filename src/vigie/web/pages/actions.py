@@ -9,7 +9,6 @@ as of the latest scored date, built once per data change.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Annotated, Any, Literal
 
 import pandas as pd
@@ -21,7 +20,7 @@ from vigie.playbooks.actions import list_actions
 from vigie.playbooks.effectiveness import effectiveness
 from vigie.schema import ACTION_STATUSES
 from vigie.web.auth import current_user
-from vigie.web.pages.common import NoScores, query_model, workspace
+from vigie.web.pages.common import NoScores, paged, query_model, workspace
 from vigie.web.pages.latest import cached, latest
 from vigie.web.render import json_response, render
 from vigie.web.users import User
@@ -109,13 +108,14 @@ def actions_page(ws: Workspace, f: ActionFilters) -> ActionsPage:
         frame = frame[frame["status"] == f.status]
     now = pd.Timestamp(dt.datetime.now(dt.UTC).replace(tzinfo=None))
     frame = frame.assign(overdue=(frame["status"] == "open") & (frame["due_at"] < now))
+    f, pages = paged(f, len(frame))
     shown = frame.iloc[(f.page - 1) * f.per_page : f.page * f.per_page]
     as_of, turned, effects = _effectiveness(ws)
     return ActionsPage(
         as_of=as_of,
         filters=f,
         total=len(frame),
-        pages=max(1, math.ceil(len(frame) / f.per_page)),
+        pages=pages,
         counts={s: int(counts.get(s, 0)) for s in ACTION_STATUSES},
         playbooks=playbooks,
         rows=[ActionRow(**r) for r in _records(shown)],

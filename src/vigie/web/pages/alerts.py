@@ -7,7 +7,6 @@ sending: one row per (alert, channel, recipient) with its status and last error.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,7 +16,7 @@ from pydantic import BaseModel, Field
 from vigie.alerts.config import CHANNELS
 from vigie.alerts.deliver import delivery_log
 from vigie.web.auth import current_user
-from vigie.web.pages.common import query_model, workspace
+from vigie.web.pages.common import paged, query_model, workspace
 from vigie.web.render import json_response, render
 from vigie.web.users import User
 from vigie.workspace import Workspace
@@ -75,12 +74,13 @@ def alerts_page(ws: Workspace, f: AlertFilters) -> AlertsPage:
     ):
         if value:
             log = log[log[column] == value]
+    f, pages = paged(f, len(log))
     shown = log.iloc[(f.page - 1) * f.per_page : f.page * f.per_page]
     shown = shown.astype(object).where(shown.notna(), None)
     return AlertsPage(
         filters=f,
         total=len(log),
-        pages=max(1, math.ceil(len(log) / f.per_page)),
+        pages=pages,
         sent=int((log["status"] == "sent").sum()),
         failed=int((log["status"] == "failed").sum()),
         rules=rules,

@@ -9,8 +9,9 @@ A request that meets a CLI write in progress gets 503 "busy, retry".
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import AsyncIterator
-from typing import Any, TypeVar, get_origin
+from typing import Any, Protocol, Self, TypeVar, get_origin
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
@@ -47,6 +48,25 @@ async def workspace(request: Request) -> AsyncIterator[Workspace]:
     finally:
         if "con" in vars(ws):  # Workspace.con is a cached_property: set once connected
             await run_in_threadpool(ws.close)
+
+
+class Pageable(Protocol):
+    """Filters of a paged list (portfolio, actions, alerts)."""
+
+    page: int
+    per_page: int
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Self: ...
+
+
+P = TypeVar("P", bound=Pageable)
+
+
+def paged(filters: P, total: int) -> tuple[P, int]:
+    """The filters with their `page` brought back to the last page when past it (a link kept
+    from a longer list), and the number of pages (at least one)."""
+    pages = max(1, math.ceil(total / filters.per_page))
+    return filters.model_copy(update={"page": min(filters.page, pages)}), pages
 
 
 def query_model(model: type[M], request: Request) -> M:

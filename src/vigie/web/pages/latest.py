@@ -26,6 +26,7 @@ from vigie.engine.scoring import DIMENSIONS, SNAPSHOTS
 from vigie.engine.state import account_state, currencies, dates_table
 from vigie.playbooks.worklist import proximity, score_risk, signal_facts
 from vigie.predict.store import PREDICTIONS
+from vigie.scorecard.compile import DIGITS
 from vigie.signals.compute import latest_signal_date
 from vigie.web.pages.common import BandInfo, bands, latest_run
 from vigie.workspace import Workspace
@@ -157,7 +158,7 @@ def build(ws: Workspace, scorecard: str | None) -> Latest:
         arr_at_risk=t.arr.fill_null(0)
         * t.churn_risk.fill_null(score_risk(t.score))
         * proximity(t.days_to_renewal).fill_null(1.0),
-        change_4w=t.score_scaled - t.earlier,
+        change_4w=(t.score_scaled - t.earlier).round(DIGITS),  # no -5.624201788000008 in CSV
         renewal_date=(ibis.literal(as_of) + t.days_to_renewal.as_interval("D")).cast("date"),
     ).drop("earlier")
     accounts = ws.table("accounts")

@@ -14,7 +14,6 @@ figure on every page.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -27,7 +26,7 @@ from pydantic import BaseModel, Field
 from vigie.errors import VigieError
 from vigie.signals.compute import KINDS
 from vigie.signals.risk import RISK_TYPES
-from vigie.web.pages.common import BandInfo, colour_of
+from vigie.web.pages.common import BandInfo, colour_of, paged
 from vigie.web.pages.latest import Latest, cached, latest
 from vigie.workspace import Workspace
 
@@ -221,8 +220,7 @@ def _page(ws: Workspace, f: PortfolioFilters) -> PortfolioPage:
     run = latest(ws, f.scorecard)
     v = view(ws, run, f)
     total = len(v.order)
-    pages = max(1, math.ceil(total / f.per_page))
-    f = f.model_copy(update={"page": min(f.page, pages)})  # past the end: the last page
+    f, pages = paged(f, total)
     page = run.table.take(v.order.slice((f.page - 1) * f.per_page, f.per_page)).to_pylist()
     return PortfolioPage(
         scorecard=run.scorecard,
