@@ -195,3 +195,20 @@ def test_a_backfill_prints_a_summary_and_the_latest_date_s_weakest(
     assert f"accounts on 3 date(s), {D1} to {D3}. At {D3}: green 2 · yellow 1 · red 1" in lines
     assert f"the 2 weakest at {D3} (all rows: --json or --csv)" in lines
     assert lines.count(f"│ {D3} │") == 2 and str(D2) not in lines
+
+
+def test_a_scorecard_saved_in_the_workspace_is_used_by_its_name(scored: Workspace) -> None:
+    """The web UI saves uploads in scorecards/; the CLI finds them by name, as the pages do."""
+    folder = scored.root / "scorecards"
+    folder.mkdir()
+    text = REFERENCE.read_text(encoding="utf-8").replace("name: reference", "name: my-card", 1)
+    (folder / "my-card.yaml").write_text(text, encoding="utf-8")
+    ws = ["-w", str(scored.root)]
+    runner = CliRunner()
+    out = runner.invoke(app, ["score", *ws, "-s", "my-card", "--as-of", str(D3), "--json"])
+    assert out.exit_code == 0, out.output
+    assert {r["scorecard"] for r in json.loads(out.output)} == {"my-card"}
+    checked = runner.invoke(app, ["scorecard", "validate", "my-card", *ws])
+    assert checked.exit_code == 0 and "OK: scorecard my-card" in checked.output
+    alone = runner.invoke(app, ["scorecard", "validate", "my-card"])  # no workspace to look in
+    assert "no such file or bundled template" in str(alone.exception)

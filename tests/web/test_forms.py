@@ -128,6 +128,10 @@ def test_valid_scorecard_is_saved_and_listed(client_for, workspace_dir) -> None:
     assert (workspace_dir / "scorecards" / "tiny.yaml").read_bytes() == VALID_CARD
     names = [c["name"] for c in client.get("/api/scorecards").json()["scorecards"]]
     assert names == ["saas-standard", "tiny"]
+    assert "replaces the bundled template" not in client.get("/scorecards").text
+    shadow = VALID_CARD.replace(b"name: tiny", b"name: five-signals")
+    saved = _post(client, "/scorecards", files={"file": ("f.yaml", shadow)})
+    assert "in this workspace it replaces the bundled template of that name" in saved.text
 
 
 def test_import_reports_problems_like_the_cli_and_writes_nothing(client_for, workspace_dir) -> None:

@@ -32,6 +32,7 @@ from vigie.cli.scorecard_cmds import scorecard_app
 from vigie.errors import PredictionError
 from vigie.jsonsafe import json_safe
 from vigie.predict.labels import labelled_dates
+from vigie.scorecard.named import in_workspace
 from vigie.scorecard.spec import DEFAULT_SCORECARD, load_scorecard
 from vigie.workspace import Workspace
 
@@ -96,6 +97,7 @@ def train_cmd(
 
     if model not in MODEL_KINDS:
         raise PredictionError(f"--model {model!r}: use one of {', '.join(MODEL_KINDS)}.")
+    scorecard = in_workspace(scorecard, workspace)
     card = load_scorecard(scorecard)
     h = days(horizon, "--horizon")
     with open_workspace(workspace) as ws:
@@ -199,11 +201,10 @@ def backtest_cmd(
                 first = dt.datetime.fromisoformat(test_start)
             results += backtest_model(ws, model, _dates(ws, h, first, end, every))
         if scorecard is not None or model is None:
-            warn_unknown_events(scorecard or DEFAULT_SCORECARD, ws)
+            ref = in_workspace(scorecard or DEFAULT_SCORECARD, workspace)
+            warn_unknown_events(ref, ws)
             dates = _dates(ws, h, start, end, every)
-            card_result, tuning = backtest_scorecard(
-                ws, scorecard or DEFAULT_SCORECARD, dates, h, weights
-            )
+            card_result, tuning = backtest_scorecard(ws, ref, dates, h, weights)
             seen = {(r.name, r.extra.get("scorecard_version")) for r in results}
             if (card_result.name, card_result.extra["scorecard_version"]) not in seen:
                 results.append(card_result)  # else the model's own scorecard, already shown

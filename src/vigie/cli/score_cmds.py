@@ -37,6 +37,7 @@ from vigie.engine.scoring import score
 from vigie.errors import VigieError
 from vigie.jsonsafe import json_safe
 from vigie.scorecard.compile import compile_sql
+from vigie.scorecard.named import in_workspace
 from vigie.scorecard.spec import DEFAULT_SCORECARD, load_scorecard
 from vigie.signals.compute import signals_for
 from vigie.spreadsheet import csv_text
@@ -63,6 +64,7 @@ def score_cmd(
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
 ) -> None:
     """Score every active account as of one or several dates and store the snapshots."""
+    scorecard = in_workspace(scorecard, workspace)
     card = load_scorecard(scorecard)
     dates = as_of_dates(as_of, start, end, every)
     ws = open_workspace(workspace)
@@ -113,7 +115,7 @@ def compile_cmd(
 ) -> None:
     """Print the SQL the workspace's backend runs to score SCORECARD as of a date."""
     ws = open_workspace(workspace)
-    print(compile_sql(ws, load_scorecard(scorecard), as_of.date()))
+    print(compile_sql(ws, load_scorecard(in_workspace(scorecard, workspace)), as_of.date()))
 
 
 @app.command("override")
@@ -132,7 +134,8 @@ def override_cmd(
         raise VigieError("Give exactly one of --measure DIMENSION.MEASURE or --overall.")
     target = measure or "overall"
     ws = open_workspace(workspace)
-    row = add_override(ws, load_scorecard(scorecard), account, target, value, reason, until.date())
+    card = load_scorecard(in_workspace(scorecard, workspace))
+    row = add_override(ws, card, account, target, value, reason, until.date())
     console.print(
         f"Override {row['override_id']} recorded for {account} {target} until {until.date()}."
     )

@@ -11,6 +11,7 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from vigie.cli.app import app, console, open_workspace
+from vigie.scorecard.named import in_workspace
 from vigie.scorecard.spec import Band, Scorecard, bundled_templates, load_scorecard, scorecard_text
 
 scorecard_app = typer.Typer(
@@ -38,7 +39,7 @@ def load_checked(ref: str, workspace: Path | None = None) -> Scorecard:
     if workspace is None:
         return load_scorecard(ref)
     with open_workspace(workspace) as ws:
-        return load_scorecard(ref, ws)
+        return load_scorecard(in_workspace(ref, workspace), ws)
 
 
 @scorecard_app.command("validate")

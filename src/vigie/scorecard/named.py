@@ -28,6 +28,15 @@ def scorecard_spec(root: Path, name: str) -> Scorecard | None:
     return None
 
 
+def in_workspace(ref: str, root: Path) -> str:
+    """The file of a scorecard NAME saved in the workspace (by the web UI), else `ref` as it is
+    (a bundled template name, a path): `--scorecard my-card` finds what the web saved, as the
+    pages do, and before a bundled template of the same name."""
+    path = root / SCORECARD_FOLDER / f"{ref}.yaml"
+    plain = "\n" not in ref and "/" not in ref and "\\" not in ref
+    return str(path) if plain and path.is_file() else ref
+
+
 @lru_cache(maxsize=32)
 def _load(ref: str, _mtime: int) -> Scorecard | None:
     try:

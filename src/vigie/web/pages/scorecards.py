@@ -2,8 +2,8 @@
 
 An uploaded scorecard is validated in full first; if any problem is found the
 page lists them all and nothing is saved. A valid one is saved as
-`scorecards/<name>.yaml` in the workspace (`vigie score -s scorecards/<name>.yaml`
-scores with it) and the upload is written to the audit log.
+`scorecards/<name>.yaml` in the workspace (`vigie score -s <name>` scores with it, before a
+bundled template of that name) and the upload is written to the audit log.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from vigie.engine.scoring import SNAPSHOTS
 from vigie.errors import ScorecardError, VigieError
 from vigie.predict.store import MODELS_FOLDER
 from vigie.scorecard.named import SCORECARD_FOLDER, scorecard_spec
-from vigie.scorecard.spec import Scorecard, load_scorecard
+from vigie.scorecard.spec import Scorecard, bundled_templates, load_scorecard
 from vigie.web.auth import check_csrf, current_user, require_admin, store_of
 from vigie.web.pages.common import workspace
 from vigie.web.render import render
@@ -200,7 +200,8 @@ def _uploads(request: Request) -> list[dict[str, object]]:
 @router.get("/scorecards", response_class=HTMLResponse, include_in_schema=False)
 def scorecards_html(request: Request, user: UserDep, ws: WorkspaceDep) -> Response:
     page = scorecards(ws, _uploads(request))
-    return render(request, user, "scorecards.html", {"page": page, "problems": None, "saved": None})
+    context = {"page": page, "problems": None, "saved": None, "shadows": False}
+    return render(request, user, "scorecards.html", context)
 
 
 @router.get("/api/scorecards", response_model=ScorecardsPage, tags=["scorecards"])
@@ -252,5 +253,6 @@ def upload_scorecard(
         detail = {"name": card.name, "version": card.version, "file": file.filename}
         store_of(request).audit(user.username, "scorecard", card.name, detail)
     page = scorecards(ws, _uploads(request))
-    context = {"page": page, "problems": problems, "saved": saved}
+    shadows = saved in bundled_templates()
+    context = {"page": page, "problems": problems, "saved": saved, "shadows": shadows}
     return render(request, user, "scorecards.html", context, status_code=400 if problems else 200)
