@@ -169,6 +169,21 @@ def test_language_choice_is_kept_per_user(client_for, workspace_dir) -> None:
     assert '<html lang="fr">' in client.get("/board").text
 
 
+def test_error_pages_speak_the_user_s_language(client_for, workspace_dir) -> None:
+    client = client_for("victor", workspace_dir)
+    _post(client, "/language", {"language": "fr", "next": "/board"})
+    missing = client.get("/nope")
+    assert (
+        missing.status_code == 404
+        and "Il n&#39;y a pas de page à l&#39;adresse /nope." in missing.text
+    )
+    refused = _post(client, f"/accounts/{ALICE_ACCOUNT}/sentiment", SENTIMENT)  # a viewer
+    assert refused.status_code == 403 and "Les lecteurs peuvent consulter" in refused.text
+    assert client.get("/api/nope").json() == {"detail": "Not Found"}  # the API stays English
+    portfolio = client.get("/portfolio").text
+    assert "<b>vert</b>" in portfolio and "<b>green</b>" not in portfolio
+
+
 def test_sentiment_is_recorded_and_shown_in_history(client_for, workspace_dir) -> None:
     client = client_for("alice", workspace_dir)
     response = _post(client, f"/accounts/{ALICE_ACCOUNT}/sentiment", SENTIMENT)

@@ -39,6 +39,7 @@ from vigie.web.auth import (
     NotAuthenticated,
     session_user,
 )
+from vigie.web.i18n import Formatter
 from vigie.web.pages.common import NoScores
 from vigie.web.render import render
 from vigie.web.users import SESSION_HOURS, UserStore
@@ -174,11 +175,22 @@ def _wants_json(request: Request) -> bool:
 
 
 def _error_handlers(app: FastAPI, root: Path) -> None:
-    def problem(request: Request, status: int, message: str, **headers: str) -> Response:
+    def problem(
+        request: Request,
+        status: int,
+        message: str,
+        params: dict[str, str] | None = None,
+        **headers: str,
+    ) -> Response:
+        """`message` in English for the API; on a page, in the user's language when the
+        catalogue has it (messages of fixed text, `params` filled in after translation)."""
         if _wants_json(request):
-            return JSONResponse({"detail": message}, status_code=status, headers=headers)
+            text = message % params if params else message
+            return JSONResponse({"detail": text}, status_code=status, headers=headers)
         user = session_user(request)  # an error page keeps the user's navigation
-        context = {"status": status, "message": message}
+        if user is not None:
+            message = Formatter(user.language).gettext(message)
+        context = {"status": status, "message": message % params if params else message}
         page = render(request, user, "error.html", context, status)
         page.headers.update(headers)
         return page
@@ -188,7 +200,8 @@ def _error_handlers(app: FastAPI, root: Path) -> None:
         if _wants_json(request) or exc.status_code not in (404, 405):
             return await http_exception_handler(request, exc)
         if exc.status_code == 404:
-            return problem(request, 404, f"There is no page at {request.url.path}.")
+            path = {"path": request.url.path}
+            return problem(request, 404, "There is no page at %(path)s.", path)
         return problem(request, 405, "This address receives a form: open the page it is on.")
 
     @app.exception_handler(RequestValidationError)
@@ -198,7 +211,10 @@ def _error_handlers(app: FastAPI, root: Path) -> None:
         fields = "; ".join(
             f"{err['loc'][-1]}: {err['msg']}" for err in exc.errors() if err.get("loc")
         )
-        return problem(request, 400, f"Some values of this request are not valid ({fields}).")
+        fields_of = {"fields": fields}
+        return problem(
+            request, 400, "Some values of this request are not valid (%(fields)s).", fields_of
+        )
 
     @app.exception_handler(NotAuthenticated)
     def _login(request: Request, exc: NotAuthenticated) -> Response:
@@ -222,11 +238,11 @@ def _error_handlers(app: FastAPI, root: Path) -> None:
     @app.exception_handler(BackendUnavailableError)
     def _unavailable(request: Request, exc: BackendUnavailableError) -> Response:
         message = str(exc).replace(f" of workspace {root}", "")  # no server folder over HTTP
-        return problem(request, 503, message, **{"Retry-After": "30"})
+        return problem(request, 503, message, None, **{"Retry-After": "30"})
 
     @app.exception_handler(WorkspaceBusyError)
     def _busy(request: Request, exc: WorkspaceBusyError) -> Response:
-        return problem(request, 503, str(exc), **{"Retry-After": "2"})
+        return problem(request, 503, str(exc), None, **{"Retry-After": "2"})
 
     @app.exception_handler(NoScores)
     def _no_scores(request: Request, exc: NoScores) -> Response:
