@@ -136,6 +136,15 @@ def test_board_columns_follow_the_bands(client_for) -> None:
     }
 
 
+def test_the_board_form_keeps_every_filter_it_applies(client_for) -> None:
+    """A CSM filter in the address must show in the form, or Apply drops it."""
+    html = client_for("victor").get("/board", params={"csm": ALICE_BOOK, "order": "asc"}).text
+    assert f"<option selected>{ALICE_BOOK}</option>" in html
+    for field in ('name="segment"', 'name="risk_type"', 'name="signal_kind"'):
+        assert field in html, field
+    assert '<input type="hidden" name="order" value="asc">' in html
+
+
 def test_account_page_decomposes_the_score(client_for) -> None:
     client = client_for("victor")
     data = client.get("/api/accounts/ACC-00001").json()

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from vigie.web.auth import current_user
 from vigie.web.pages.common import BandInfo, workspace
 from vigie.web.pages.latest import book_currencies, latest
-from vigie.web.pages.portfolio import PortfolioFilters, view
+from vigie.web.pages.portfolio import PortfolioFilters, filter_choices, view
 from vigie.web.pages.portfolio_routes import FormFilters
 from vigie.web.render import render
 from vigie.web.users import User
@@ -44,6 +44,10 @@ class BoardPage(BaseModel):
     as_of: dt.date
     filters: PortfolioFilters
     columns: list[Column]
+    csms: list[str]
+    segments: list[str]
+    risk_types: list[str]
+    signal_kinds: list[str]
 
 
 def board(ws: Workspace, f: PortfolioFilters) -> BoardPage:
@@ -71,7 +75,13 @@ def board(ws: Workspace, f: PortfolioFilters) -> BoardPage:
                 ],
             )
         )
-    return BoardPage(scorecard=run.scorecard, as_of=run.as_of, filters=f, columns=columns)
+    return BoardPage(
+        scorecard=run.scorecard,
+        as_of=run.as_of,
+        filters=f,
+        columns=columns,
+        **filter_choices(run),
+    )
 
 
 @router.get("/board", response_class=HTMLResponse, include_in_schema=False)

@@ -240,12 +240,19 @@ def _page(ws: Workspace, f: PortfolioFilters) -> PortfolioPage:
         ],
         dimensions=run.dimensions,
         has_churn_risk=run.table["churn_risk"].null_count < run.table.num_rows,
-        csms=run.csms,
-        segments=run.segments,
-        risk_types=list(RISK_TYPES),
-        signal_kinds=sorted(KINDS),
+        **filter_choices(run),
         rows=[_row(r, run) for r in page],
     )
+
+
+def filter_choices(run: Latest) -> dict[str, list[str]]:
+    """The choices of the filters' lists, for the portfolio and the board."""
+    return {
+        "csms": run.csms,
+        "segments": run.segments,
+        "risk_types": list(RISK_TYPES),
+        "signal_kinds": sorted(KINDS),
+    }
 
 
 def _row(r: dict[str, Any], run: Latest) -> PortfolioRow:
