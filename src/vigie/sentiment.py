@@ -43,7 +43,7 @@ def record_sentiment(
     rating, reasons = rating.strip().lower(), [r.strip().lower() for r in reasons]  # as imports
     if rating not in SENTIMENT_RATINGS:
         raise SentimentError(
-            f"Rating {rating!r} is not one of {', '.join(SENTIMENT_RATINGS)} (--rating)."
+            f"Rating {rating!r} is not one of {', '.join(SENTIMENT_RATINGS)}."
         )
     unknown = [r for r in reasons if r not in config.sentiment.reasons]
     if unknown:

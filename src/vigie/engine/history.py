@@ -80,7 +80,7 @@ def pick_scorecard(snapshots: ir.Table, scorecard: str | None, what: str) -> str
         names = ", ".join(sorted(stored.scorecard))
         raise VigieError(
             f"No stored scores of scorecard {scorecard!r} for {what}; stored: {names}. "
-            "Use --scorecard with one of these names, or run `vigie score` with it."
+            "Choose one of these scorecards (--scorecard), or run `vigie score` with it."
         )
     return scorecard
 

@@ -94,9 +94,9 @@ def add_override(
     if not 0 <= value <= top:
         raise OverrideError(f"Override value {value} is outside 0..{top:g} for {target!r}.")
     if not reason.strip():
-        raise OverrideError("An override needs a reason (--reason TEXT).")
+        raise OverrideError("An override needs a reason: say why the data is wrong.")
     if until <= today:
-        raise OverrideError(f"--until {until} must be after today ({today}).")
+        raise OverrideError(f"The override's end (until) {until} must be after today ({today}).")
     accounts = workspace.table("accounts")
     if accounts.filter(accounts.account_id == account_id).count().execute() == 0:
         raise UnknownAccountError(f"No account {account_id!r} in workspace {workspace.root}.")
