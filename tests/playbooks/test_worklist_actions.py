@@ -148,6 +148,19 @@ def test_a_playbook_just_done_is_not_proposed_again_for_a_month(ws: Workspace) -
     assert back.set_index("account_id").loc[top["account_id"], "playbook"] == top["playbook"]
 
 
+def test_an_action_closed_after_d_does_not_hide_its_playbook_at_d(ws: Workspace) -> None:
+    """As of D the CSM had not dealt with it yet."""
+    books = load_playbooks()
+    first = worklist(account_facts(ws, D), books, list_actions(ws), D)
+    top = first.iloc[0]
+    todo = first.head(1).rename(columns={"action": "reason"}).assign(due_days=3)
+    closed_at = dt.datetime(2024, 6, 4, 9)
+    [action] = open_actions(ws, todo, now=closed_at)["action_id"]
+    close_action(ws, action, "done", outcome="exec call held", now=closed_at)
+    again = worklist(account_facts(ws, D), books, list_actions(ws), D).set_index("account_id")
+    assert again.loc[top["account_id"], "playbook"] == top["playbook"]
+
+
 def test_lifecycle_done_and_dismissed(ws: Workspace) -> None:
     rows = pd.DataFrame(
         {"account_id": ["mid_red", "big_ok"], "playbook": ["p", "q"], "reason": ["r", "s"],

@@ -215,13 +215,16 @@ def worklist(
     `actions` are the workspace's (`list_actions`). An account whose next action is already
     open keeps its row, with the open action's id and due date: it is being handled, and
     opening the next playbook down instead would pile actions up on every run of `--record`.
-    A playbook whose action was done or dismissed in the RECENTLY_CLOSED_DAYS before D is not
-    proposed again meanwhile: the CSM just dealt with it."""
+    A playbook whose action was done or dismissed in the RECENTLY_CLOSED_DAYS up to D is not
+    proposed again meanwhile: the CSM just dealt with it (one closed after D does not count
+    for a past D; the open actions are those open now, the ones a CSM works on)."""
     found = recommendations(facts, books)
     if found.empty:
         return pd.DataFrame(columns=WORKLIST_COLUMNS)
     since = pd.Timestamp(as_of - dt.timedelta(days=RECENTLY_CLOSED_DAYS))
-    closed = actions[actions["status"].isin(CLOSED) & (actions["completed_at"] >= since)]
+    until = pd.Timestamp(as_of + dt.timedelta(days=1))  # closed by D's end, not after it
+    completed = actions["completed_at"]
+    closed = actions[actions["status"].isin(CLOSED) & (completed >= since) & (completed < until)]
     found = found.merge(
         closed[["account_id", "playbook"]].drop_duplicates().assign(closed=True),
         on=["account_id", "playbook"],
