@@ -108,6 +108,8 @@ def test_cli_worklist_warns_when_the_signals_are_old(ws: Workspace) -> None:
          "severity": ["high"], "value": [70.0], "baseline": [None], "evidence": ["no call"]}
     )  # fmt: skip
     ws.con.create_table(SIGNALS, ibis.memtable(fired, schema=SIGNAL_SCHEMA))
+    used = {"account_id": "mid_red", "event": "login", "occurred_at": dt.datetime(2024, 5, 31)}
+    load(ws, "usage_events", [used])
     root = str(ws.root)
     ws.close()
     result = CliRunner().invoke(app, ["worklist", "-w", root, "--as-of", str(D), "--json"])
@@ -115,6 +117,10 @@ def test_cli_worklist_warns_when_the_signals_are_old(ws: Workspace) -> None:
     said = " ".join(result.stderr.split())
     assert f"signals are dated {D - dt.timedelta(days=30)}, 30 days before {D}" in said
     assert json.loads(result.stdout)  # the JSON on stdout is untouched
+    later = D + dt.timedelta(days=60)  # past the data: one hint, --as-of, not "signals now"
+    result = CliRunner().invoke(app, ["worklist", "-w", root, "--as-of", str(later), "--json"])
+    said = " ".join(result.stderr.split())
+    assert "pass --as-of" in said and "vigie signals --as-of" not in said
 
 
 def test_open_action_is_not_recommended_twice(ws: Workspace) -> None:

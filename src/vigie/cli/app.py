@@ -79,14 +79,14 @@ STALE_DAYS = 7
 """Days between the newest usage event and the as-of date before a run warns."""
 
 
-def warn_if_data_ends_before(ws: Workspace, day: dt.date) -> None:
+def warn_if_data_ends_before(ws: Workspace, day: dt.date) -> bool:
     """Warn when the usage data ends well before `day` (an export of last month, a date that
     defaults to today): windows read little or nothing, and subscriptions the export saw
-    running may already have ended by their dates, so accounts drop out."""
+    running may already have ended by their dates, so accounts drop out. True if it warned."""
     events = ws.table("usage_events")
     newest = events.occurred_at.max().to_pyarrow().as_py()
     if newest is None or (day - newest.date()).days <= STALE_DAYS:
-        return
+        return False
     gap = (day - newest.date()).days
     err_console.print(
         f"[yellow]Warning:[/] the newest usage event is {newest.date()}, {gap} days before "
@@ -94,6 +94,7 @@ def warn_if_data_ends_before(ws: Workspace, day: dt.date) -> None:
         f"your data stands, pass --as-of {newest.date() + dt.timedelta(days=1)}.",
         highlight=False,
     )
+    return True
 
 
 def warn_about_arr(ws: Workspace) -> None:

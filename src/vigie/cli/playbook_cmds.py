@@ -71,11 +71,12 @@ def worklist_cmd(
     output_file(xlsx)
     ws = open_workspace(workspace)
     day = as_of_date(as_of)
-    warn_if_data_ends_before(ws, day)
+    stale_data = warn_if_data_ends_before(ws, day)
     warn_about_arr(ws)
     books = load_playbooks(playbooks, ws)
     facts = account_facts(ws, day, scorecard)
-    _warn_if_signals_are_old(facts, day)
+    if not stale_data:  # else signals "as of today" is not the advice: --as-of is
+        _warn_if_signals_are_old(facts, day)
     rows = worklist(facts, books, list_actions(ws), day, csm)
     rows = rows.head(limit) if limit is not None else rows
     if record:
