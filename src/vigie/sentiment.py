@@ -42,9 +42,7 @@ def record_sentiment(
     config = config or load_config(workspace=workspace)
     rating, reasons = rating.strip().lower(), [r.strip().lower() for r in reasons]  # as imports
     if rating not in SENTIMENT_RATINGS:
-        raise SentimentError(
-            f"Rating {rating!r} is not one of {', '.join(SENTIMENT_RATINGS)}."
-        )
+        raise SentimentError(f"Rating {rating!r} is not one of {', '.join(SENTIMENT_RATINGS)}.")
     unknown = [r for r in reasons if r not in config.sentiment.reasons]
     if unknown:
         raise SentimentError(

@@ -147,6 +147,13 @@ def test_cli_train_predict_backtest(book: Path, tmp_path: Path) -> None:
     early = runner.invoke(app, ["predict", *w, "--model", "m1", "--as-of", "2025-05-01"])
     # m1 was calibrated on outcomes up to mid-July 2025: as of May, that is hindsight
     assert "predictions as of 2025-05-01 use hindsight" in " ".join(early.stderr.split())
+    with Workspace.open(ws.root) as opened:
+        oldest = opened.table("usage_events").occurred_at.min().to_pyarrow().as_py().date()
+    day = oldest + dt.timedelta(days=10)  # its 90-day windows are mostly before the data
+    too_early = runner.invoke(app, ["predict", *w, "--model", "m1", "--as-of", str(day)])
+    said = " ".join(too_early.stderr.split())
+    assert f"the oldest usage event is {oldest}, 10 days before {day}" in said
+    assert "hindsight" not in said  # no training could avoid it: not the advice to give
     report = tmp_path / "report.html"
     args = ["backtest", *w, "--model", "m1", "--scorecard", "saas-standard", "--every", "14d"]
     result = runner.invoke(app, [*args, "--html", str(report), "--json"])

@@ -97,6 +97,23 @@ def warn_if_data_ends_before(ws: Workspace, day: dt.date) -> bool:
     return True
 
 
+def warn_if_data_starts_after(ws: Workspace, day: dt.date, window: int = 91) -> bool:
+    """Warn when the usage data starts less than `window` days before `day`: the features'
+    windows before it are mostly empty, which reads as an account that stopped using the
+    product. True if it warned."""
+    oldest = ws.table("usage_events").occurred_at.min().to_pyarrow().as_py()
+    if oldest is None or (day - oldest.date()).days >= window:
+        return False
+    err_console.print(
+        f"[yellow]Warning:[/] the oldest usage event is {oldest.date()}, "
+        f"{max((day - oldest.date()).days, 0)} days before {day}: windows of up to {window} "
+        f"days before {day} see little or none of the usage, as if it had stopped. Use a date "
+        f"from {oldest.date() + dt.timedelta(days=window)} on.",
+        highlight=False,
+    )
+    return True
+
+
 def warn_about_arr(ws: Workspace) -> None:
     """Where ARR is summed and ranked: when the sums add several currencies (see
     `currencies`), or when there is no ARR to sum (no subscriptions imported)."""

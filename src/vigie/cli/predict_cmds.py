@@ -26,6 +26,7 @@ from vigie.cli.app import (
     output_file,
     print_records,
     warn_if_data_ends_before,
+    warn_if_data_starts_after,
     warn_unknown_events,
 )
 from vigie.cli.scorecard_cmds import scorecard_app
@@ -138,8 +139,10 @@ def predict_cmd(
     day = as_of_date(as_of)
     with open_workspace(workspace) as ws:
         warn_if_data_ends_before(ws, day)
+        early = warn_if_data_starts_after(ws, day)
         fitted = load_model(ws, model)
-        _warn_if_the_model_knows_the_outcome(fitted.metadata, day)
+        if not early:  # no model could be trained on outcomes known by then
+            _warn_if_the_model_knows_the_outcome(fitted.metadata, day)
         frame = predict(ws, fitted, day)
     if as_json:
         print_records(frame)
