@@ -405,3 +405,12 @@ def test_a_database_server_that_is_down_is_a_503_to_retry(tmp_path, client_for) 
     detail = response.json()["detail"]
     assert detail.startswith("Cannot connect to backend 'postgres://ann:***@127.0.0.1:9/book'")
     assert "S3cret" not in detail and str(root) not in detail
+
+
+def test_colour_dots_and_file_inputs_are_named_for_screen_readers(client_for) -> None:
+    client = client_for("admin")
+    assert re.search(
+        r'role="img" aria-label="usage: (green|yellow|red) \d+"', client.get("/portfolio").text
+    )
+    for path in ("/data", "/scorecards"):
+        assert re.search(r'<label>[^<]+<input type="file"', client.get(path).text), path

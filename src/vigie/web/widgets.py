@@ -44,8 +44,8 @@ def dimension_cells(cells: dict[str, Any], names: list[str]) -> Markup:
             continue
         score = "" if cell.score is None else round(cell.score)
         title = escape(f"{cell.band or ''} {score}".strip())
-        parts.append(
+        parts.append(  # the band in words too, for readers who cannot tell the colours apart
             f'<td class="dim"><span class="dot" style="background: {escape(cell.colour)}" '
-            f'title="{title}"></span></td>'
+            f'title="{title}" role="img" aria-label="{escape(name)}: {title}"></span></td>'
         )
     return Markup("".join(parts))
