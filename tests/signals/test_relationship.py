@@ -64,6 +64,22 @@ def test_contacts(ws) -> None:
     )
 
 
+def test_a_holding_company_without_contacts_of_its_own_has_no_no_champion(ws) -> None:
+    """Its people are at its subsidiaries; a parent that records contacts is judged on them."""
+    accounts(ws, ["HOLDING", "SUB", "PARENT_WITH_PEOPLE", "SUB2"])
+    ws.con.raw_sql(
+        "UPDATE accounts SET parent_account_id = CASE account_id WHEN 'SUB' THEN 'HOLDING' "
+        "WHEN 'SUB2' THEN 'PARENT_WITH_PEOPLE' END"
+    )
+    people = [("c1", "SUB", True), ("c2", "SUB2", True), ("c3", "PARENT_WITH_PEOPLE", False)]
+    load(ws, "contacts", [
+        {"contact_id": c, "account_id": a, "is_champion": champion, "started_at": D(2023, 1, 1)}
+        for c, a, champion in people
+    ])  # fmt: skip
+    out = run(ws, contacts.signals, [D(2025, 3, 10)])
+    assert fired(out, "no_champion") == {("PARENT_WITH_PEOPLE", D(2025, 3, 10))}
+
+
 def test_no_contacts_in_the_book_no_champion_signal(ws) -> None:
     accounts(ws, ["A", "B"])
     out = run(ws, contacts.signals, [D(2025, 3, 10)])

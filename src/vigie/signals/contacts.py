@@ -73,7 +73,14 @@ def signals(ctx: Context) -> list[ir.Table]:
         champion_left=per.champion_left.fill_null(0),
         present=per.present.fill_null(0),
     )
-    none = every.filter(every.champions == 0, every.champion_left == 0)
+    # a holding company's people are at its subsidiaries: no contact of its own is no news
+    accounts = ctx.table("accounts")
+    parents = accounts.filter(accounts.parent_account_id.notnull()).parent_account_id
+    none = every.filter(
+        every.champions == 0,
+        every.champion_left == 0,
+        (every.present > 0) | ~every.account_id.isin(parents),
+    )
     out.append(
         emit(
             none,
