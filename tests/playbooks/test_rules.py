@@ -49,10 +49,13 @@ def test_churn_intent_gets_the_renewal_play_whenever_the_renewal_is() -> None:
         ("relationship-risk", "relationship"),
         ("usage-risk", "usage"),
         ("support-friction", "support"),
+        ("satisfaction-risk", "satisfaction"),
+        ("commercial-risk", "commercial"),
     ],
 )
 def test_risk_type_playbooks(name: str, risk: str) -> None:
-    frame = facts(hit={"risk_type": risk}, other={"risk_type": "commercial"}, none={})
+    other = "usage" if risk != "usage" else "commercial"
+    frame = facts(hit={"risk_type": risk}, other={"risk_type": other}, none={})
     assert selected(name, frame) == {"hit"}
 
 
