@@ -219,7 +219,11 @@ def test_cli_worklist_record_and_actions(ws: Workspace, tmp_path: Path) -> None:
     stored_due = {a["account_id"]: a["due_at"][:10] for a in listed}  # from today, not as-of
     assert {r["account_id"]: r["due"] for r in json.loads(recorded.stdout)} == stored_due
     for _ in range(2):  # a daily cron: nothing new while the actions are open
-        assert "Opened 0 action(s)." in runner.invoke(app, [*base, "--record"]).stderr
+        again = runner.invoke(app, [*base, "--record", "--json"])
+        assert again.exit_code == 0 and "Opened 0 action(s)." in again.stderr
+        assert {r["account_id"]: r["open_action"] for r in json.loads(again.stdout)} == ids
+    nobody = runner.invoke(app, [*base, "--record", "--csm", "nobody"])  # an empty worklist
+    assert nobody.exit_code == 0 and "Opened 0 action(s)." in nobody.stderr
     out = tmp_path / "w.xlsx"
     assert runner.invoke(app, [*base, "--xlsx", str(out)]).exit_code == 0
     assert dict(pd.read_excel(out)[["account_id", "open_action"]].values) == ids

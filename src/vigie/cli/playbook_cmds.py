@@ -86,12 +86,11 @@ def worklist_cmd(
         err_console.print(f"Opened {len(created)} action(s).")  # stdout stays JSON / CSV
         opened = created.set_index("account_id")
         new = rows["open_action"].isna() & rows["account_id"].isin(opened.index)
-        rows["open_action"] = rows["open_action"].fillna(
-            rows["account_id"].map(opened["action_id"])
-        )
-        # due from now, as stored: --as-of a past date would print a due date already past
-        stored_due = pd.to_datetime(rows["account_id"].map(opened["due_at"])).dt.date
-        rows["due"] = rows["due"].where(~new, stored_due)
+        if new.any():  # a daily --record opens nothing once every action is open
+            rows.loc[new, "open_action"] = rows.loc[new, "account_id"].map(opened["action_id"])
+            # due from now, as stored: --as-of a past date would print a due date already past
+            stored_due = rows.loc[new, "account_id"].map(opened["due_at"])
+            rows.loc[new, "due"] = [stamp.date() for stamp in stored_due]
     if xlsx is not None:
         write_xlsx(rows, xlsx, "worklist")
         console.print(f"Wrote {len(rows)} row(s) to {xlsx}.")
