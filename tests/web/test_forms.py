@@ -180,6 +180,8 @@ def test_error_pages_speak_the_user_s_language(client_for, workspace_dir) -> Non
     refused = _post(client, f"/accounts/{ALICE_ACCOUNT}/sentiment", SENTIMENT)  # a viewer
     assert refused.status_code == 403 and "Les lecteurs peuvent consulter" in refused.text
     assert client.get("/api/nope").json() == {"detail": "Not Found"}  # the API stays English
+    bad = client.get("/portfolio", params={"page": "x"})
+    assert bad.status_code == 400 and "Valeur de filtre invalide pour : page." in bad.text
     portfolio = client.get("/portfolio").text
     assert "<b>vert</b>" in portfolio and "<b>green</b>" not in portfolio
 

@@ -40,7 +40,7 @@ from vigie.web.auth import (
     session_user,
 )
 from vigie.web.i18n import Formatter
-from vigie.web.pages.common import NoScores
+from vigie.web.pages.common import InvalidFilters, NoScores
 from vigie.web.render import render
 from vigie.web.users import SESSION_HOURS, UserStore
 from vigie.web.widgets import dimension_cells, sparkline
@@ -243,6 +243,11 @@ def _error_handlers(app: FastAPI, root: Path) -> None:
     @app.exception_handler(WorkspaceBusyError)
     def _busy(request: Request, exc: WorkspaceBusyError) -> Response:
         return problem(request, 503, str(exc), None, **{"Retry-After": "2"})
+
+    @app.exception_handler(InvalidFilters)
+    def _invalid_filters(request: Request, exc: InvalidFilters) -> Response:
+        message = "Invalid filter value for: %(fields)s. Correct it and apply again."
+        return problem(request, 400, message, {"fields": exc.fields})
 
     @app.exception_handler(NoScores)
     def _no_scores(request: Request, exc: NoScores) -> Response:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from vigie.engine.history import bands_seen, latest_scorecard, pick_scorecard
 from vigie.engine.scoring import SNAPSHOTS
-from vigie.errors import VigieError, WorkspaceBusyError, WorkspaceError
+from vigie.errors import WorkspaceBusyError, WorkspaceError
 from vigie.scorecard.named import scorecard_spec
 from vigie.workspace import Workspace
 
@@ -87,14 +87,19 @@ def query_model(model: type[M], request: Request) -> M:
     try:
         return model.model_validate(params)
     except ValidationError as exc:
-        fields = ", ".join(str(e["loc"][0]) for e in exc.errors())
-        raise VigieError(
-            f"Invalid filter value for: {fields}. Correct it and apply again."
-        ) from None
+        raise InvalidFilters(", ".join(str(e["loc"][0]) for e in exc.errors())) from None
 
 
 class NoScores(Exception):
     """The workspace has no health snapshots yet (pages say: run `vigie score`)."""
+
+
+class InvalidFilters(Exception):
+    """A page's filters that do not validate (400, naming the fields, in the user's language)."""
+
+    def __init__(self, fields: str) -> None:
+        super().__init__(fields)
+        self.fields = fields
 
 
 class BandInfo(BaseModel):
