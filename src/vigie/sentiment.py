@@ -28,6 +28,10 @@ from vigie.workspace import Workspace
 KEYS = ["account_id", "as_of"]
 
 
+MAX_COMMENT = 2000
+"""Characters of a rating's comment, on the CLI and the web alike (an action's notes too)."""
+
+
 def record_sentiment(
     workspace: Workspace,
     account_id: str,
@@ -48,6 +52,10 @@ def record_sentiment(
         raise SentimentError(
             f"Unknown reason(s) {', '.join(map(repr, unknown))}: use "
             f"{', '.join(config.sentiment.reasons)} (sentiment.reasons in the signal config)."
+        )
+    if comment is not None and len(comment) > MAX_COMMENT:
+        raise SentimentError(
+            f"A comment is {MAX_COMMENT:,} characters at most (this one has {len(comment):,})."
         )
     check_account(workspace, account_id)
     row = {

@@ -81,6 +81,8 @@ def test_sentiment_is_validated_and_kept_as_history(book) -> None:
         record_sentiment(book, "HIDDEN", "red", ["moon_phase"])
     with pytest.raises(UnknownAccountError):
         record_sentiment(book, "NOPE", "red")
+    with pytest.raises(SentimentError, match="2,000 characters at most"):  # as on the web
+        record_sentiment(book, "HIDDEN", "red", comment="x" * 2001)
     history = sentiment_history(book, "AGREED")
     assert list(history["rating"]) == ["red", "yellow"]
     assert list(sentiment_history(book, "WORRIED")["reasons"].iloc[0]) == ["competitor", "budget"]

@@ -202,7 +202,8 @@ def _error_handlers(app: FastAPI, root: Path) -> None:
         if exc.status_code == 404:
             path = {"path": request.url.path}
             return problem(request, 404, "There is no page at %(path)s.", path)
-        return problem(request, 405, "This address receives a form: open the page it is on.")
+        message = "This address receives a form: open the page it is on."
+        return problem(request, 405, message, None, **(exc.headers or {}))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

@@ -117,7 +117,7 @@ def sentiment_form(
     ws: WorkspaceDep,
     rating: Annotated[str, Form()],
     reasons: Annotated[list[str] | None, Form()] = None,
-    comment: Annotated[str | None, Form(max_length=2000)] = None,
+    comment: Annotated[str | None, Form()] = None,
     csrf_token: Annotated[str | None, Form()] = None,
 ) -> Response:
     """A CSM's own colour for the account, with reasons and a comment."""
