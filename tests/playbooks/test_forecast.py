@@ -176,6 +176,9 @@ def test_cli_forecast_names_its_model_and_refuses_one_without_predictions(ws: Wo
     base = ["forecast", "-w", root, "--as-of", str(D)]
     out = CliRunner().invoke(app, base)
     assert out.exit_code == 0 and "(model m)" in " ".join(out.output.split())
+    later = ["forecast", "-w", root, "--as-of", str(days(200))]  # m's predictions: 200 days old
+    stale = " ".join(CliRunner().invoke(app, later).output.split())
+    assert "No renewal took a probability from m" in stale
     refused = CliRunner().invoke(app, [*base, "--model", "churn-gbm"])
     assert isinstance(refused.exception, VigieError)
     assert "models that do: m." in str(refused.exception)

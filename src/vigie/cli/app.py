@@ -104,9 +104,10 @@ def warn_if_data_starts_after(ws: Workspace, day: dt.date, window: int = 91) -> 
     oldest = ws.table("usage_events").occurred_at.min().to_pyarrow().as_py()
     if oldest is None or (day - oldest.date()).days >= window:
         return False
+    gap = (day - oldest.date()).days
+    when = f"{gap} days before {day}" if gap > 0 else f"not before {day}"
     err_console.print(
-        f"[yellow]Warning:[/] the oldest usage event is {oldest.date()}, "
-        f"{max((day - oldest.date()).days, 0)} days before {day}: windows of up to {window} "
+        f"[yellow]Warning:[/] the oldest usage event is {oldest.date()}, {when}: windows of up to {window} "
         f"days before {day} see little or none of the usage, as if it had stopped. Use a date "
         f"from {oldest.date() + dt.timedelta(days=window)} on.",
         highlight=False,

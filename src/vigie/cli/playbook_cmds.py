@@ -284,6 +284,13 @@ def forecast_cmd(
         f"probabilities from: {summary['probability_sources']}"
         + (f" (model {f.model})" if f.model else "")
     )
+    if f.model and "model" not in summary["probability_sources"]:
+        console.print(
+            f"No renewal took a probability from {f.model}: its latest predictions dated on or "
+            f"before {f.as_of} cover none of them (`vigie predict --model {f.model} --as-of "
+            f"{f.as_of}`).",
+            highlight=False,
+        )
     if f.arr_without_probability:
         console.print(
             f"No churn probability for {f.arr_without_probability:,.0f} of the ARR renewing: "

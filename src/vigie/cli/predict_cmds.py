@@ -56,13 +56,18 @@ ToOption = Annotated[
         "--to",
         formats=["%Y-%m-%d"],
         help="Last as-of date (default: the last date "
-        "whose churn is known: end of data minus the horizon).",
+        "whose churn is known: end of data minus the horizon and 30 days of late renewal).",
     ),
 ]
 HorizonOption = Annotated[str, typer.Option("--horizon", help="Churn horizon: Nd or Nw.")]
 EveryOption = Annotated[str, typer.Option("--every", help="Step between as-of dates.")]
 ScorecardOption = Annotated[
-    str, typer.Option("--scorecard", "-s", help="Bundled template name or YAML file.")
+    str,
+    typer.Option(
+        "--scorecard",
+        "-s",
+        help="Scorecard name (saved in the workspace, or bundled) or YAML file.",
+    ),
 ]
 
 

@@ -43,7 +43,12 @@ from vigie.signals.compute import signals_for
 from vigie.spreadsheet import csv_text
 
 ScorecardOption = Annotated[
-    str, typer.Option("--scorecard", "-s", help="Bundled template name or YAML file.")
+    str,
+    typer.Option(
+        "--scorecard",
+        "-s",
+        help="Scorecard name (saved in the workspace, or bundled) or YAML file.",
+    ),
 ]
 
 
@@ -109,7 +114,10 @@ def score_cmd(
 
 @app.command("compile")
 def compile_cmd(
-    scorecard: Annotated[str, typer.Argument(help="Bundled template name or YAML file.")],
+    scorecard: Annotated[
+        str,
+        typer.Argument(help="Scorecard name (saved in the workspace, or bundled) or YAML file."),
+    ],
     as_of: Annotated[dt.datetime, typer.Option("--as-of", formats=["%Y-%m-%d"])],
     workspace: WorkspaceOption = Path("."),
 ) -> None:

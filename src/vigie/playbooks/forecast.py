@@ -33,6 +33,7 @@ from vigie.engine.state import account_state, dates_table
 from vigie.errors import PlaybookError
 from vigie.predict.labels import DEFAULT_HORIZON, LATE_RENEWAL_DAYS, revenue_stops
 from vigie.predict.store import PREDICTIONS, model_dir
+from vigie.scorecard.compile import DIGITS
 from vigie.workspace import Workspace
 
 YEAR = 365
@@ -250,7 +251,7 @@ def forecast(
     renewals.loc[outside, "model_p"] = None
     renewals = renewals.merge(_bands_at(snaps, as_of), on="account_id", how="left")
     renewals = renewals.merge(rates, on="band", how="left")
-    renewals["probability"] = _probabilities(renewals, overall, as_of, end)
+    renewals["probability"] = _probabilities(renewals, overall, as_of, end).round(DIGITS)
     renewals["source"] = "none"
     renewals.loc[renewals["band_rate"].notna(), "source"] = "band_history"
     renewals.loc[renewals["band_rate"].isna() & (overall is not None), "source"] = "history"
