@@ -297,8 +297,10 @@ def test_an_overlapping_export_is_flagged_then_replaced_by_its_days(
     assert import_files(ws, "usage_events", [week1], now=NOW).warnings == ()
     [dry] = import_files(ws, "usage_events", [week2], now=NOW, dry_run=True).warnings
     [warning] = import_files(ws, "usage_events", [week2], now=NOW).warnings
-    assert dry == warning
+    assert dry.startswith("2 of the rows to append to usage_events are dated within the period")
+    assert "would count twice" in dry and "to repair" not in dry  # nothing written yet
     assert warning.startswith("2 of the rows appended to usage_events are dated within the period")
+    assert "now count twice" in warning
     assert "--mode replace-period" in warning
     report = import_files(ws, "usage_events", [week2], mode="replace-period", now=NOW)
     assert (report.deleted, report.inserted) == (5, 3)  # every row of June 7 and 8, none of June 1

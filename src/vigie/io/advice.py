@@ -51,19 +51,23 @@ def rows_in_period(table: ir.Table, time_column: str, period: StoredPeriod) -> i
     return int(table.filter(time.between(period.first, period.last)).count().to_pyarrow().as_py())
 
 
-def appended_into_period(name: str, before: StoredPeriod, added: int) -> str | None:
+def appended_into_period(
+    name: str, before: StoredPeriod, added: int, dry_run: bool = False
+) -> str | None:
     """`added` rows appended (or, in a dry run, to append) to a table without a key are dated
     within the span it already held: an export overlapping the previous one counts its
     overlap twice."""
     if added <= 0:
         return None
+    rows, count = ("to append", "would count") if dry_run else ("appended", "now count")
+    repair = "" if dry_run else " (import this file again that way to repair)"
     return (
-        f"{added:,} of the rows appended to {name} are dated within the period it already held "
+        f"{added:,} of the rows {rows} to {name} are dated within the period it already held "
         f"({before.first:%Y-%m-%d %H:%M} to {before.last:%Y-%m-%d %H:%M} UTC). {name} has no key: "
-        "if this export overlaps an earlier one, the events of the overlap now count twice. "
-        "Load overlapping exports with --mode replace-period, which replaces the period a file "
-        "covers (import this file again that way to repair). New events of the same days (another "
-        "product, another event type) are fine as they are."
+        f"if this export overlaps an earlier one, the events of the overlap {count} twice. "
+        f"Load overlapping exports with --mode replace-period, which replaces the period a file "
+        f"covers{repair}. New events of the same days (another product, another event type) are "
+        "fine as they are."
     )
 
 

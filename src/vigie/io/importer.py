@@ -256,7 +256,7 @@ def _advice(
             else:
                 stored = workspace.table(table.name)
                 added = rows_in_period(stored, table.time_column, before) - before.rows
-            again = appended_into_period(table.name, before, added)
+            again = appended_into_period(table.name, before, added, pending.dry_run)
         found.append(again)
     if table.name == "subscriptions":
         subs = workspace.table("subscriptions").select(*SUBSCRIPTION_SPANS)
