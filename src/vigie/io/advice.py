@@ -193,7 +193,7 @@ def inclusive_end_dates(subs: ir.Table) -> str | None:
 
     Vigie's end_date is exclusive (the first day not covered). Many billing and CRM exports
     write the last day covered instead (2025-01-01 .. 2025-12-31, then 2026-01-01 ..), which
-    Vigie reads as a one-day stop at every renewal: a churn in every label and backtest.
+    Vigie reads as a one-day stop at every renewal: on that day the account has no contract.
     """
     stops, following = uncovered_ends(subs), subs.view()
     touching = stops.join(
@@ -211,7 +211,8 @@ def inclusive_end_dates(subs: ir.Table) -> str | None:
         f"{count:,} subscription(s) end the day before the account's next one starts (e.g. "
         f"{first['subscription_id']}: end_date {first['end_date']}, next start "
         f"{first['start_date_right']}). end_date is exclusive, the first day NOT covered, so each "
-        "is read as a one-day stop of revenue: a churn. If your export gives the last day "
+        "is read as a one-day stop of revenue: on that day the account has no contract and drops "
+        "out of that date's scores, worklist and forecast. If your export gives the last day "
         'covered, add a day in the mapping: end_date: {expr: "CAST(\\"End\\" AS DATE) + 1"} '
         "(a date written 12/31/2025: strptime(\"End\", '%m/%d/%Y')::DATE + 1)."
     )

@@ -29,7 +29,7 @@ from ibis import _
 
 from vigie.engine.history import pick_scorecard, stored_snapshots
 from vigie.engine.scoring import SNAPSHOTS
-from vigie.engine.state import account_state, dates_table
+from vigie.engine.state import OPEN_END, account_state, dates_table
 from vigie.errors import PlaybookError
 from vigie.predict.labels import DEFAULT_HORIZON, LATE_RENEWAL_DAYS, revenue_stops
 from vigie.predict.store import PREDICTIONS, model_dir
@@ -99,7 +99,7 @@ def _band_rates(
         [
             snaps.account_id == subs.account_id,
             subs.start_date <= snaps.as_of,
-            subs.end_date.isnull() | (subs.end_date > snaps.as_of),
+            subs.end_date.fill_null(OPEN_END) > snaps.as_of,  # no OR: see uncovered_ends
         ],
     )
     stops = revenue_stops(workspace)
