@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import ibis
 import pandas as pd
 import pytest
 from helpers_web import ALICE_BOOK, csrf_of
@@ -318,3 +319,22 @@ def test_signals_computed_after_the_latest_score_reach_the_pages(client_for, wor
     assert got == {a: k for a, k in want.items() if a in {r["account_id"] for r in rows}}
     assert any(r["risk_type"] for r in rows)
     assert client.get("/api/book", params={"csm": ""}).json()["as_of"] == str(later)
+
+
+def test_predictions_made_after_the_latest_score_are_read(client_for, workspace_dir) -> None:
+    """`vigie predict` dates its predictions today, after the latest score: the pages read them,
+    as `vigie worklist` does (the web ignored them and ranked by the score)."""
+    from vigie.predict.predict import SCHEMA
+    from vigie.predict.store import PREDICTIONS
+
+    with Workspace.open(workspace_dir) as ws:
+        scored = ws.con.table("health_snapshots").as_of.max().to_pyarrow().as_py()
+        row = {"account_id": ALICE_ACCOUNT, "as_of": scored + dt.timedelta(days=2),
+               "model": "m", "probability": 0.37, "risk_band": "high"}  # fmt: skip
+        frame = pd.DataFrame([row]).reindex(columns=SCHEMA.names)
+        ws.con.create_table(PREDICTIONS, ibis.memtable(frame, schema=SCHEMA))
+    client = client_for("victor", workspace_dir)
+    rows = client.get("/api/portfolio", params={"per_page": 500}).json()["rows"]
+    assert [r["churn_risk"] for r in rows if r["account_id"] == ALICE_ACCOUNT] == [0.37]
+    assert client.get(f"/api/accounts/{ALICE_ACCOUNT}").json()["churn_risk"] == 0.37
+    assert client.get("/api/trends").json()["forecast"]["as_of"] == str(row["as_of"])

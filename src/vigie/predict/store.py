@@ -6,6 +6,7 @@ stored predictions do not import scikit-learn, LightGBM and SciPy (a second of s
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -21,6 +22,14 @@ def predictions_table(target: str) -> str:
 
 PREDICTIONS = predictions_table("churn")
 MODELS_FOLDER = "models"
+
+
+def latest_prediction_date(workspace: Workspace) -> dt.date | None:
+    """The date of the latest stored churn predictions (never after today: see `vigie
+    predict`); None before any."""
+    if PREDICTIONS not in workspace.con.list_tables():
+        return None
+    return workspace.con.table(PREDICTIONS).as_of.max().to_pyarrow().as_py()
 
 
 MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from vigie.playbooks.actions import list_actions
 from vigie.playbooks.rules import load_playbooks
 from vigie.playbooks.worklist import account_facts, worklist
+from vigie.predict.store import latest_prediction_date
 from vigie.signals.compute import latest_signal_date
 from vigie.web.auth import current_user
 from vigie.web.pages.common import colour_of, workspace
@@ -70,9 +71,10 @@ class BookPage(BaseModel):
 
 def full_worklist(ws: Workspace) -> tuple[pd.DataFrame, dt.date]:
     """Every account with a next action at the latest scored date, or at the latest signals'
-    date when they were computed since, riskiest first (cached)."""
+    or churn predictions' date when they were computed since (`vigie predict` dates them
+    today), riskiest first (cached)."""
     as_of = latest(ws, None).as_of  # the latest run is kept per data version: no query
-    as_of = max(as_of, latest_signal_date(ws) or as_of)
+    as_of = max(as_of, latest_signal_date(ws) or as_of, latest_prediction_date(ws) or as_of)
     today = dt.datetime.now(dt.UTC).date()
 
     def make() -> pd.DataFrame:

@@ -152,7 +152,7 @@ def build(ws: Workspace, scorecard: str | None) -> Latest:
     )
     if names:
         t = t.left_join(wide, "account_id").drop("account_id_right")
-    t = t.left_join(_churn_risk(ws, as_of), "account_id").drop("account_id_right")
+    t = t.left_join(_churn_risk(ws), "account_id").drop("account_id_right")
     t = t.left_join(_signal_facts(ws, card), "account_id").drop("account_id_right")
     t = t.mutate(
         arr_at_risk=t.arr.fill_null(0)
@@ -173,15 +173,16 @@ def build(ws: Workspace, scorecard: str | None) -> Latest:
     )
 
 
-def _churn_risk(ws: Workspace, as_of: dt.date) -> ibis.Table:
-    """Each account's latest stored churn prediction on or before as_of (`vigie predict`)."""
+def _churn_risk(ws: Workspace) -> ibis.Table:
+    """Each account's latest stored churn prediction (`vigie predict`), also when it is dated
+    after the latest score: like signals computed since, it is the newest news of the account
+    (`vigie predict` defaults to today, and `vigie worklist` reads it)."""
     if PREDICTIONS not in ws.con.list_tables():
         return ibis.memtable(
             {"account_id": [], "churn_risk": [], "risk_band": []},
             schema={"account_id": "string", "churn_risk": "float64", "risk_band": "string"},
         )
     p = ws.con.table(PREDICTIONS)
-    p = p.filter(p.as_of <= as_of)
     return p.group_by("account_id").agg(
         churn_risk=p.probability.argmax(p.as_of).cast("float64"),
         risk_band=p.risk_band.argmax(p.as_of),

@@ -22,10 +22,11 @@ from vigie.engine.scoring import SNAPSHOTS
 from vigie.engine.state import account_state, dates_table
 from vigie.playbooks.forecast import forecast
 from vigie.playbooks.worklist import proximity, score_risk
+from vigie.predict.store import latest_prediction_date
 from vigie.web.auth import current_user
 from vigie.web.i18n import Formatter
 from vigie.web.pages.common import BandInfo, bands, workspace
-from vigie.web.pages.latest import book_currencies, cached, latest
+from vigie.web.pages.latest import Latest, book_currencies, cached, latest
 from vigie.web.render import json_response, render
 from vigie.web.users import User
 from vigie.workspace import Workspace
@@ -101,12 +102,13 @@ class TrendsPage(BaseModel):
 def trends(ws: Workspace, scorecard: str | None = None) -> TrendsPage:
     """Built once per data change: a few aggregations over the whole score history."""
     run = latest(ws, scorecard)
-    card, as_of = run.scorecard, run.as_of
-    return cached(ws, ("trends", card, as_of), lambda: _trends(ws, card, as_of))
+    return cached(ws, ("trends", run.scorecard, run.as_of), lambda: _trends(ws, run))
 
 
-def _trends(ws: Workspace, card: str, as_of: dt.date) -> TrendsPage:
-    book = latest(ws, card).table
+def _trends(ws: Workspace, run: Latest) -> TrendsPage:
+    """`run`: the latest scoring run, built once for the portfolio (built again under
+    another cache key, it doubled a cold page's time)."""
+    card, as_of, book = run.scorecard, run.as_of, run.table
     band_list = bands(ws, card, as_of)
     snaps = ws.con.table(SNAPSHOTS).filter(ibis._.scorecard == card)
     dates = snaps.select("as_of").distinct().to_pyarrow()["as_of"].to_pylist()
@@ -162,7 +164,8 @@ def _trends(ws: Workspace, card: str, as_of: dt.date) -> TrendsPage:
         per_date=[BandPoint(**r) for r in per_date if r["band"] is not None],
         totals=[DateTotal(**r) for r in totals],
         per_month=[MonthMoves(**r) for r in per_month],
-        forecast=_forecast(ws, as_of, card),
+        # as of the latest predictions when made since the scores: they give the probabilities
+        forecast=_forecast(ws, max(as_of, latest_prediction_date(ws) or as_of), card),
         arr_at_risk_now=pc.sum(book["arr_at_risk"]).as_py() or 0.0,
         by_model=book["churn_risk"].null_count < book.num_rows,
     )
