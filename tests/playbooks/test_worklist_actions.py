@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -317,3 +318,26 @@ def test_cli_output_files_need_an_existing_folder(ws: Workspace, tmp_path: Path)
     assert not (tmp_path / "no").exists()
     typo = runner.invoke(app, ["actions", "list", "-w", root, "--account", "mid_rde"])
     assert isinstance(typo.exception, UnknownAccountError) and "mid_red" in str(typo.exception)
+
+
+def test_a_long_worklist_prints_its_first_rows_and_says_how_to_get_all(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """20,000 accounts printed as a table took 38 s and 39,483 lines of a terminal."""
+    monkeypatch.setattr(sys.modules["vigie.cli.app"], "MAX_LISTED", 2)  # the package's `app`
+    # is the Typer application, so the module is reached through sys.modules
+    root = str(ws.root)
+    ws.close()
+    out = CliRunner().invoke(app, ["worklist", "-w", root, "--as-of", str(D)])
+    said = " ".join(out.output.split())
+    assert out.exit_code == 0 and "The first 2 of 3 rows: --limit N, --json, --csv" in said
+    assert (
+        len(
+            json.loads(
+                CliRunner()
+                .invoke(app, ["worklist", "-w", root, "--as-of", str(D), "--json"])
+                .stdout
+            )
+        )
+        == 4
+    )

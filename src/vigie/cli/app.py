@@ -195,14 +195,30 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+MAX_LISTED = 200
+"""Rows a command prints as a table; more (a worklist of 20,000 accounts, a weekly backfill)
+are cut, with a word on how to get them all: --json, --csv, --xlsx or a filter."""
+
+
 def print_table(frame: pd.DataFrame, columns: list[str], title: str) -> None:
-    """Rows of `frame` as a Rich table, for people."""
+    """The first MAX_LISTED rows of `frame` as a Rich table, for people."""
     table = Table(title=title, title_justify="left")
     for col in columns:
         table.add_column(col)
-    for row in frame[columns].itertuples(index=False):
+    for row in frame[columns].head(MAX_LISTED).itertuples(index=False):
         table.add_row(*[_cell(v) for v in row])
     console.print(table)
+    say_cut(len(frame))
+
+
+def say_cut(rows: int) -> None:
+    """After a table cut at MAX_LISTED rows: how many there are and how to get them."""
+    if rows > MAX_LISTED:
+        console.print(
+            f"The first {MAX_LISTED:,} of {rows:,} rows: --limit N, --json, --csv or a filter "
+            "for the others.",
+            highlight=False,
+        )
 
 
 def print_records(frame: pd.DataFrame) -> None:

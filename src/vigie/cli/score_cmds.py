@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from vigie.cli.app import (
+    MAX_LISTED,
     JsonOption,
     WorkspaceOption,
     app,
@@ -21,6 +22,7 @@ from vigie.cli.app import (
     err_console,
     open_workspace,
     print_records,
+    say_cut,
     warn_if_data_ends_before,
     warn_unknown_events,
 )
@@ -52,9 +54,8 @@ ScorecardOption = Annotated[
 ]
 
 
-MAX_LISTED = 200
-"""Snapshots printed as a table; a run with more (a weekly backfill) is summarised."""
 WEAKEST_LISTED = 20
+"""Snapshots of a backfill's latest date listed after its summary."""
 
 
 @app.command("score")
@@ -214,7 +215,7 @@ def accounts_cmd(
     table = Table(title=title)
     for col in ("account", "name", "segment", "csm", "as_of", "score", "band", "coverage", "ARR"):
         table.add_column(col, justify="right" if col in ("score", "coverage", "ARR") else "left")
-    for row in rows.itertuples():
+    for row in rows.head(MAX_LISTED).itertuples():
         table.add_row(
             row.account_id,
             _num(row.name, ""),
@@ -227,6 +228,7 @@ def accounts_cmd(
             _num(row.arr, ",.0f"),
         )
     console.print(table)
+    say_cut(len(rows))
 
 
 @app.command("history")

@@ -11,6 +11,7 @@ import pandas as pd
 import typer
 
 from vigie.cli.app import (
+    MAX_LISTED,
     JsonOption,
     WorkspaceOption,
     app,
@@ -31,8 +32,6 @@ from vigie.signals.compute import KINDS, compute_signals
 from vigie.signals.config import load_config
 from vigie.signals.risk import risk_types
 
-MAX_LISTED = 200
-"""Signals printed as a table; more (a backfill over many dates) are summarised."""
 DateOption = Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"])]
 ConfigOption = Annotated[
     Path | None,
