@@ -281,7 +281,8 @@ def forecast_cmd(
         f"ARR {f.arr:,.0f}; over the next {months} months: expected ARR lost "
         f"{f.expected_arr_lost:,.0f}, forecast {f.rates_text} (past year: expansion "
         f"{f.expansion_rate:.1%}, contraction {f.contraction_rate:.1%}); "
-        f"probabilities from: {summary['probability_sources']}"
+        "probabilities from: "
+        + ", ".join(f"{source} {n:,}" for source, n in summary["probability_sources"].items())
         + (f" (model {f.model})" if f.model else "")
     )
     if f.model and "model" not in summary["probability_sources"]:
@@ -293,8 +294,9 @@ def forecast_cmd(
         )
     if f.arr_without_probability:
         console.print(
-            f"No churn probability for {f.arr_without_probability:,.0f} of the ARR renewing: "
-            "train and run a model (`vigie train`, `vigie predict`), or keep a year of scores "
-            "(band history).",
+            f"No churn probability for {f.arr_without_probability:,.0f} of the ARR renewing: a "
+            "model's prediction covers the renewals within its horizon after its date (90 days "
+            "by default: `vigie predict` again later), and band history needs scores dated a year "
+            f"and 30 days before {f.as_of} (`vigie score --from` an earlier date).",
             highlight=False,
         )
