@@ -190,6 +190,16 @@ def test_signals_are_stored_idempotently_and_read_back(ws) -> None:
     assert set(mine["kind"]) == {"champion_left", "renewal_at_risk"}
 
 
+def test_dates_computed_in_chunks_give_the_signals_of_one_query(ws, monkeypatch) -> None:
+    """A year of weekly dates runs CHUNK_DATES at a time (memory): the same rows as one query."""
+    _book(ws)
+    dates = [AS_OF - dt.timedelta(days=7 * i) for i in range(7)]
+    whole = compute_signals(ws, dates, persist=False)
+    monkeypatch.setattr("vigie.signals.compute.CHUNK_DATES", 3)
+    assert_frame_equal(compute_signals(ws, dates, persist=False), whole)
+    assert whole["as_of"].nunique() > 1 and len(whole) > 0
+
+
 def test_facts_on_or_after_the_date_change_nothing(ws) -> None:
     _book(ws)
     dates = [D(2025, 4, 1), AS_OF]
