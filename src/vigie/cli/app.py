@@ -107,8 +107,9 @@ def warn_if_data_starts_after(ws: Workspace, day: dt.date, window: int = 91) -> 
     gap = (day - oldest.date()).days
     when = f"{gap} days before {day}" if gap > 0 else f"not before {day}"
     err_console.print(
-        f"[yellow]Warning:[/] the oldest usage event is {oldest.date()}, {when}: windows of up to {window} "
-        f"days before {day} see little or none of the usage, as if it had stopped. Use a date "
+        f"[yellow]Warning:[/] the oldest usage event is {oldest.date()}, {when}: windows of up "
+        f"to {window} days before {day} see little or none of the usage, as if it had stopped. "
+        "Use a date "
         f"from {oldest.date() + dt.timedelta(days=window)} on.",
         highlight=False,
     )

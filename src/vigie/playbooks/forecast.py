@@ -6,7 +6,8 @@ dated at or before D when the renewal falls inside that prediction's horizon
 (a 90-day probability says nothing about a renewal in nine months); otherwise
 from history: the share of scored accounts in the same band that stopped paying within a year,
 counted on scores dated at least a year and 30 days before D (so every outcome, late renewals
-included, is known by D) of the accounts that were paying then, falling back to the whole portfolio's rate for accounts without a band. With neither
+included, is known by D) of the accounts that were paying then, falling back to the whole
+portfolio's rate for accounts without a band. With neither
 (no model, less than a year of scores) a renewal has no probability: its ARR is reported as
 such and the GRR is unknown, never a reassuring 100 %.
 Bands are those of one scorecard (the one asked for, else the most recently scored).
@@ -84,9 +85,9 @@ def _scores(workspace: Workspace, scorecard: str | None) -> ir.Table | None:
 def _band_rates(
     workspace: Workspace, snaps: ir.Table | None, as_of: dt.date
 ) -> tuple[pd.DataFrame, float | None]:
-    """Churn-within-a-year rate per band, from scores dated a year and 30 days or more before D, of the
-    accounts paying then: a holding company scored by roll-up, or an account without a
-    contract, cannot stop paying and would dilute the rate."""
+    """Churn-within-a-year rate per band, from scores dated a year and 30 days or more before
+    D, of the accounts paying then: a holding company scored by roll-up, or an account without
+    a contract, cannot stop paying and would dilute the rate."""
     if snaps is None:
         return pd.DataFrame(columns=["band", "band_rate"]), None
     # a year for the outcome, and the late-renewal grace after it: whether a term ending just
