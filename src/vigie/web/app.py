@@ -188,7 +188,7 @@ def _error_handlers(app: FastAPI, root: Path) -> None:
             text = message % params if params else message
             return JSONResponse({"detail": text}, status_code=status, headers=headers)
         user = session_user(request)  # an error page keeps the user's navigation
-        if user is not None:
+        if user is not None and message:  # gettext("") is the catalogue's header
             message = Formatter(user.language).gettext(message)
         context = {"status": status, "message": message % params if params else message}
         page = render(request, user, "error.html", context, status)
