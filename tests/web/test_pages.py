@@ -287,9 +287,15 @@ def test_churn_risk_appears_once_predictions_are_stored(client_for, workspace_di
         )
     data = client.get("/api/portfolio", params={"sort": "churn_risk", "per_page": 500}).json()
     assert data["has_churn_risk"]
-    top = [(r["account_id"], r["churn_risk"], r["risk_band"]) for r in data["rows"][:3]]
-    assert top[:2] == [("ACC-00002", 0.8, "high"), ("ACC-00003", 0.4, "medium")]
-    assert top[2][1] is None  # a prediction after the score date is not used
+    top = [(r["account_id"], r["churn_risk"], r["risk_band"]) for r in data["rows"][:4]]
+    # each account's latest prediction, also one made after the score date (`vigie predict`
+    # dates them today): the newest news of the account, as for signals
+    assert top[:3] == [
+        ("ACC-00004", 0.99, "high"),
+        ("ACC-00002", 0.8, "high"),
+        ("ACC-00003", 0.4, "medium"),
+    ]
+    assert top[3][1] is None
     assert "Churn risk" in client.get("/portfolio").text
 
 
