@@ -421,3 +421,15 @@ def test_colour_dots_and_file_inputs_are_named_for_screen_readers(client_for) ->
     )
     for path in ("/data", "/scorecards"):
         assert re.search(r'<label>[^<]+<input type="file"', client.get(path).text), path
+
+
+def test_the_review_queue_is_paged(client_for) -> None:
+    """A 25,000-account book had 2,618 disagreements: one 1.6 MB page."""
+    client = client_for("victor")
+    everything = client.get("/api/review", params={"per_page": 500}).json()
+    assert everything["total"] == len(everything["entries"]) > 1
+    first = client.get("/api/review", params={"per_page": 1}).json()
+    assert (first["pages"], len(first["entries"])) == (everything["total"], 1)
+    second = client.get("/api/review", params={"per_page": 1, "page": 2}).json()
+    assert second["entries"] == everything["entries"][1:2]
+    assert "Page 1 / " in client.get("/review", params={"per_page": 1}).text
