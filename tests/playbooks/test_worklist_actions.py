@@ -140,14 +140,18 @@ def test_open_action_is_not_recommended_twice(ws: Workspace) -> None:
     assert list(again["due"]) == list(again["account_id"].map(opened["due_at"].dt.date))
 
 
+def _top_action_done(ws: Workspace, at: dt.datetime) -> pd.Series:
+    """Open and close, at `at`, the action of the worklist's top row at D; that row."""
+    first = worklist(account_facts(ws, D), load_playbooks(), list_actions(ws), D)
+    todo = first.head(1).rename(columns={"action": "reason"}).assign(due_days=3)
+    [action] = open_actions(ws, todo, now=at)["action_id"]
+    close_action(ws, action, "done", outcome="exec call held", now=at)
+    return first.iloc[0]
+
+
 def test_a_playbook_just_done_is_not_proposed_again_for_a_month(ws: Workspace) -> None:
     books = load_playbooks()
-    first = worklist(account_facts(ws, D), books, list_actions(ws), D)
-    top = first.iloc[0]
-    todo = first.head(1).rename(columns={"action": "reason"}).assign(due_days=3)
-    done_at = dt.datetime(2024, 5, 20, 9)
-    [action] = open_actions(ws, todo, now=done_at)["action_id"]
-    close_action(ws, action, "done", outcome="exec call held", now=done_at)
+    top = _top_action_done(ws, dt.datetime(2024, 5, 20, 9))
     again = worklist(account_facts(ws, D), books, list_actions(ws), D).set_index("account_id")
     assert again.loc[top["account_id"], "playbook"] != top["playbook"]  # the next one, if any
     later = D + dt.timedelta(days=20)  # 32 days after it was done, before the term ends
@@ -157,14 +161,9 @@ def test_a_playbook_just_done_is_not_proposed_again_for_a_month(ws: Workspace) -
 
 def test_an_action_closed_after_d_does_not_hide_its_playbook_at_d(ws: Workspace) -> None:
     """As of D the CSM had not dealt with it yet."""
-    books = load_playbooks()
-    first = worklist(account_facts(ws, D), books, list_actions(ws), D)
-    top = first.iloc[0]
-    todo = first.head(1).rename(columns={"action": "reason"}).assign(due_days=3)
-    closed_at = dt.datetime(2024, 6, 4, 9)
-    [action] = open_actions(ws, todo, now=closed_at)["action_id"]
-    close_action(ws, action, "done", outcome="exec call held", now=closed_at)
-    again = worklist(account_facts(ws, D), books, list_actions(ws), D).set_index("account_id")
+    top = _top_action_done(ws, dt.datetime(2024, 6, 4, 9))
+    again = worklist(account_facts(ws, D), load_playbooks(), list_actions(ws), D)
+    again = again.set_index("account_id")
     assert again.loc[top["account_id"], "playbook"] == top["playbook"]
 
 

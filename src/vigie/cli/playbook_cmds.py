@@ -90,7 +90,7 @@ def worklist_cmd(
             rows.loc[new, "open_action"] = rows.loc[new, "account_id"].map(opened["action_id"])
             # due from now, as stored: --as-of a past date would print a due date already past
             stored_due = rows.loc[new, "account_id"].map(opened["due_at"])
-            rows.loc[new, "due"] = [stamp.date() for stamp in stored_due]
+            rows.loc[new, "due"] = pd.to_datetime(stored_due).dt.date
     if xlsx is not None:
         write_xlsx(rows, xlsx, "worklist")
         console.print(f"Wrote {len(rows)} row(s) to {xlsx}.")

@@ -81,7 +81,7 @@ def full_worklist(ws: Workspace) -> tuple[pd.DataFrame, dt.date]:
         facts = account_facts(ws, as_of)
         # due dates count from today, the day "Log action" opens the action with them
         rows = worklist(facts, load_playbooks(workspace=ws), list_actions(ws), today)
-        return rows.assign(due_days=[(due - today).days for due in rows["due"]])
+        return rows.assign(due_days=(pd.to_datetime(rows["due"]) - pd.Timestamp(today)).dt.days)
 
     return cached(ws, ("worklist", as_of, today), make), as_of
 
